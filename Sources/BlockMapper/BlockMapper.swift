@@ -1,0 +1,1 @@
+// Module BlockMapper: see Package.swift for its role.

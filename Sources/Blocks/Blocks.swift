@@ -1,0 +1,1 @@
+// Module Blocks: see Package.swift for its role.

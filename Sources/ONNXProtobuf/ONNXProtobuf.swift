@@ -1,0 +1,1 @@
+// Module ONNXProtobuf: see Package.swift for its role.

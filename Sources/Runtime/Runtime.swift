@@ -1,0 +1,1 @@
+// Module Runtime: see Package.swift for its role.

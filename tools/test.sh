@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The README's test command: sets up what a fresh machine lacks, then runs every test.
+#   1. Swift tests (release build with testing enabled: SIMD code is ~500x slower in debug).
+#   2. Python-side tests (pytest, Tests/python) that compare against onnx / onnxruntime.
+# Tests needing Python's onnx/onnxruntime find them through ONNX_BLOCKS_PYTHON and fail
+# loudly when it is missing; nothing is skipped silently.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tools/setup_venv.sh
+export ONNX_BLOCKS_PYTHON="$PWD/.venv/bin/python"
+export ONNX_BLOCKS_CACHE="${ONNX_BLOCKS_CACHE:-$PWD/.cache}"
+mkdir -p "$ONNX_BLOCKS_CACHE"
+# Conformance data generated from the onnx package (not committed).
+"$ONNX_BLOCKS_PYTHON" tools/make_conformance_data.py --out "$ONNX_BLOCKS_CACHE/conformance"
+source tools/swift_flags.sh
+swift build -c release "${SWIFT_FAST_FLAGS[@]}" --product onnx-blocks
+swift test -c release -Xswiftc -enable-testing "${SWIFT_FAST_FLAGS[@]}"
+export ONNX_BLOCKS_BIN="$(swift build -c release "${SWIFT_FAST_FLAGS[@]}" --show-bin-path)/onnx-blocks"
+.venv/bin/python -m pytest -q Tests/python
