@@ -13,9 +13,13 @@ public struct BatchNorm: Sendable, Equatable {
     public var epsilon: Float
     /// True when this came from (or should be written as) a plain per-channel `Mul` + `Add`.
     public var isAffine: Bool
+    /// False for Keras' `BatchNormalization(scale=False)`: gamma is fixed at 1 and is not a
+    /// parameter (Keras' `count_params()` leaves it out; ONNX still needs a tensor of ones).
+    public var hasScale: Bool
 
     public init(name: String, channels: Int, gamma: [Float] = [], beta: [Float] = [],
-                mean: [Float] = [], variance: [Float] = [], epsilon: Float = 1e-3, isAffine: Bool = false) {
+                mean: [Float] = [], variance: [Float] = [], epsilon: Float = 1e-3, isAffine: Bool = false,
+                hasScale: Bool = true) {
         self.name = name
         self.channels = channels
         self.gamma = gamma
@@ -24,6 +28,7 @@ public struct BatchNorm: Sendable, Equatable {
         self.variance = variance
         self.epsilon = epsilon
         self.isAffine = isAffine
+        self.hasScale = hasScale
     }
 
     /// A per-channel affine map kept exactly (see the type's comment).
@@ -52,6 +57,6 @@ public struct BatchNorm: Sendable, Equatable {
         return (scale, shift)
     }
 
-    /// Keras counts gamma, beta, moving mean and moving variance.
-    public var parameterCount: Int { isAffine ? 2 * channels : 4 * channels }
+    /// Keras counts gamma (when scaled), beta, moving mean and moving variance.
+    public var parameterCount: Int { isAffine ? 2 * channels : (hasScale ? 4 : 3) * channels }
 }
