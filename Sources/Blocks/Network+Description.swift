@@ -41,7 +41,7 @@ extension Head {
     public func describe(featureShape: FeatureShape) -> JSONValue {
         .object([
             "kind": "head", "variant": "classifier", "name": .string(name),
-            "pooling": .string(pooling.kindName), "classes": .int(classes), "softmax": .bool(softmax),
+            "pooling": .string(pooling.vocabularyName), "classes": .int(classes), "softmax": .bool(softmax),
             "parameters": .int(parameterCount), "macs": .int(macs),
         ])
     }
@@ -81,21 +81,31 @@ extension Block {
 }
 
 extension Layer {
-    /// A chain as a list of short tokens: `conv1x1:64`, `conv3x3/2:96`, `maxpool3x3/2`,
-    /// `avgpool3x3`; a nested concatenation as `{"concat": [[…], […]]}`. BN and ReLU after a
-    /// conv are part of the conv unit and not listed.
+    /// A chain in the fixtures' branch form (`fixtures/README.md`): one op per conv unit or
+    /// pool, in data-flow order — `{"op": "conv", "kernel": [h, w], "stride": s, "padding":
+    /// "same"|"valid", "filters": c}`, `{"op": "maxpool"|"avgpool", "kernel", "stride",
+    /// "padding"}`, and a nested concatenation as `{"op": "fork", "branches": [[…], […]]}`.
+    /// BN and ReLU after a conv belong to its unit and are not listed. `padding` is "same"
+    /// whenever the op pads at all.
     public static func describe(chain: [Layer]) -> JSONValue {
         var items: [JSONValue] = []
         for layer in chain {
             switch layer {
             case .conv(let c):
-                let stride = c.strides == .one ? "" : "/\(c.strides.height == c.strides.width ? "\(c.strides.height)" : c.strides.description)"
-                items.append(.string("conv\(c.kernel)\(stride):\(c.outputChannels)"))
+                items.append(.object([
+                    "op": "conv", "kernel": .array([.int(c.kernel.height), .int(c.kernel.width)]),
+                    "stride": .int(c.strides.height), "padding": c.padding.isZero ? "valid" : "same",
+                    "filters": .int(c.outputChannels),
+                ]))
             case .pool(let p):
-                let stride = p.strides == .one ? "" : "/\(p.strides.height == p.strides.width ? "\(p.strides.height)" : p.strides.description)"
-                items.append(.string("\(p.kind == .max ? "maxpool" : "avgpool")\(p.window)\(stride)"))
+                items.append(.object([
+                    "op": .string(p.kind == .max ? "maxpool" : "avgpool"),
+                    "kernel": .array([.int(p.window.height), .int(p.window.width)]),
+                    "stride": .int(p.strides.height),
+                    "padding": (p.padding + p.zeroPadding).isZero ? "valid" : "same",
+                ]))
             case .concat(_, let branches):
-                items.append(.object(["concat": .array(branches.map(describe(chain:)))]))
+                items.append(.object(["op": "fork", "branches": .array(branches.map(describe(chain:)))]))
             case .batchNorm, .activation:
                 continue
             }
