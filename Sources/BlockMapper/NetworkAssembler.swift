@@ -141,10 +141,12 @@ struct NetworkAssembler {
         for item in bodyItems {
             switch item {
             case .chain(let i):
-                guard ops[i].isNormOrActivation, let layer = ops[i].layer else {
-                    reject([i], "a layer between blocks"); continue
-                }
-                if preactivation {
+                guard let layer = ops[i].layer else { reject([i], "a layer between blocks"); continue }
+                if !tailOps.isEmpty || !ops[i].isNormOrActivation {
+                    // After the last block everything up to the head is the head's (IRv2 conv_7b).
+                    tail += pendingPre.compactMap { ops[$0].layer }; tailOps += pendingPre; pendingPre = []
+                    tail.append(layer); tailOps.append(i)
+                } else if preactivation {
                     pendingPre.append(i)
                 } else if let last = blocks.indices.last, attachPost(layer, to: &blocks[last]) {
                     assign([i], to: blockNames[last])
@@ -152,6 +154,9 @@ struct NetworkAssembler {
                     tail.append(layer); tailOps.append(i)
                 }
             case .region(let shape, let opList, _, let exit):
+                if !tailOps.isEmpty {
+                    reject(tailOps, "layers between blocks"); tail = []; tailOps = []
+                }
                 guard let (block, extraOps) = makeBlock(shape, preOps: pendingPre, exit: exit, allOps: opList) else {
                     reject(pendingPre + opList, reason(shape, "a region whose branches match no block kind"))
                     pendingPre = []
@@ -185,7 +190,7 @@ struct NetworkAssembler {
         if hasInceptionResNet {
             family = stemHasConcat ? "inception-resnet-v2" : "inception-resnet-v1"
         } else if hasResidual {
-            family = preactivation ? "resnet-v2" : "resnet"
+            family = "resnet"
         } else if blocks.contains(where: { if case .inception = $0 { return true }; return false }) {
             family = stemHasConcat ? "inception-v4" : "inception-v3"
         } else {
@@ -194,7 +199,7 @@ struct NetworkAssembler {
         blocks = blocks.map { settle($0, family: requested ?? family) }
         let stemVariant: Stem.Variant
         switch family {
-        case "resnet", "resnet-v2": stemVariant = .resnet
+        case "resnet": stemVariant = .resnet
         case "inception-v3": stemVariant = .inceptionV3
         case "inception-v4": stemVariant = .inceptionV4
         case "inception-resnet-v1": stemVariant = .inceptionResNetV1
@@ -328,7 +333,6 @@ struct NetworkAssembler {
                     b.arrangement = .reluBeforeAddition
                 } else { b.arrangement = .original }
             }
-            if family == "resnet-v2", b.preActivation.isEmpty { b.version = 2 }
             return .residual(b)
         case .inceptionResNet(var b):
             b.version = family == "inception-resnet-v2" ? 2 : 1

@@ -1,9 +1,39 @@
-/// The block vocabulary of GUIDE §3: what `blocks --json` prints and `verify` compares.
-/// Weights are never part of a description; `parameters` and `macs` are extra fields that
-/// specs may leave out.
+/// The block vocabulary of GUIDE §3 (exactly its fields, as `fixtures/README.md` spells them):
+/// what `blocks --json` prints and `verify` compares. Weights are never part of a description;
+/// sizes and costs are in `statistics()`.
 extension Network {
-    /// `{"family", "input", "blocks": [stem, body…, head]}` (the recognizer adds `coverage`
-    /// and `unassigned`).
+    /// One row per block (stem, body, head) with its cost, for the readable tree and `--json`'s
+    /// `statistics`.
+    public struct BlockStatistics: Sendable, Equatable {
+        public var name: String
+        public var input: FeatureShape
+        public var output: FeatureShape
+        public var parameters: Int
+        public var macs: Int
+    }
+
+    public func statistics() -> [BlockStatistics] {
+        var rows: [BlockStatistics] = []
+        var shape = inputShape
+        let stemOut = stem.outputShape(for: shape)
+        rows.append(.init(name: stem.name, input: shape, output: stemOut, parameters: stem.parameterCount, macs: stem.macs(for: shape)))
+        shape = stemOut
+        for block in blocks {
+            let out = block.outputShape(for: shape)
+            rows.append(.init(name: block.name, input: shape, output: out, parameters: block.parameterCount, macs: block.macs(for: shape)))
+            shape = out
+        }
+        if let head {
+            let pooled = Layer.outputShape(of: tail, for: shape)
+            rows.append(.init(name: head.name, input: shape, output: FeatureShape(channels: head.classes, height: 1, width: 1),
+                              parameters: head.parameterCount + Layer.parameterCount(of: tail),
+                              macs: head.macs + Layer.macs(of: tail, for: shape) + (pooled == shape ? 0 : 0)))
+        }
+        return rows
+    }
+
+    /// `{"family", "input", "blocks": [stem, body…, head], "statistics"}` (the recognizer adds
+    /// `coverage` and `unassigned`).
     public func describe() -> JSONValue {
         var list: [JSONValue] = []
         var shape = inputShape
@@ -23,6 +53,10 @@ extension Network {
                 "height": .number(Double(inputShape.height)), "width": .number(Double(inputShape.width)),
             ]),
             "blocks": .array(list),
+            "statistics": .array(statistics().map {
+                .object(["name": .string($0.name), "parameters": .int($0.parameters), "macs": .int($0.macs),
+                         "output": .array([.int($0.output.channels), .int($0.output.height), .int($0.output.width)])])
+            }),
         ])
     }
 }
@@ -32,7 +66,6 @@ extension Stem {
         .object([
             "kind": "stem", "variant": .string(variant.rawValue), "name": .string(name),
             "outputChannels": .int(outputShape(for: input).channels),
-            "parameters": .int(parameterCount), "macs": .int(macs(for: input)),
         ])
     }
 }
@@ -42,7 +75,6 @@ extension Head {
         .object([
             "kind": "head", "variant": "classifier", "name": .string(name),
             "pooling": .string(pooling.vocabularyName), "classes": .int(classes), "softmax": .bool(softmax),
-            "parameters": .int(parameterCount), "macs": .int(macs),
         ])
     }
 }
@@ -52,7 +84,6 @@ extension Block {
         var fields: [String: JSONValue] = [
             "kind": .string(kind), "variant": .string(variant), "name": .string(name),
             "outputChannels": .int(outputShape(for: input).channels),
-            "parameters": .int(parameterCount), "macs": .int(macs(for: input)),
         ]
         switch self {
         case .residual(let b):
@@ -63,7 +94,6 @@ extension Block {
         case .inception(let b):
             fields["branches"] = .array(b.branches.map(Layer.describe(chain:)))
         case .reduction(let b):
-            fields["branches"] = .array(b.branches.map(Layer.describe(chain:)))
             if let f = b.filters {
                 fields["k"] = .int(f.k); fields["l"] = .int(f.l); fields["m"] = .int(f.m); fields["n"] = .int(f.n)
             }
@@ -74,7 +104,7 @@ extension Block {
             case .explicit(let s): fields["scale"] = .number(Double(s))
             }
             fields["activation"] = .bool(b.activation)
-            fields["branches"] = .array(b.branches.map(Layer.describe(chain:)))
+            fields["outputChannels"] = nil
         }
         return .object(fields)
     }
