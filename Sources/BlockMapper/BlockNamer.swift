@@ -11,7 +11,8 @@ struct BlockNamer {
     private let sharedPrefix: [Substring]
 
     init(_ graph: Graph) {
-        let names = graph.nodes.compactMap(\.name).filter { !$0.isEmpty }
+        // Only path-like names carry layer names (tf2onnx also makes `Conv__223`).
+        let names = graph.nodes.compactMap(\.name).filter { $0.contains("/") }
         var prefix: [Substring] = []
         if let first = names.first {
             let parts = first.split(separator: "/")
@@ -44,7 +45,8 @@ struct BlockNamer {
     static let mergeSuffixes = ["_ac", "_out", "_add", "_mixed", "_concat", "_relu"]
 
     func blockName(nodeNames: [String], exit: String) -> String {
-        let layers = nodeNames.map(layerName)
+        let pathNames = nodeNames.filter { $0.contains("/") }
+        let layers = (pathNames.isEmpty ? nodeNames : pathNames).map(layerName)
         let exitLayer = layerName(exit)
         let tokens = exitLayer.split(separator: "_")
         if tokens.count > 1 {
