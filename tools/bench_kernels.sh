@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Kernel micro benchmark: release-builds kernel-bench with the fast flags, times Conv2D on
-# ResNet50-like shapes, then times onnxruntime on the same shapes in the same run and prints
-# both with the ratio ours / ORT (median of --runs).
+# ResNet50-like shapes and onnxruntime on the same shapes, alternating per shape (see
+# tools/bench_kernels_ort.py), and prints both with the ratio ours / ORT.
 #   tools/bench_kernels.sh [--threads N] [--runs N] [--filter SUBSTRING]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,5 +18,4 @@ source tools/swift_flags.sh
 swift build -c release "${SWIFT_FAST_FLAGS[@]}" --product kernel-bench >&2
 bin="$(swift build -c release "${SWIFT_FAST_FLAGS[@]}" --show-bin-path)/kernel-bench"
 python="${ONNX_BLOCKS_PYTHON:-.venv/bin/python}"
-"$bin" --threads "$threads" --runs "$runs" --filter "$filter" \
-    | "$python" tools/bench_kernels_ort.py "$threads" "$runs"
+"$python" tools/bench_kernels_ort.py "$bin" "$threads" "$runs" "$filter"

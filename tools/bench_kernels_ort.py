@@ -1,10 +1,15 @@
-"""Times onnxruntime on the same single-Conv shapes kernel-bench measured, in the same run.
+"""Times our Conv2D (kernel-bench) and onnxruntime on the same single-Conv shapes.
 
-Reads kernel-bench's JSON lines on stdin (name, shape = [inC, H, outC, k, stride, pad],
-medianMs, minMs) and prints one table: ours vs onnxruntime (Conv + bias + Relu, which ORT
-fuses), median milliseconds, GFLOP/s and the ratio ours / ORT. Used by tools/bench_kernels.sh.
+For each shape the two are timed alternately for a few rounds (the machine is shared and
+its clock moves, so comparisons only hold within the same short window); each round is
+the median of `runs` calls, and the best round of each side is kept. ORT runs
+Conv + bias + Relu (which it fuses), as kernel-bench does. With one thread both sides are
+timed by the calling thread's CPU time. Used by tools/bench_kernels.sh.
+
+usage: bench_kernels_ort.py KERNEL_BENCH_BINARY THREADS RUNS [FILTER]
 """
 import json
+import subprocess
 import sys
 import time
 
@@ -12,6 +17,8 @@ import numpy as np
 import onnx
 import onnxruntime as ort
 from onnx import TensorProto, helper
+
+ROUNDS = 3
 
 
 def conv_model(c, hw, oc, k, stride, pad):
@@ -33,42 +40,56 @@ def conv_model(c, hw, oc, k, stride, pad):
     return model.SerializeToString(), 2.0 * oc * out * out * c * k * k
 
 
-def time_ort(model_bytes, c, hw, threads, runs):
+def ort_session(model_bytes, threads):
     options = ort.SessionOptions()
     options.intra_op_num_threads = threads
     options.inter_op_num_threads = 1
-    session = ort.InferenceSession(model_bytes, options, providers=["CPUExecutionProvider"])
-    x = np.random.default_rng(1).standard_normal((1, c, hw, hw), dtype=np.float32)
+    return ort.InferenceSession(model_bytes, options, providers=["CPUExecutionProvider"])
+
+
+def time_ort(session, x, threads, runs):
+    # One intra-op thread runs on the calling thread: time its CPU time, as kernel-bench does.
+    clock = time.thread_time if threads == 1 else time.perf_counter
     for _ in range(3):
         session.run(None, {"x": x})
-    # One intra-op thread runs on the calling thread: time its CPU time, as kernel-bench does,
-    # so that other processes on a shared machine do not count.
-    clock = time.thread_time if threads == 1 else time.perf_counter
     times = []
     for _ in range(runs):
         start = clock()
         session.run(None, {"x": x})
         times.append(clock() - start)
     times.sort()
-    return times[len(times) // 2], times[0]
+    return times[len(times) // 2]
+
+
+def time_ours(binary, name, threads, runs):
+    out = subprocess.run([binary, "--threads", str(threads), "--runs", str(runs), "--filter", name, "--exact"],
+                         check=True, capture_output=True, text=True).stdout
+    row = json.loads(out.strip().splitlines()[0])
+    return row["medianMs"] / 1e3, row["shape"]
 
 
 def main():
-    threads = int(sys.argv[1]) if len(sys.argv) > 1 else 1
-    runs = int(sys.argv[2]) if len(sys.argv) > 2 else 30
-    rows = [json.loads(line) for line in sys.stdin if line.strip().startswith("{")]
+    binary, threads, runs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+    pattern = sys.argv[4] if len(sys.argv) > 4 else ""
+    names = subprocess.run([binary, "--list"], check=True, capture_output=True, text=True).stdout.splitlines()
+    names = [n for n in names if pattern in n]
     print(f"{'shape':<36} {'ours ms':>8} {'GF/s':>6} {'ORT ms':>8} {'GF/s':>6} {'ours/ORT':>8}")
     total_ours = total_ort = 0.0
-    for row in rows:
-        c, hw, oc, k, stride, pad = row["shape"]
+    for name in names:
+        ours, shape = time_ours(binary, name, threads, runs)
+        c, hw, oc, k, stride, pad = shape
         model, flops = conv_model(c, hw, oc, k, stride, pad)
-        ort_median, _ = time_ort(model, c, hw, threads, runs)
-        ours = row["medianMs"] / 1e3
+        session = ort_session(model, threads)
+        x = np.random.default_rng(1).standard_normal((1, c, hw, hw), dtype=np.float32)
+        theirs = time_ort(session, x, threads, runs)
+        for _ in range(ROUNDS - 1):
+            ours = min(ours, time_ours(binary, name, threads, runs)[0])
+            theirs = min(theirs, time_ort(session, x, threads, runs))
         total_ours += ours
-        total_ort += ort_median
-        print(f"{row['name']:<36} {ours * 1e3:8.3f} {flops / ours / 1e9:6.1f} "
-              f"{ort_median * 1e3:8.3f} {flops / ort_median / 1e9:6.1f} {ours / ort_median:8.2f}")
-    if rows:
+        total_ort += theirs
+        print(f"{name:<36} {ours * 1e3:8.3f} {flops / ours / 1e9:6.1f} "
+              f"{theirs * 1e3:8.3f} {flops / theirs / 1e9:6.1f} {ours / theirs:8.2f}", flush=True)
+    if names:
         print(f"{'total':<36} {total_ours * 1e3:8.3f} {'':>6} {total_ort * 1e3:8.3f} {'':>6} "
               f"{total_ours / total_ort:8.2f}")
 

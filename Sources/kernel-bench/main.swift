@@ -1,6 +1,6 @@
 // Micro benchmark of the convolution kernels on ResNet50-like shapes (tools/bench_kernels.sh).
 // Prints one JSON object per shape: name, shape, median/min milliseconds and GFLOP/s.
-// Usage: kernel-bench [--threads N] [--runs N] [--filter SUBSTRING]
+// Usage: kernel-bench [--threads N] [--runs N] [--filter SUBSTRING [--exact]] [--list]
 import Foundation
 import Kernels
 
@@ -39,12 +39,17 @@ let cases: [Case] = [
 var threads = 1
 var runs = 30
 var filter = ""
+var exact = false
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
     switch argument {
     case "--threads": threads = Int(arguments.next() ?? "") ?? 1
     case "--runs": runs = Int(arguments.next() ?? "") ?? 30
     case "--filter": filter = arguments.next() ?? ""
+    case "--exact": exact = true
+    case "--list":
+        for c in cases { print(c.name) }
+        exit(0)
     default:
         FileHandle.standardError.write("usage: kernel-bench [--threads N] [--runs N] [--filter S]\n".data(using: .utf8)!)
         exit(2)
@@ -59,7 +64,7 @@ func seconds() -> Double {
     return Double(t.tv_sec) + Double(t.tv_nsec) * 1e-9
 }
 
-for c in cases where filter.isEmpty || c.name.contains(filter) {
+for c in cases where filter.isEmpty || (exact ? c.name == filter : c.name.contains(filter)) {
     let s = c.shape
     let input = (0..<s.inputCount).map { Float(($0 * 7919) % 1000) / 1000 - 0.5 }
     let weights = (0..<s.weightCount).map { Float(($0 * 104_729) % 1000) / 1000 - 0.5 }
@@ -85,4 +90,24 @@ for c in cases where filter.isEmpty || c.name.contains(filter) {
         "{\"name\": \"\(c.name)\", \"shape\": [\(shapeText)], \"medianMs\": \(String(format: "%.4f", median * 1e3)), "
             + "\"minMs\": \(String(format: "%.4f", times[0] * 1e3)), \"gflops\": \(String(format: "%.1f", s.flops / median / 1e9)), "
             + "\"bestGflops\": \(String(format: "%.1f", s.flops / times[0] / 1e9))}")
+}
+
+/// Square-ish GEMMs (C = A·B), for the kernel's ceiling without convolution packing.
+for (m, n, k) in [(96, 192, 256), (512, 512, 512), (1, 1000, 2048)] where filter.isEmpty || (!exact && "gemm".contains(filter)) {
+    let a = (0..<(m * k)).map { Float(($0 * 7919) % 1000) / 1000 - 0.5 }
+    let b = (0..<(k * n)).map { Float(($0 * 104_729) % 1000) / 1000 - 0.5 }
+    var c = [Float](repeating: 0, count: m * n)
+    var times: [Double] = []
+    for run in 0..<(runs + 3) {
+        let start = seconds()
+        Gemm.multiply(
+            transA: false, transB: false, m: m, n: n, k: k, alpha: 1, a: a, lda: k, b: b, ldb: n,
+            beta: 0, c: &c, ldc: n, threads: threads)
+        if run >= 3 { times.append(seconds() - start) }
+    }
+    times.sort()
+    let flops = 2.0 * Double(m * n * k)
+    print("{\"name\": \"gemm \(m)x\(n)x\(k)\", \"medianMs\": \(times[times.count / 2] * 1e3), "
+        + "\"gflops\": \(String(format: "%.1f", flops / times[times.count / 2] / 1e9)), "
+        + "\"bestGflops\": \(String(format: "%.1f", flops / times[0] / 1e9))}")
 }
