@@ -8,7 +8,8 @@
 /// `tapOffsets[k] = channel·plane + ky·dilationH·paddedWidth + kx·dilationW` and
 /// `pixelOffsets[n] = oy·strideH·paddedWidth + ox·strideW`.
 /// A 16-pixel strip whose offsets are consecutive (stride 1, one output row) packs with one
-/// vector copy per k; other strips gather lane by lane.
+/// vector copy per k; one made of two consecutive runs (stride 1, crossing a row end) with two
+/// copies and a blend; other strips gather lane by lane.
 final class ColumnSource {
     let paddedHeight: Int
     let paddedWidth: Int
@@ -17,8 +18,9 @@ final class ColumnSource {
     let tapOffsets: UnsafeMutablePointer<Int>
     /// Per output pixel, rounded up to whole strips (tail lanes repeat the last pixel).
     let pixelOffsets: UnsafeMutablePointer<Int32>
-    /// Per strip: whether its 16 offsets are consecutive.
-    let contiguous: UnsafeMutablePointer<Bool>
+    /// Per strip: 16 when its offsets are consecutive; L in 1..<16 when lanes L..<16 are a
+    /// second consecutive run (starting at offset `pixelOffsets[strip·16 + L]`); 0 otherwise.
+    let runSplit: UnsafeMutablePointer<Int32>
     let strips: Int
 
     init(shape s: Conv2DShape) {
@@ -38,26 +40,34 @@ final class ColumnSource {
         let pixels = s.outHeight * s.outWidth
         strips = (pixels + 15) / 16
         pixelOffsets = .allocate(capacity: max(strips * 16, 1))
-        contiguous = .allocate(capacity: max(strips, 1))
+        runSplit = .allocate(capacity: max(strips, 1))
         for n in 0..<(strips * 16) {
             let p = min(n, pixels - 1)
             let oy = p / s.outWidth, ox = p % s.outWidth
             pixelOffsets[n] = Int32(oy * s.strideHeight * paddedWidth + ox * s.strideWidth)
         }
         for strip in 0..<strips {
-            let first = pixelOffsets[strip * 16]
-            var consecutive = true
-            for j in 1..<16 where pixelOffsets[strip * 16 + j] != first + Int32(j) {
-                consecutive = false
+            let o = pixelOffsets + strip * 16
+            var breaks: [Int] = []
+            for j in 1..<16 where o[j] != o[j - 1] + 1 { breaks.append(j) }
+            // A second run must start at or after where the first would continue (so the
+            // first run's full-width read stays inside what the second run's read covers).
+            if breaks.isEmpty {
+                runSplit[strip] = 16
+            } else if breaks.count == 1, o[breaks[0]] >= o[breaks[0] - 1] + 1,
+                Int(o[breaks[0]]) >= breaks[0]
+            {
+                runSplit[strip] = Int32(breaks[0])
+            } else {
+                runSplit[strip] = 0
             }
-            contiguous[strip] = consecutive
         }
     }
 
     deinit {
         tapOffsets.deallocate()
         pixelOffsets.deallocate()
-        contiguous.deallocate()
+        runSplit.deallocate()
     }
 
     /// Floats of the zero-bordered copy of one image (all channels).
@@ -95,11 +105,25 @@ final class ColumnSource {
             let strip = firstStrip + s
             let offsets = pixelOffsets + strip * 16
             var dst = packed + s * depthCount * 16
-            if contiguous[strip] {
+            let split = Int(runSplit[strip])
+            if split == 16 {
                 let base = image + Int(offsets[0])
                 for kk in 0..<depthCount {
                     let v = UnsafeRawPointer(base + tapOffsets[depthStart + kk]).loadUnaligned(as: SIMD16<Float>.self)
                     UnsafeMutableRawPointer(dst).storeBytes(of: v, as: SIMD16<Float>.self)
+                    dst += 16
+                }
+            } else if split > 0 {
+                // Lane j < split from run 1 at offsets[0] + j; lane j >= split from run 2,
+                // read starting `split` floats before its first element so lanes line up.
+                let first = image + Int(offsets[0])
+                let second = image + (Int(offsets[split]) - split)
+                let fromSecond = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15) .>= Int32(split)
+                for kk in 0..<depthCount {
+                    let tap = tapOffsets[depthStart + kk]
+                    let v1 = UnsafeRawPointer(first + tap).loadUnaligned(as: SIMD16<Float>.self)
+                    let v2 = UnsafeRawPointer(second + tap).loadUnaligned(as: SIMD16<Float>.self)
+                    UnsafeMutableRawPointer(dst).storeBytes(of: v1.replacing(with: v2, where: fromSecond), as: SIMD16<Float>.self)
                     dst += 16
                 }
             } else {
