@@ -3,31 +3,31 @@
 /// `block17_i` (B, 0.1), `block8_i` (C, 0.2; the last one scale 1 without ReLU), each
 /// `act(x + scale · up(concat(branches)))` with `up` a biased 1×1 conv `{name}_conv`.
 public enum InceptionResNetBuilder {
-    public static func stemV1(input: FeatureShape, namer: KerasNamer) throws -> Stem {
+    public static func stemV1(input: FeatureShape, namer: KerasNamer, width w: (Int) -> Int = { $0 }) throws -> Stem {
         var c = ChainBuilder(block: "stem", input: input, namer: namer)
-        try c.unit(32, 3, stride: 2, padding: .valid)
-        try c.unit(32, 3, padding: .valid)
-        try c.unit(64, 3)
+        try c.unit(w(32), 3, stride: 2, padding: .valid)
+        try c.unit(w(32), 3, padding: .valid)
+        try c.unit(w(64), 3)
         try c.pool(.max, 3, stride: 2, padding: .valid)
-        try c.unit(80, 1, padding: .valid)
-        try c.unit(192, 3, padding: .valid)
-        try c.unit(256, 3, stride: 2, padding: .valid)
+        try c.unit(w(80), 1, padding: .valid)
+        try c.unit(w(192), 3, padding: .valid)
+        try c.unit(w(256), 3, stride: 2, padding: .valid)
         return Stem(name: "stem", variant: .inceptionResNetV1, layers: c.layers)
     }
 
-    public static func stemV2(input: FeatureShape, namer: KerasNamer) throws -> Stem {
+    public static func stemV2(input: FeatureShape, namer: KerasNamer, width w: (Int) -> Int = { $0 }) throws -> Stem {
         var c = ChainBuilder(block: "stem", input: input, namer: namer)
-        try c.unit(32, 3, stride: 2, padding: .valid)
-        try c.unit(32, 3, padding: .valid)
-        try c.unit(64, 3)
+        try c.unit(w(32), 3, stride: 2, padding: .valid)
+        try c.unit(w(32), 3, padding: .valid)
+        try c.unit(w(64), 3)
         try c.pool(.max, 3, stride: 2, padding: .valid)
-        try c.unit(80, 1, padding: .valid)
-        try c.unit(192, 3, padding: .valid)
+        try c.unit(w(80), 1, padding: .valid)
+        try c.unit(w(192), 3, padding: .valid)
         try c.pool(.max, 3, stride: 2, padding: .valid)
-        var b0 = c.branch(); try b0.unit(96, 1)
-        var b1 = c.branch(); try b1.unit(48, 1); try b1.unit(64, 5)
-        var b2 = c.branch(); try b2.unit(64, 1); try b2.unit(96, 3); try b2.unit(96, 3)
-        var b3 = c.branch(); try b3.pool(.average, 3, stride: 1, padding: .same); try b3.unit(64, 1)
+        var b0 = c.branch(); try b0.unit(w(96), 1)
+        var b1 = c.branch(); try b1.unit(w(48), 1); try b1.unit(w(64), 5)
+        var b2 = c.branch(); try b2.unit(w(64), 1); try b2.unit(w(96), 3); try b2.unit(w(96), 3)
+        var b3 = c.branch(); try b3.pool(.average, 3, stride: 1, padding: .same); try b3.unit(w(64), 1)
         try c.concat(name: "mixed_5b", [b0, b1, b2, b3])
         return Stem(name: "stem", variant: .inceptionResNetV2, layers: c.layers)
     }

@@ -1,14 +1,14 @@
 /// Inception-V3 as Keras' `InceptionV3` builds it (Szegedy et al. 2015): anonymous
 /// `conv2d_bn` units (bias-free conv, BN without scale, ReLU), modules `mixed0`…`mixed10`.
 public enum InceptionV3Builder {
-    public static func stem(input: FeatureShape, namer: KerasNamer) throws -> Stem {
+    public static func stem(input: FeatureShape, namer: KerasNamer, width w: (Int) -> Int = { $0 }) throws -> Stem {
         var c = ChainBuilder(block: "stem", input: input, namer: namer, unitStyle: .inceptionV3)
-        try c.unit(32, 3, stride: 2, padding: .valid)
-        try c.unit(32, 3, padding: .valid)
-        try c.unit(64, 3)
+        try c.unit(w(32), 3, stride: 2, padding: .valid)
+        try c.unit(w(32), 3, padding: .valid)
+        try c.unit(w(64), 3)
         try c.pool(.max, 3, stride: 2, padding: .valid)
-        try c.unit(80, 1, padding: .valid)
-        try c.unit(192, 3, padding: .valid)
+        try c.unit(w(80), 1, padding: .valid)
+        try c.unit(w(192), 3, padding: .valid)
         try c.pool(.max, 3, stride: 2, padding: .valid)
         return Stem(name: "stem", variant: .inceptionV3, layers: c.layers)
     }

@@ -3,19 +3,19 @@
 /// A `mixed_5b`…, Reduction-A `mixed_6a` (k, l, m, n = 192, 224, 256, 384), B `mixed_6b`…,
 /// Reduction-B `mixed_7a`, C `mixed_7b`…
 public enum InceptionV4Builder {
-    public static func stem(input: FeatureShape, namer: KerasNamer) throws -> Stem {
+    public static func stem(input: FeatureShape, namer: KerasNamer, width w: (Int) -> Int = { $0 }) throws -> Stem {
         var c = ChainBuilder(block: "stem", input: input, namer: namer)
-        try c.unit(32, 3, stride: 2, padding: .valid)
-        try c.unit(32, 3, padding: .valid)
-        try c.unit(64, 3)
+        try c.unit(w(32), 3, stride: 2, padding: .valid)
+        try c.unit(w(32), 3, padding: .valid)
+        try c.unit(w(64), 3)
         var p = c.branch(); try p.pool(.max, 3, stride: 2, padding: .valid)
-        var q = c.branch(); try q.unit(96, 3, stride: 2, padding: .valid)
+        var q = c.branch(); try q.unit(w(96), 3, stride: 2, padding: .valid)
         try c.concat(name: "mixed_3a", [p, q])
-        var l = c.branch(); try l.unit(64, 1); try l.unit(96, 3, padding: .valid)
+        var l = c.branch(); try l.unit(w(64), 1); try l.unit(w(96), 3, padding: .valid)
         var r = c.branch()
-        try r.unit(64, 1); try r.unit(64, Size2(1, 7)); try r.unit(64, Size2(7, 1)); try r.unit(96, 3, padding: .valid)
+        try r.unit(w(64), 1); try r.unit(w(64), Size2(1, 7)); try r.unit(w(64), Size2(7, 1)); try r.unit(w(96), 3, padding: .valid)
         try c.concat(name: "mixed_4a", [l, r])
-        var s = c.branch(); try s.unit(192, 3, stride: 2, padding: .valid)
+        var s = c.branch(); try s.unit(w(192), 3, stride: 2, padding: .valid)
         var m = c.branch(); try m.pool(.max, 3, stride: 2, padding: .valid)
         try c.concat(name: "mixed_5a", [s, m])
         return Stem(name: "stem", variant: .inceptionV4, layers: c.layers)
