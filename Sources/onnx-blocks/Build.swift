@@ -33,6 +33,12 @@ struct Build: ParsableCommand {
     @Flag(help: "Fold Inception-ResNet residual scales into the up-projection weights.") var foldScale = false
     @Option(name: .customLong("external-data"), help: "Write weights to this file (relative to OUT's folder).")
     var externalData: String?
+    @Option(help: ArgumentHelp("Also run the native blocks (Network.forward) on this input (.pb TensorProto).", visibility: .hidden))
+    var forwardInput: String?
+    @Option(help: ArgumentHelp("Where to write that forward pass's output (.pb TensorProto).", visibility: .hidden))
+    var forwardOutput: String?
+    @Option(help: ArgumentHelp("Where to write that forward pass's logits (.pb TensorProto).", visibility: .hidden))
+    var forwardLogits: String?
 
     func validate() throws {
         if list { return }
@@ -43,6 +49,7 @@ struct Build: ParsableCommand {
         }
         if let n = inputSize, n < 1 { throw ValidationError("--input-size must be positive") }
         if let n = classes, n < 1 { throw ValidationError("--classes must be positive") }
+        if (forwardInput == nil) != (forwardOutput == nil) { throw ValidationError("--forward-input and --forward-output go together") }
         if from != nil && (inputSize != nil || classes != nil) {
             throw ValidationError("--input-size and --classes do not apply to --from (the model fixes them)")
         }
@@ -57,11 +64,13 @@ struct Build: ParsableCommand {
         }
         let emitter = ONNXEmitter(options: EmitterOptions(opset: opset, foldBatchNorm: foldBatchnorm, foldResidualScale: foldScale))
         var model: Model
+        var network: Network
         do {
             if let from {
-                model = try rebuild(from, emitter: emitter)
+                (network, model) = try rebuild(from, emitter: emitter)
             } else {
-                model = try emitter.emit(try network(source!))
+                network = try self.network(source!)
+                model = try emitter.emit(network)
             }
         } catch let error as BuildError {
             throw CommandFailure.invalid(error.description)
@@ -77,6 +86,29 @@ struct Build: ParsableCommand {
             try writer.write(model, to: URL(fileURLWithPath: output!))
         } catch let error as ONNXProtobufError {
             throw CommandFailure.from(error)
+        }
+        if let forwardInput, let forwardOutput {
+            try forward(network, input: forwardInput, output: forwardOutput)
+        }
+    }
+
+    /// Runs the native blocks on a TensorProto input and writes the head's output.
+    func forward(_ network: Network, input: String, output: String) throws {
+        do {
+            let tensor = try TensorProtoFile.read(contentsOf: URL(fileURLWithPath: input))
+            let values: [Float] = try tensor.values(as: Float.self)
+            let batch = Int(tensor.dims.first ?? 1)
+            let prediction = try network.forward(values, batch: batch)
+            let result = Tensor(name: network.outputName, dims: [Int64(batch), Int64(prediction.classes)], values: prediction.output)
+            try TensorProtoFile.write(result, to: URL(fileURLWithPath: output))
+            if let forwardLogits {
+                let logits = Tensor(name: "logits", dims: [Int64(batch), Int64(prediction.classes)], values: prediction.logits)
+                try TensorProtoFile.write(logits, to: URL(fileURLWithPath: forwardLogits))
+            }
+        } catch let error as ONNXProtobufError {
+            throw CommandFailure.from(error)
+        } catch let error as ForwardError {
+            throw CommandFailure.invalid("forward: \(error)")
         }
     }
 
@@ -101,7 +133,7 @@ struct Build: ParsableCommand {
     }
 
     /// Recognize MODEL's blocks and emit them again, keeping MODEL's interface.
-    func rebuild(_ path: String, emitter: ONNXEmitter) throws -> Model {
+    func rebuild(_ path: String, emitter: ONNXEmitter) throws -> (Network, Model) {
         let source: Model
         do { source = try ModelReader().read(contentsOf: URL(fileURLWithPath: path)) } catch let error as ONNXProtobufError {
             throw CommandFailure.from(error)
@@ -125,6 +157,6 @@ struct Build: ParsableCommand {
         // Same interface as MODEL: its exact input/output types (symbolic dimension names included).
         if let input, let type = input.type { model.graph?.inputs[0].type = type }
         if let output, let type = output.type { model.graph?.outputs[0].type = type }
-        return model
+        return (network, model)
     }
 }

@@ -58,6 +58,9 @@ public struct ChainBuilder {
     }
 
     private mutating func append(_ layer: Layer) throws {
+        if let problem = layer.windowProblem(for: shape) {
+            throw BuildError.doesNotFit(block: block, layer: layer.name, input: shape, reason: problem)
+        }
         let out = layer.outputShape(for: shape)
         guard out.height >= 1, out.width >= 1 else {
             throw BuildError.doesNotFit(block: block, layer: layer.name, input: shape,

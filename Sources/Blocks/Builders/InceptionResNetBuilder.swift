@@ -66,19 +66,19 @@ public enum InceptionResNetBuilder {
     }
 
     /// Inception-ResNet-V1 Reduction-B (fig. 12).
-    static func reductionBV1(_ x: ChainBuilder, name: String) throws -> ReductionModule {
-        var b0 = x.branch(); try b0.unit(256, 1); try b0.unit(384, 3, stride: 2, padding: .valid)
-        var b1 = x.branch(); try b1.unit(256, 1); try b1.unit(256, 3, stride: 2, padding: .valid)
-        var b2 = x.branch(); try b2.unit(256, 1); try b2.unit(256, 3); try b2.unit(256, 3, stride: 2, padding: .valid)
+    static func reductionBV1(_ x: ChainBuilder, name: String, width w: (Int) -> Int = { $0 }) throws -> ReductionModule {
+        var b0 = x.branch(); try b0.unit(w(256), 1); try b0.unit(w(384), 3, stride: 2, padding: .valid)
+        var b1 = x.branch(); try b1.unit(w(256), 1); try b1.unit(w(256), 3, stride: 2, padding: .valid)
+        var b2 = x.branch(); try b2.unit(w(256), 1); try b2.unit(w(256), 3); try b2.unit(w(256), 3, stride: 2, padding: .valid)
         var b3 = x.branch(); try b3.pool(.max, 3, stride: 2, padding: .valid)
         return ReductionModule(name: name, variant: .inceptionResNetV1B, branches: [b0.layers, b1.layers, b2.layers, b3.layers])
     }
 
     /// Keras InceptionResNetV2 `mixed_7a` (fig. 18).
-    static func reductionBV2(_ x: ChainBuilder, name: String) throws -> ReductionModule {
-        var b0 = x.branch(); try b0.unit(256, 1); try b0.unit(384, 3, stride: 2, padding: .valid)
-        var b1 = x.branch(); try b1.unit(256, 1); try b1.unit(288, 3, stride: 2, padding: .valid)
-        var b2 = x.branch(); try b2.unit(256, 1); try b2.unit(288, 3); try b2.unit(320, 3, stride: 2, padding: .valid)
+    static func reductionBV2(_ x: ChainBuilder, name: String, width w: (Int) -> Int = { $0 }) throws -> ReductionModule {
+        var b0 = x.branch(); try b0.unit(w(256), 1); try b0.unit(w(384), 3, stride: 2, padding: .valid)
+        var b1 = x.branch(); try b1.unit(w(256), 1); try b1.unit(w(288), 3, stride: 2, padding: .valid)
+        var b2 = x.branch(); try b2.unit(w(256), 1); try b2.unit(w(288), 3); try b2.unit(w(320), 3, stride: 2, padding: .valid)
         var b3 = x.branch(); try b3.pool(.max, 3, stride: 2, padding: .valid)
         return ReductionModule(name: name, variant: .inceptionResNetV2B, branches: [b0.layers, b1.layers, b2.layers, b3.layers])
     }

@@ -30,9 +30,9 @@ public enum InceptionV3Builder {
     }
 
     /// mixed3: 3×3/2 | 1×1→3×3→3×3/2 | maxpool 3×3/2.
-    static func reductionA(_ x: ChainBuilder, name: String) throws -> ReductionModule {
-        var b0 = x.branch(); try b0.unit(384, 3, stride: 2, padding: .valid)
-        var b1 = x.branch(); try b1.unit(64, 1); try b1.unit(96, 3); try b1.unit(96, 3, stride: 2, padding: .valid)
+    static func reductionA(_ x: ChainBuilder, name: String, width w: (Int) -> Int = { $0 }) throws -> ReductionModule {
+        var b0 = x.branch(); try b0.unit(w(384), 3, stride: 2, padding: .valid)
+        var b1 = x.branch(); try b1.unit(w(64), 1); try b1.unit(w(96), 3); try b1.unit(w(96), 3, stride: 2, padding: .valid)
         var b2 = x.branch(); try b2.pool(.max, 3, stride: 2, padding: .valid)
         return ReductionModule(name: name, variant: .v3a, branches: [b0.layers, b1.layers, b2.layers])
     }
@@ -50,11 +50,11 @@ public enum InceptionV3Builder {
     }
 
     /// mixed8: 1×1→3×3/2 | 1×1→1×7→7×1→3×3/2 | maxpool 3×3/2.
-    static func reductionB(_ x: ChainBuilder, name: String) throws -> ReductionModule {
-        var b0 = x.branch(); try b0.unit(192, 1); try b0.unit(320, 3, stride: 2, padding: .valid)
+    static func reductionB(_ x: ChainBuilder, name: String, width w: (Int) -> Int = { $0 }) throws -> ReductionModule {
+        var b0 = x.branch(); try b0.unit(w(192), 1); try b0.unit(w(320), 3, stride: 2, padding: .valid)
         var b1 = x.branch()
-        try b1.unit(192, 1); try b1.unit(192, Size2(1, 7)); try b1.unit(192, Size2(7, 1))
-        try b1.unit(192, 3, stride: 2, padding: .valid)
+        try b1.unit(w(192), 1); try b1.unit(w(192), Size2(1, 7)); try b1.unit(w(192), Size2(7, 1))
+        try b1.unit(w(192), 3, stride: 2, padding: .valid)
         var b2 = x.branch(); try b2.pool(.max, 3, stride: 2, padding: .valid)
         return ReductionModule(name: name, variant: .v3b, branches: [b0.layers, b1.layers, b2.layers])
     }

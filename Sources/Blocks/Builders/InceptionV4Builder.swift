@@ -54,11 +54,11 @@ public enum InceptionV4Builder {
         return InceptionModule(name: name, variant: .v4b, branches: [b0.layers, b1.layers, b2.layers, b3.layers])
     }
 
-    static func reductionB(_ x: ChainBuilder, name: String) throws -> ReductionModule {
-        var b0 = x.branch(); try b0.unit(192, 1); try b0.unit(192, 3, stride: 2, padding: .valid)
+    static func reductionB(_ x: ChainBuilder, name: String, width w: (Int) -> Int = { $0 }) throws -> ReductionModule {
+        var b0 = x.branch(); try b0.unit(w(192), 1); try b0.unit(w(192), 3, stride: 2, padding: .valid)
         var b1 = x.branch()
-        try b1.unit(256, 1); try b1.unit(256, Size2(1, 7)); try b1.unit(320, Size2(7, 1))
-        try b1.unit(320, 3, stride: 2, padding: .valid)
+        try b1.unit(w(256), 1); try b1.unit(w(256), Size2(1, 7)); try b1.unit(w(320), Size2(7, 1))
+        try b1.unit(w(320), 3, stride: 2, padding: .valid)
         var b2 = x.branch(); try b2.pool(.max, 3, stride: 2, padding: .valid)
         return ReductionModule(name: name, variant: .v4b, branches: [b0.layers, b1.layers, b2.layers])
     }

@@ -77,6 +77,9 @@ public enum NetworkValidator {
                 }
             case .activation: break
             }
+            if let problem = layer.windowProblem(for: shape) {
+                throw BuildError.doesNotFit(block: block, layer: layer.name, input: shape, reason: problem)
+            }
             let out = layer.outputShape(for: shape)
             guard out.height >= 1, out.width >= 1 else {
                 throw BuildError.doesNotFit(block: block, layer: layer.name, input: shape,

@@ -4,6 +4,8 @@ import Foundation
 /// platform and Swift version (the standard library's generators promise neither).
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var state: UInt64
+    /// Box–Muller makes normals in pairs; the second waits here.
+    private var spare: Float?
 
     public init(seed: UInt64) { state = seed &+ 0x9E37_79B9_7F4A_7C15 }
 
@@ -20,11 +22,20 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
 
     public mutating func uniform(_ low: Float, _ high: Float) -> Float { low + (high - low) * unit() }
 
-    /// Standard normal by Box–Muller (one value per call; simple beats fast here).
+    /// Normal by Marsaglia's polar method (no trigonometry), using both values of each pair.
     public mutating func normal(mean: Float = 0, std: Float = 1) -> Float {
-        let u1 = max(unit(), 1e-7)
-        let u2 = unit()
-        let radius = (-2 * Foundation.log(Double(u1))).squareRoot()
-        return mean + std * Float(radius * Foundation.cos(2 * Double.pi * Double(u2)))
+        if let z = spare {
+            spare = nil
+            return mean + std * z
+        }
+        while true {
+            let u = Double(unit()) * 2 - 1
+            let v = Double(unit()) * 2 - 1
+            let s = u * u + v * v
+            guard s > 0, s < 1 else { continue }
+            let factor = (-2 * Foundation.log(s) / s).squareRoot()
+            spare = Float(v * factor)
+            return mean + std * Float(u * factor)
+        }
     }
 }

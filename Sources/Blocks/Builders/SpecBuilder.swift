@@ -35,7 +35,7 @@ public struct SpecBuilder {
         var shape = stem.outputShape(for: input)
         var blocks: [Block] = []
         for (i, entry) in body.enumerated() {
-            let block = try self.block(entry, index: i, family: family, input: shape, namer: namer)
+            let block = try self.block(entry, index: i, family: family, input: shape, namer: namer, width: scale)
             shape = try NetworkValidator.check(block: block, input: shape)
             blocks.append(block)
         }
@@ -49,8 +49,8 @@ public struct SpecBuilder {
         if let headEntry {
             let pooling: Head.Pooling
             switch headEntry["pooling"]?.stringValue ?? "global-average" {
-            case "global-average": pooling = .globalAverage
-            case "global-max": pooling = .globalMax
+            case "global-average", "avg": pooling = .globalAverage
+            case "global-max", "max": pooling = .globalMax
             case let other: throw SpecError(block: "head", reason: "pooling '\(other)' is not supported")
             }
             head = try HeadBuilder.classifier(features: tail.shape.channels,
@@ -105,7 +105,8 @@ public struct SpecBuilder {
         throw SpecError(block: "stem", reason: "no \(variant) stem has \(wanted ?? 0) output channels")
     }
 
-    func block(_ entry: JSONValue, index: Int, family: String, input: FeatureShape, namer: KerasNamer) throws -> Block {
+    func block(_ entry: JSONValue, index: Int, family: String, input: FeatureShape, namer: KerasNamer,
+               width: @escaping (Int) -> Int) throws -> Block {
         let kind = entry["kind"]?.stringValue ?? ""
         let variant = entry["variant"]?.stringValue ?? ""
         let name = entry["name"]?.stringValue ?? "block\(index + 1)"
@@ -138,10 +139,10 @@ public struct SpecBuilder {
             if let k = entry["k"]?.intValue, let l = entry["l"]?.intValue, let m = entry["m"]?.intValue, let n = entry["n"]?.intValue {
                 filters = .init(k: k, l: l, m: m, n: n)
             }
-            if entry["branches"] == nil, let filters, v == .a {
+            if entry["branches"] == nil {
                 var x = ChainBuilder(block: name, input: input, namer: namer, unitStyle: style)
                 x.unitEpsilon = 1e-3
-                return .reduction(try InceptionV4Builder.reductionA(x, filters: filters, name: name))
+                return .reduction(try standardReduction(v, x, name: name, family: family, filters: filters, width: width))
             }
             let branches = try self.branches(entry, block: name, input: input, style: style, namer: namer)
             return .reduction(ReductionModule(name: name, variant: v, branches: branches, filters: filters))
@@ -163,6 +164,28 @@ public struct SpecBuilder {
         }
     }
 
+    /// A reduction the spec names only by variant (the vocabulary lists no branches for
+    /// reductions): the standard module, widths scaled like the stem.
+    func standardReduction(_ v: ReductionModule.Variant, _ x: ChainBuilder, name: String, family: String,
+                           filters: ReductionModule.FilterCounts?, width w: @escaping (Int) -> Int) throws -> ReductionModule {
+        switch v {
+        case .a:
+            let defaults: [Int]
+            switch family {
+            case "inception-resnet-v1": defaults = [192, 192, 256, 384]
+            case "inception-resnet-v2": defaults = [256, 256, 384, 384]
+            default: defaults = [192, 224, 256, 384]
+            }
+            let f = filters ?? .init(k: w(defaults[0]), l: w(defaults[1]), m: w(defaults[2]), n: w(defaults[3]))
+            return try InceptionV4Builder.reductionA(x, filters: f, name: name)
+        case .v3a: return try InceptionV3Builder.reductionA(x, name: name, width: w)
+        case .v3b: return try InceptionV3Builder.reductionB(x, name: name, width: w)
+        case .v4b: return try InceptionV4Builder.reductionB(x, name: name, width: w)
+        case .inceptionResNetV1B: return try InceptionResNetBuilder.reductionBV1(x, name: name, width: w)
+        case .inceptionResNetV2B: return try InceptionResNetBuilder.reductionBV2(x, name: name, width: w)
+        }
+    }
+
     func branches(_ entry: JSONValue, block: String, input: FeatureShape, style: ChainBuilder.UnitStyle,
                   namer: KerasNamer) throws -> [[Layer]] {
         guard let list = entry["branches"]?.arrayValue, !list.isEmpty else { throw SpecError(block: block, reason: "missing 'branches'") }
@@ -181,7 +204,11 @@ public struct SpecBuilder {
     func append(_ branch: JSONValue, to chain: inout ChainBuilder, block: String, forks: inout Int) throws {
         guard let tokens = branch.arrayValue else { throw SpecError(block: block, reason: "a branch must be a list") }
         for token in tokens {
-            if let nested = token["concat"]?.arrayValue {
+            if token["op"] != nil, token["op"]?.stringValue != "fork" {
+                try appendOp(token, to: &chain, block: block)
+                continue
+            }
+            if let nested = token["concat"]?.arrayValue ?? token["branches"]?.arrayValue {
                 forks += 1
                 var subs: [ChainBuilder] = []
                 for sub in nested {
@@ -206,6 +233,36 @@ public struct SpecBuilder {
             default:
                 throw SpecError(block: block, reason: "unknown token '\(text)'")
             }
+        }
+    }
+
+    /// One op object: `{"op": "conv", "kernel": [h, w], "stride": s, "padding": "same"|"valid",
+    /// "filters": c}` or `{"op": "maxpool"|"avgpool", "kernel", "stride", "padding"}`.
+    func appendOp(_ token: JSONValue, to chain: inout ChainBuilder, block: String) throws {
+        let op = token["op"]?.stringValue ?? ""
+        let dims = token["kernel"]?.arrayValue?.compactMap(\.intValue) ?? token["kernel"]?.intValue.map { [$0, $0] } ?? []
+        guard dims.count == 2, dims.allSatisfy({ $0 > 0 }) else {
+            throw SpecError(block: block, reason: "\(op): 'kernel' must be [height, width] with positive sizes")
+        }
+        let stride = token["stride"]?.intValue ?? 1
+        guard stride > 0 else { throw SpecError(block: block, reason: "\(op): stride \(stride) is not positive") }
+        let padding: ChainBuilder.PaddingMode
+        switch token["padding"]?.stringValue ?? (stride == 1 ? "same" : "valid") {
+        case "same": padding = .same
+        case "valid": padding = .valid
+        case let other: throw SpecError(block: block, reason: "\(op): padding '\(other)'")
+        }
+        switch op {
+        case "conv":
+            guard let filters = token["filters"]?.intValue, filters > 0 else {
+                throw SpecError(block: block, reason: "conv: 'filters' must be a positive number")
+            }
+            try chain.unit(filters, Size2(dims[0], dims[1]), stride: stride, padding: padding)
+        case "maxpool", "avgpool":
+            guard dims[0] == dims[1] else { throw SpecError(block: block, reason: "\(op): only square windows") }
+            try chain.pool(op == "maxpool" ? .max : .average, dims[0], stride: stride, padding: padding)
+        default:
+            throw SpecError(block: block, reason: "unknown op '\(op)'")
         }
     }
 
