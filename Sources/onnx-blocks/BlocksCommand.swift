@@ -14,9 +14,10 @@ struct BlocksCommand: ParsableCommand {
     @Argument(help: "The ONNX model.") var model: String
     @Flag(help: "Print the block list as JSON (GUIDE §3 vocabulary, with coverage and unassigned nodes).") var json = false
     @Option(help: "Write a block diagram (SVG) to this file.") var svg: String?
+    @Flag(help: "Print how long reading and recognizing took (stderr).") var timing = false
 
     func run() throws {
-        let recognition = try MappedModel.recognize(path: model)
+        let recognition = try MappedModel.recognize(path: model, timing: timing)
         if let svg {
             let text = BlockDiagram(recognition: recognition).render()
             do { try AtomicText.write(text, to: svg) } catch {
