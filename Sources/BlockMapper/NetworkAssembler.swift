@@ -34,6 +34,14 @@ struct NetworkAssembler {
                     bs.append(l)
                 }
                 out.append(.concat(name: nodeName(ops[i].nodes[0]), branches: bs))
+            case .fork(let branches):
+                var bs: [[Layer]] = []
+                for b in branches {
+                    guard let l = layers(b) else { return nil }
+                    bs.append(l)
+                }
+                let first = Layer.convs(in: bs.first ?? []).first?.name ?? "fork"
+                out.append(.concat(name: first + "/fork", branches: bs))
             }
         }
         return out
