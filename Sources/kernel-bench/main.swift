@@ -64,6 +64,7 @@ var threads = 1
 var runs = 30
 var filter = ""
 var exact = false
+var abTest = false
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
     switch argument {
@@ -71,6 +72,7 @@ while let argument = arguments.next() {
     case "--runs": runs = Int(arguments.next() ?? "") ?? 30
     case "--filter": filter = arguments.next() ?? ""
     case "--exact": exact = true
+    case "--ab": abTest = true
     case "--list":
         for c in cases { print(c.name) }
         exit(0)
@@ -95,16 +97,29 @@ for c in cases where filter.isEmpty || (exact ? c.name == filter : c.name.contai
     let bias = [Float](repeating: 0.1, count: s.outChannels)
     var output = [Float](repeating: 0, count: s.outputCount)
     let kernel = Conv2D(shape: s, weights: weights, bias: bias)
+    // --ab: a second instance to compare against (edit here to build it differently).
+    let kernelB = Conv2D(shape: s, weights: weights, bias: bias)
     var times: [Double] = []
+    var timesB: [Double] = []
     output.withUnsafeMutableBufferPointer { out in
         input.withUnsafeBufferPointer { x in
             for run in 0..<(runs + 3) {
-                let start = seconds()
-                kernel.run(input: x.baseAddress!, output: out.baseAddress!, residual: nil, activation: .relu, threads: threads)
-                let elapsed = seconds() - start
-                if run >= 3 { times.append(elapsed) }
+                for variant in (abTest ? [true, false] : [true]) {
+                    let start = seconds()
+                    (variant ? kernel : kernelB).run(input: x.baseAddress!, output: out.baseAddress!, residual: nil, activation: .relu, threads: threads)
+                    let elapsed = seconds() - start
+                    if run >= 3 { if variant { times.append(elapsed) } else { timesB.append(elapsed) } }
+                }
             }
         }
+    }
+    if abTest {
+        timesB.sort()
+        let a = times.sorted()
+        print(String(format: "%-34@ A %6.1f %6.1f   B %6.1f %6.1f   A/B best %.3f", c.name as NSString,
+            s.flops / a[a.count / 2] / 1e9, s.flops / a[0] / 1e9,
+            s.flops / timesB[timesB.count / 2] / 1e9, s.flops / timesB[0] / 1e9, timesB[0] / a[0]))
+        continue
     }
     times.sort()
     let median = times[times.count / 2]
