@@ -1,0 +1,4 @@
+/// A pointwise nonlinearity that follows a conv, a batch norm or an addition.
+public enum Activation: String, Sendable, Hashable, Codable {
+    case relu
+}

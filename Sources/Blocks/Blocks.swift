@@ -1,1 +1,0 @@
-// Module Blocks: see Package.swift for its role.

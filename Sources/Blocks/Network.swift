@@ -1,0 +1,56 @@
+/// A whole model as blocks: stem, ordered body blocks, optional head (and layers between the
+/// last block and the head, such as ResNetV2's final BN + ReLU).
+public struct Network: Sendable, Equatable {
+    /// How the network's input is laid out where it enters the graph.
+    public enum InputLayout: String, Sendable, Hashable, Codable {
+        /// NCHW, as the blocks compute.
+        case nchw
+        /// NHWC (Keras exports): a transpose to NCHW precedes the stem.
+        case nhwc
+    }
+    /// Family name (`resnet`, `resnet-v2`, `inception-v3`, `inception-v4`,
+    /// `inception-resnet-v1`, `inception-resnet-v2`, `custom`).
+    public var family: String
+    public var inputName: String
+    public var inputLayout: InputLayout
+    /// Per-image input shape (channels, height, width); batch is free.
+    public var inputShape: FeatureShape
+    public var stem: Stem
+    public var blocks: [Block]
+    /// Layers after the last block that belong to neither it nor the head (ResNetV2 `post_bn`/`post_relu`).
+    public var tail: [Layer]
+    public var head: Head?
+    /// Names of the graph outputs: the head's (softmax) output, and optionally its logits.
+    public var outputName: String
+
+    public init(family: String, inputName: String = "input", inputLayout: InputLayout = .nchw,
+                inputShape: FeatureShape, stem: Stem, blocks: [Block], tail: [Layer] = [],
+                head: Head?, outputName: String = "output") {
+        self.family = family
+        self.inputName = inputName
+        self.inputLayout = inputLayout
+        self.inputShape = inputShape
+        self.stem = stem
+        self.blocks = blocks
+        self.tail = tail
+        self.head = head
+        self.outputName = outputName
+    }
+
+    /// The input shape of each block, in order, then the shape entering the tail.
+    public var blockInputShapes: [FeatureShape] {
+        var shape = stem.outputShape(for: inputShape)
+        var shapes: [FeatureShape] = []
+        for block in blocks {
+            shapes.append(shape)
+            shape = block.outputShape(for: shape)
+        }
+        shapes.append(shape)
+        return shapes
+    }
+
+    public var parameterCount: Int {
+        stem.parameterCount + blocks.reduce(0) { $0 + $1.parameterCount }
+            + Layer.parameterCount(of: tail) + (head?.parameterCount ?? 0)
+    }
+}

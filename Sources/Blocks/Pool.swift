@@ -1,0 +1,42 @@
+/// A max or average pooling window (ONNX `MaxPool` / `AveragePool`).
+public struct Pool: Sendable, Equatable {
+    public enum Kind: String, Sendable, Hashable, Codable {
+        case max, average
+    }
+    public var name: String
+    public var kind: Kind
+    public var window: Size2
+    public var strides: Size2
+    /// The pool's own padding (ignored cells: −∞ for max; excluded or zero for average).
+    public var padding: Padding
+    /// Zeros added *before* pooling by an explicit `Pad` (Keras' `ZeroPadding2D`); unlike
+    /// `padding`, these take part in the max / average.
+    public var zeroPadding: Padding
+    /// AveragePool `count_include_pad`.
+    public var countIncludePad: Bool
+    public var ceilMode: Bool
+
+    public init(name: String, kind: Kind, window: Size2, strides: Size2, padding: Padding = .zero,
+                zeroPadding: Padding = .zero, countIncludePad: Bool = false, ceilMode: Bool = false) {
+        self.name = name
+        self.kind = kind
+        self.window = window
+        self.strides = strides
+        self.padding = padding
+        self.zeroPadding = zeroPadding
+        self.countIncludePad = countIncludePad
+        self.ceilMode = ceilMode
+    }
+
+    public func outputShape(for input: FeatureShape) -> FeatureShape {
+        let pad = padding + zeroPadding
+        func size(_ n: Int, _ lo: Int, _ hi: Int, _ k: Int, _ s: Int) -> Int {
+            let span = n + lo + hi - k
+            return (ceilMode ? (span + s - 1) / s : span / s) + 1
+        }
+        return FeatureShape(
+            channels: input.channels,
+            height: size(input.height, pad.top, pad.bottom, window.height, strides.height),
+            width: size(input.width, pad.left, pad.right, window.width, strides.width))
+    }
+}

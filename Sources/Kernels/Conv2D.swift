@@ -1,0 +1,141 @@
+/// A 2-D convolution (ONNX `Conv`) with weights prepacked once, run as a GEMM per group:
+/// A = weights (outChannels/groups × inChannels/groups·kH·kW), B = input columns
+/// (im2col, built block by block in a small per-thread workspace; read straight from the
+/// input for 1×1 stride-1 convolutions), C = output rows in NCHW. Bias, residual and
+/// activation are applied as each output tile is stored.
+///
+/// Thread safety: `run` keeps no state between calls (workspaces come from a shared pool),
+/// so one instance may run concurrently on different buffers.
+public final class Conv2D: @unchecked Sendable {
+    public let shape: Conv2DShape
+    /// Prepacked weight panels, one set per group.
+    private let panels: UnsafeMutablePointer<Float>
+    private let panelsPerGroup: Int
+    private let bias: UnsafeMutablePointer<Float>?
+
+    /// Reduction (k) block and pixel (n) block sizes; see `Blocking`.
+    let blocking: Blocking
+
+    /// - Parameters:
+    ///   - weights: OIHW, `outChannels × inChannels/groups × kernelHeight × kernelWidth`.
+    ///   - bias: `outChannels` values, or nil.
+    /// - Precondition: `shape.isValid`.
+    public init(shape: Conv2DShape, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?) {
+        precondition(shape.isValid, "invalid convolution shape \(shape)")
+        self.shape = shape
+        let m = shape.outChannelsPerGroup
+        let k = shape.inChannelsPerGroup * shape.kernelHeight * shape.kernelWidth
+        panelsPerGroup = PackedPanels.floatCount(rows: m, depth: k)
+        let total = panelsPerGroup * shape.groups
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: max(total, 1) * 4, alignment: 64)
+        panels = raw.bindMemory(to: Float.self, capacity: max(total, 1))
+        for g in 0..<shape.groups {
+            PackedPanels.pack(
+                rows: m, depth: k, source: weights + g * m * k, rowStride: k, depthStride: 1,
+                into: panels + g * panelsPerGroup)
+        }
+        if let bias {
+            let copy = UnsafeMutablePointer<Float>.allocate(capacity: shape.outChannels)
+            copy.initialize(from: bias, count: shape.outChannels)
+            self.bias = copy
+        } else {
+            self.bias = nil
+        }
+        blocking = Blocking(shape: shape)
+    }
+
+    deinit {
+        panels.deallocate()
+        bias?.deallocate()
+    }
+
+    /// `output = activation(conv(input) + bias + residual)`.
+    /// - Parameters:
+    ///   - input: NCHW, `shape.inputCount` floats.
+    ///   - output: NCHW, `shape.outputCount` floats; must not overlap `input`.
+    ///   - residual: NCHW with the output's shape, or nil. May alias `output`.
+    ///   - threads: worker threads (1 runs on the caller's thread).
+    public func run(
+        input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+        residual: UnsafePointer<Float>?, activation: Activation, threads: Int
+    ) {
+        let s = shape
+        let pixels = s.outHeight * s.outWidth
+        let m = s.outChannelsPerGroup
+        let b = blocking
+        let itemsPerImage = s.groups * b.pixelBlocks * b.rowChunks
+        let items = s.batch * itemsPerImage
+        if items == 0 { return }
+        let workers = Parallel.workerCount(items: items, threads: threads)
+        ScratchPool.shared.withBuffers(count: workers, floats: b.workspaceFloats) { workspaces in
+            Parallel.forEach(items: items, threads: workers) { item, worker in
+                var rest = item
+                let chunk = rest % b.rowChunks; rest /= b.rowChunks
+                let pixelBlock = rest % b.pixelBlocks; rest /= b.pixelBlocks
+                let group = rest % s.groups
+                let image = rest / s.groups
+                let rowStart = chunk * b.rowsPerChunk
+                let rowEnd = min(m, rowStart + b.rowsPerChunk)
+                if rowStart >= rowEnd { return }
+                let channelOffset = image * s.outChannels + group * m
+                let outputBase = output + channelOffset * pixels
+                let epilogue = TileEpilogue(
+                    c: outputBase, ldc: pixels,
+                    bias: bias.map { UnsafePointer($0 + group * m) },
+                    residual: residual.map { $0 + channelOffset * pixels },
+                    activation: activation)
+                let inputBase = input + (image * s.inChannels + group * s.inChannelsPerGroup) * s.inHeight * s.inWidth
+                computeBlock(
+                    input: inputBase, groupPanels: panels + group * panelsPerGroup,
+                    pixelStart: pixelBlock * b.pixelBlock, rows: rowStart..<rowEnd,
+                    epilogue: epilogue, workspace: workspaces[worker])
+            }
+        }
+    }
+
+    /// One work item: output rows `rows` × pixels [pixelStart, +pixelBlock) of one image and group.
+    private func computeBlock(
+        input: UnsafePointer<Float>, groupPanels: UnsafePointer<Float>,
+        pixelStart: Int, rows: Range<Int>, epilogue: TileEpilogue,
+        workspace: UnsafeMutablePointer<Float>
+    ) {
+        let s = shape
+        let b = blocking
+        let pixels = s.outHeight * s.outWidth
+        let pixelCount = min(b.pixelBlock, pixels - pixelStart)
+        let strips = (pixelCount + 15) / 16
+        let depth = b.depth
+        let mr = MicroKernel.rows
+        let packedB = workspace
+        let rowBuffer = workspace + b.depthBlock * b.pixelBlock
+        var k0 = 0
+        while k0 < depth {
+            let kc = min(b.depthBlock, depth - k0)
+            let first = k0 == 0
+            let last = k0 + kc == depth
+            packColumns(
+                input: input, pixelStart: pixelStart, pixelCount: pixelCount,
+                depthStart: k0, depthCount: kc, into: packedB, rowBuffer: rowBuffer)
+            var m0 = rows.lowerBound
+            while m0 < rows.upperBound {
+                let m1 = min(rows.upperBound, m0 + b.rowBlock)
+                for strip in 0..<strips {
+                    let bStrip = UnsafePointer(packedB + strip * kc * 16)
+                    let column = pixelStart + strip * 16
+                    let columns = min(16, pixelCount - strip * 16)
+                    var row = m0
+                    while row < m1 {
+                        let aPanel = groupPanels + (row / mr) * mr * depth + k0 * mr
+                        let tile = MicroKernel.multiply(depth: kc, a: aPanel, b: bStrip)
+                        epilogue.store(
+                            tile, row: row, column: column, rows: min(mr, m1 - row), columns: columns,
+                            first: first, last: last)
+                        row += mr
+                    }
+                }
+                m0 = m1
+            }
+            k0 += kc
+        }
+    }
+}

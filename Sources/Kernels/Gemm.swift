@@ -1,0 +1,107 @@
+/// General matrix multiply (ONNX `Gemm` / `MatMul`, BLAS `sgemm` semantics):
+/// `C[m×n] = alpha · op(A) · op(B) + beta · C`, all row-major with leading dimensions.
+/// `op(A)` is m×k (A is k×m when `transA`), `op(B)` is k×n (B is n×k when `transB`).
+/// With `beta == 0`, C is write-only (its old contents, even NaN, are ignored).
+public enum Gemm {
+    static let depthBlock = 256
+    static let columnBlock = 16 * 12
+    static let rowBlock = MicroKernel.rows * 16
+
+    public static func multiply(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
+        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int
+    ) {
+        if m <= 0 || n <= 0 { return }
+        if k <= 0 || alpha == 0 {
+            scale(c: c, m: m, n: n, ldc: ldc, beta: beta)
+            return
+        }
+        let columnBlocks = (n + columnBlock - 1) / columnBlock
+        let rowChunks = columnBlocks >= 2 * threads ? 1 : min((m + rowBlock - 1) / rowBlock, 2 * threads)
+        let rowsPerChunk = ((m + rowChunks - 1) / rowChunks + MicroKernel.rows - 1) / MicroKernel.rows * MicroKernel.rows
+        let items = columnBlocks * rowChunks
+        let kc0 = min(k, depthBlock)
+        let workspaceFloats = kc0 * columnBlock + PackedPanels.floatCount(rows: rowBlock, depth: kc0)
+        let workers = Parallel.workerCount(items: items, threads: threads)
+        let epilogue = TileEpilogue(c: c, ldc: ldc, alpha: alpha, beta: beta)
+        // A element (i, p) and B element (p, j) as strides.
+        let aRow = transA ? 1 : lda, aDepth = transA ? lda : 1
+        let bDepth = transB ? 1 : ldb, bColumn = transB ? ldb : 1
+        ScratchPool.shared.withBuffers(count: workers, floats: workspaceFloats) { workspaces in
+            Parallel.forEach(items: items, threads: workers) { item, worker in
+                let chunk = item % rowChunks
+                let columnStart = (item / rowChunks) * columnBlock
+                let columns = min(columnBlock, n - columnStart)
+                let rowStart = chunk * rowsPerChunk
+                let rowEnd = min(m, rowStart + rowsPerChunk)
+                if rowStart >= rowEnd { return }
+                let packedB = workspaces[worker]
+                let packedA = packedB + kc0 * columnBlock
+                let strips = (columns + 15) / 16
+                var k0 = 0
+                while k0 < k {
+                    let kc = min(kc0, k - k0)
+                    packStrips(
+                        source: b + k0 * bDepth + columnStart * bColumn, depthStride: bDepth, columnStride: bColumn,
+                        depth: kc, columns: columns, into: packedB)
+                    var m0 = rowStart
+                    while m0 < rowEnd {
+                        let rows = min(rowBlock, rowEnd - m0)
+                        PackedPanels.pack(
+                            rows: rows, depth: kc, source: a + m0 * aRow + k0 * aDepth,
+                            rowStride: aRow, depthStride: aDepth, into: packedA)
+                        for strip in 0..<strips {
+                            let bStrip = UnsafePointer(packedB + strip * kc * 16)
+                            var r = 0
+                            while r < rows {
+                                let tile = MicroKernel.multiply(depth: kc, a: packedA + r * kc, b: bStrip)
+                                epilogue.store(
+                                    tile, row: m0 + r, column: columnStart + strip * 16,
+                                    rows: min(MicroKernel.rows, rows - r), columns: min(16, columns - strip * 16),
+                                    first: k0 == 0, last: k0 + kc == k)
+                                r += MicroKernel.rows
+                            }
+                        }
+                        m0 += rows
+                    }
+                    k0 += kc
+                }
+            }
+        }
+    }
+
+    /// Packs a depth × columns block of B (element (p, j) at p·depthStride + j·columnStride)
+    /// into 16-column strips, zero-padding the last one.
+    static func packStrips(
+        source: UnsafePointer<Float>, depthStride: Int, columnStride: Int,
+        depth: Int, columns: Int, into packed: UnsafeMutablePointer<Float>
+    ) {
+        let strips = (columns + 15) / 16
+        for strip in 0..<strips {
+            let out = packed + strip * depth * 16
+            let j0 = strip * 16
+            let count = min(16, columns - j0)
+            if columnStride == 1 && count == 16 {
+                for p in 0..<depth {
+                    let v = UnsafeRawPointer(source + p * depthStride + j0).loadUnaligned(as: SIMD16<Float>.self)
+                    UnsafeMutableRawPointer(out + p * 16).storeBytes(of: v, as: SIMD16<Float>.self)
+                }
+            } else {
+                for p in 0..<depth {
+                    let row = source + p * depthStride
+                    for j in 0..<16 {
+                        out[p * 16 + j] = j < count ? row[(j0 + j) * columnStride] : 0
+                    }
+                }
+            }
+        }
+    }
+
+    private static func scale(c: UnsafeMutablePointer<Float>, m: Int, n: Int, ldc: Int, beta: Float) {
+        for i in 0..<m {
+            let row = c + i * ldc
+            for j in 0..<n { row[j] = beta == 0 ? 0 : beta * row[j] }
+        }
+    }
+}

@@ -1,0 +1,128 @@
+import Kernels
+import Testing
+
+/// One convolution case: geometry, epilogue and threads.
+struct ConvCase: CustomTestStringConvertible, Sendable {
+    var name: String
+    var shape: Conv2DShape
+    var bias = true
+    var residual = false
+    var activation: Activation = .none
+    var threads = 1
+    var testDescription: String { name }
+}
+
+private func shape(
+    _ n: Int, _ c: Int, _ h: Int, _ w: Int, oc: Int, k: (Int, Int),
+    stride: (Int, Int) = (1, 1), dilation: (Int, Int) = (1, 1), pads: (Int, Int, Int, Int) = (0, 0, 0, 0),
+    groups: Int = 1
+) -> Conv2DShape {
+    Conv2DShape(
+        batch: n, inChannels: c, inHeight: h, inWidth: w, outChannels: oc,
+        kernelHeight: k.0, kernelWidth: k.1, strideHeight: stride.0, strideWidth: stride.1,
+        dilationHeight: dilation.0, dilationWidth: dilation.1,
+        padTop: pads.0, padLeft: pads.1, padBottom: pads.2, padRight: pads.3, groups: groups)
+}
+
+let convCases: [ConvCase] = [
+    ConvCase(name: "1x1 pointwise, odd pixels", shape: shape(1, 5, 7, 9, oc: 11, k: (1, 1))),
+    ConvCase(name: "1x1 pointwise, 16-multiple pixels", shape: shape(1, 8, 4, 8, oc: 6, k: (1, 1)), bias: false),
+    ConvCase(name: "1x1 stride 2", shape: shape(1, 6, 9, 11, oc: 7, k: (1, 1), stride: (2, 2))),
+    ConvCase(name: "3x3 same pad", shape: shape(1, 4, 10, 13, oc: 9, k: (3, 3), pads: (1, 1, 1, 1)),
+             activation: .relu),
+    ConvCase(name: "3x3 no pad", shape: shape(1, 3, 8, 8, oc: 13, k: (3, 3))),
+    ConvCase(name: "7x7 stride 2 stem-like", shape: shape(1, 3, 23, 21, oc: 8, k: (7, 7), stride: (2, 2),
+             pads: (3, 3, 3, 3)), activation: .relu),
+    ConvCase(name: "asymmetric pads and kernel", shape: shape(1, 5, 9, 7, oc: 7, k: (1, 7), pads: (0, 3, 0, 2))),
+    ConvCase(name: "7x1 with asymmetric height pads", shape: shape(1, 4, 11, 6, oc: 5, k: (7, 1), pads: (2, 0, 4, 0))),
+    ConvCase(name: "stride 2 asymmetric pads (TF same)", shape: shape(1, 3, 12, 12, oc: 10, k: (3, 3),
+             stride: (2, 2), pads: (0, 0, 1, 1))),
+    ConvCase(name: "dilation 2", shape: shape(1, 3, 12, 11, oc: 6, k: (3, 3), dilation: (2, 2), pads: (2, 2, 2, 2))),
+    ConvCase(name: "dilation and stride mixed", shape: shape(1, 2, 13, 14, oc: 5, k: (3, 2), stride: (2, 3),
+             dilation: (2, 3), pads: (1, 2, 0, 1))),
+    ConvCase(name: "groups 2", shape: shape(1, 6, 7, 7, oc: 10, k: (3, 3), pads: (1, 1, 1, 1), groups: 2)),
+    ConvCase(name: "depthwise", shape: shape(1, 7, 9, 10, oc: 7, k: (3, 3), pads: (1, 1, 1, 1), groups: 7),
+             activation: .clip(min: 0, max: 6)),
+    ConvCase(name: "depthwise multiplier 2", shape: shape(2, 3, 6, 5, oc: 6, k: (3, 3), stride: (2, 2), groups: 3)),
+    ConvCase(name: "batch 3", shape: shape(3, 4, 6, 7, oc: 9, k: (3, 3), pads: (1, 1, 1, 1))),
+    ConvCase(name: "residual + relu", shape: shape(2, 8, 9, 9, oc: 14, k: (1, 1)), residual: true,
+             activation: .relu),
+    ConvCase(name: "residual + leakyRelu", shape: shape(1, 5, 6, 7, oc: 7, k: (3, 3), pads: (1, 1, 1, 1)),
+             residual: true, activation: .leakyRelu(alpha: 0.1)),
+    ConvCase(name: "sigmoid", shape: shape(1, 4, 5, 6, oc: 5, k: (3, 3), pads: (1, 1, 1, 1)), activation: .sigmoid),
+    ConvCase(name: "tanh + residual, no bias", shape: shape(1, 4, 5, 6, oc: 5, k: (2, 2)), bias: false,
+             residual: true, activation: .tanh),
+    ConvCase(name: "deep reduction (several k blocks)", shape: shape(1, 70, 5, 6, oc: 13, k: (3, 3),
+             pads: (1, 1, 1, 1)), residual: true, activation: .relu),
+    ConvCase(name: "many output channels", shape: shape(1, 3, 4, 5, oc: 131, k: (1, 1))),
+    ConvCase(name: "many pixels (several pixel blocks), 2 threads", shape: shape(1, 3, 23, 19, oc: 7, k: (3, 3),
+             pads: (1, 1, 1, 1)), threads: 2),
+    ConvCase(name: "few pixels, many channels, 2 threads (row split)", shape: shape(1, 16, 3, 3, oc: 70, k: (3, 3),
+             pads: (1, 1, 1, 1)), residual: true, activation: .relu, threads: 2),
+    ConvCase(name: "output 1x1", shape: shape(1, 3, 3, 3, oc: 4, k: (3, 3))),
+    ConvCase(name: "pads larger than kernel reach", shape: shape(1, 2, 3, 3, oc: 3, k: (2, 2), pads: (3, 3, 3, 3))),
+]
+
+@Test("Conv2D matches the scalar reference", arguments: convCases)
+func conv2DMatchesReference(_ c: ConvCase) throws {
+    let s = c.shape
+    #expect(s.isValid)
+    var values = SeededValues(seed: UInt64(s.inputCount &* 31 &+ s.weightCount))
+    let input = values.array(s.inputCount)
+    let weights = values.array(s.weightCount)
+    let bias = values.array(s.outChannels)
+    let residual = values.array(s.outputCount)
+    var expected = [Float](repeating: 0, count: s.outputCount)
+    var actual = [Float](repeating: .nan, count: s.outputCount)
+    weights.withUnsafeBufferPointer { w in
+        bias.withUnsafeBufferPointer { b in
+            input.withUnsafeBufferPointer { x in
+                residual.withUnsafeBufferPointer { r in
+                    let biasPointer = c.bias ? b.baseAddress : nil
+                    let residualPointer = c.residual ? r.baseAddress : nil
+                    ReferenceKernels.conv2D(
+                        shape: s, input: x.baseAddress!, weights: w.baseAddress!, bias: biasPointer,
+                        residual: residualPointer, activation: c.activation, output: &expected)
+                    let conv = Conv2D(shape: s, weights: w.baseAddress!, bias: biasPointer)
+                    actual.withUnsafeMutableBufferPointer { y in
+                        conv.run(
+                            input: x.baseAddress!, output: y.baseAddress!, residual: residualPointer,
+                            activation: c.activation, threads: c.threads)
+                    }
+                }
+            }
+        }
+    }
+    #expect(worstViolation(actual, expected) <= 1, "\(c.name)")
+}
+
+@Test("Conv2D residual may alias the output (in-place add)", arguments: [6, 40])
+func conv2DResidualAliasingOutput(channels: Int) {
+    // 40 channels × 9 taps = 360: more than one reduction block.
+    let s = shape(1, channels, 5, 7, oc: 8, k: (3, 3), pads: (1, 1, 1, 1))
+    var values = SeededValues(seed: 7)
+    let input = values.array(s.inputCount)
+    let weights = values.array(s.weightCount)
+    let residual = values.array(s.outputCount)
+    var expected = [Float](repeating: 0, count: s.outputCount)
+    ReferenceKernels.conv2D(
+        shape: s, input: input, weights: weights, bias: nil, residual: residual, activation: .relu,
+        output: &expected)
+    var inOut = residual
+    let conv = Conv2D(shape: s, weights: weights, bias: nil)
+    inOut.withUnsafeMutableBufferPointer { y in
+        conv.run(input: input, output: y.baseAddress!, residual: UnsafePointer(y.baseAddress!), activation: .relu, threads: 1)
+    }
+    #expect(worstViolation(inOut, expected) <= 1)
+}
+
+@Test("Conv2DShape output sizes follow the ONNX formula")
+func conv2DShapeOutputSize() {
+    let stem = shape(1, 3, 224, 224, oc: 64, k: (7, 7), stride: (2, 2), pads: (3, 3, 3, 3))
+    #expect(stem.outHeight == 112 && stem.outWidth == 112)
+    let tfSame = shape(1, 3, 299, 299, oc: 32, k: (3, 3), stride: (2, 2))
+    #expect(tfSame.outHeight == 149 && tfSame.outWidth == 149)
+    let dilated = shape(1, 1, 10, 10, oc: 1, k: (3, 3), dilation: (3, 3))
+    #expect(dilated.outHeight == 4)
+    #expect(!shape(1, 3, 2, 2, oc: 1, k: (3, 3)).isValid)
+}

@@ -1,0 +1,58 @@
+import Kernels
+import Testing
+
+struct GemmCase: CustomTestStringConvertible, Sendable {
+    var m: Int, n: Int, k: Int
+    var transA = false, transB = false
+    var alpha: Float = 1, beta: Float = 0
+    /// Extra columns in each leading dimension, to catch lda/ldb/ldc mix-ups.
+    var padding = 0
+    var threads = 1
+    var testDescription: String {
+        "m\(m) n\(n) k\(k) tA\(transA) tB\(transB) α\(alpha) β\(beta) pad\(padding) t\(threads)"
+    }
+}
+
+let gemmCases: [GemmCase] = [
+    GemmCase(m: 1, n: 1, k: 1),
+    GemmCase(m: 6, n: 16, k: 8),
+    GemmCase(m: 7, n: 17, k: 5),
+    GemmCase(m: 1, n: 37, k: 300, transB: true),
+    GemmCase(m: 13, n: 5, k: 3, transA: true),
+    GemmCase(m: 9, n: 33, k: 20, transA: true, transB: true, alpha: 0.5, beta: 2, padding: 3),
+    GemmCase(m: 20, n: 200, k: 270, beta: 1, padding: 1),
+    GemmCase(m: 100, n: 50, k: 40, alpha: -1, beta: 0.25, threads: 2),
+    GemmCase(m: 4, n: 400, k: 9, transB: true, padding: 2, threads: 2),
+    GemmCase(m: 5, n: 6, k: 0, beta: 0.5),
+]
+
+@Test("Gemm matches the scalar reference", arguments: gemmCases)
+func gemmMatchesReference(_ g: GemmCase) {
+    let aRows = g.transA ? g.k : g.m, aCols = g.transA ? g.m : g.k
+    let bRows = g.transB ? g.n : g.k, bCols = g.transB ? g.k : g.n
+    let lda = aCols + g.padding, ldb = bCols + g.padding, ldc = g.n + g.padding
+    var values = SeededValues(seed: UInt64(g.m * 1000 + g.n * 10 + g.k))
+    let a = values.array(max(1, aRows * lda))
+    let b = values.array(max(1, bRows * ldb))
+    let c0 = values.array(g.m * ldc)
+    var expected = c0
+    var actual = c0
+    ReferenceKernels.gemm(
+        transA: g.transA, transB: g.transB, m: g.m, n: g.n, k: g.k, alpha: g.alpha,
+        a: a, lda: lda, b: b, ldb: ldb, beta: g.beta, c: &expected, ldc: ldc)
+    Gemm.multiply(
+        transA: g.transA, transB: g.transB, m: g.m, n: g.n, k: g.k, alpha: g.alpha,
+        a: a, lda: lda, b: b, ldb: ldb, beta: g.beta, c: &actual, ldc: ldc, threads: g.threads)
+    #expect(worstViolation(actual, expected) <= 1)
+}
+
+@Test("Gemm with beta 0 ignores NaN in C")
+func gemmBetaZeroIgnoresOldC() {
+    let a: [Float] = [1, 2, 3, 4]
+    let b: [Float] = [5, 6, 7, 8]
+    var c = [Float](repeating: .nan, count: 4)
+    Gemm.multiply(
+        transA: false, transB: false, m: 2, n: 2, k: 2, alpha: 1, a: a, lda: 2, b: b, ldb: 2,
+        beta: 0, c: &c, ldc: 2, threads: 1)
+    #expect(c == [19, 22, 43, 50])
+}

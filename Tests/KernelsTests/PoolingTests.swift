@@ -1,0 +1,85 @@
+import Kernels
+import Testing
+
+struct PoolCase: CustomTestStringConvertible, Sendable {
+    var name: String
+    var shape: Pool2DShape
+    var countIncludePad = false
+    var threads = 1
+    var testDescription: String { name }
+}
+
+private func pool(
+    _ n: Int, _ c: Int, _ h: Int, _ w: Int, k: (Int, Int), stride: (Int, Int) = (1, 1),
+    dilation: (Int, Int) = (1, 1), pads: (Int, Int, Int, Int) = (0, 0, 0, 0), ceil: Bool = false
+) -> Pool2DShape {
+    Pool2DShape(
+        batch: n, channels: c, inHeight: h, inWidth: w, kernelHeight: k.0, kernelWidth: k.1,
+        strideHeight: stride.0, strideWidth: stride.1, dilationHeight: dilation.0, dilationWidth: dilation.1,
+        padTop: pads.0, padLeft: pads.1, padBottom: pads.2, padRight: pads.3, ceilMode: ceil)
+}
+
+let poolCases: [PoolCase] = [
+    PoolCase(name: "3x3 stride 2 (ResNet)", shape: pool(1, 3, 13, 12, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1))),
+    PoolCase(name: "3x3 stride 1 same, include pad", shape: pool(2, 2, 7, 9, k: (3, 3), pads: (1, 1, 1, 1)),
+             countIncludePad: true),
+    PoolCase(name: "ceil mode", shape: pool(1, 2, 8, 11, k: (3, 3), stride: (2, 2), ceil: true)),
+    PoolCase(name: "ceil mode with pads, include pad", shape: pool(1, 2, 7, 7, k: (3, 3), stride: (2, 2),
+             pads: (1, 1, 1, 1), ceil: true), countIncludePad: true),
+    PoolCase(name: "ceil mode drop last window", shape: pool(1, 1, 5, 5, k: (2, 2), stride: (2, 2),
+             pads: (1, 1, 1, 1), ceil: true)),
+    PoolCase(name: "dilations", shape: pool(1, 2, 10, 9, k: (2, 3), stride: (1, 2), dilation: (2, 2),
+             pads: (1, 0, 2, 1))),
+    PoolCase(name: "asymmetric pads", shape: pool(1, 3, 6, 8, k: (2, 2), stride: (2, 2), pads: (0, 0, 1, 1)),
+             countIncludePad: true),
+    PoolCase(name: "1x1 stride 2 (ResNetV2 shortcut)", shape: pool(1, 4, 7, 7, k: (1, 1), stride: (2, 2))),
+    PoolCase(name: "many planes, 2 threads", shape: pool(3, 5, 6, 6, k: (3, 3), stride: (2, 2)), threads: 2),
+]
+
+@Test("MaxPool and AveragePool match the scalar reference", arguments: poolCases)
+func poolingMatchesReference(_ p: PoolCase) {
+    let s = p.shape
+    #expect(s.isValid)
+    var values = SeededValues(seed: UInt64(s.inputCount))
+    let input = values.array(s.inputCount)
+    for average in [false, true] {
+        var expected = [Float](repeating: 0, count: s.outputCount)
+        var actual = [Float](repeating: .nan, count: s.outputCount)
+        ReferenceKernels.pool2D(shape: s, average: average, countIncludePad: p.countIncludePad, input: input, output: &expected)
+        if average {
+            Pooling.averagePool2D(shape: s, countIncludePad: p.countIncludePad, input: input, output: &actual, threads: p.threads)
+        } else {
+            Pooling.maxPool2D(shape: s, input: input, output: &actual, threads: p.threads)
+        }
+        #expect(worstViolation(actual, expected) <= 1, "average: \(average)")
+    }
+}
+
+/// Output sizes from the ONNX operator documentation's examples.
+@Test("Pool2DShape output sizes follow ONNX (ceil_mode)")
+func poolOutputSizes() {
+    // MaxPool doc, maxpool_2d_ceil: 4x4 input, kernel 3, stride 2, ceil -> 2x2.
+    #expect(pool(1, 1, 4, 4, k: (3, 3), stride: (2, 2), ceil: true).outHeight == 2)
+    // Same without ceil -> 1x1.
+    #expect(pool(1, 1, 4, 4, k: (3, 3), stride: (2, 2)).outHeight == 1)
+    // ResNet stem pool: 112 -> 56 with pad 1.
+    #expect(pool(1, 1, 112, 112, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1)).outWidth == 56)
+}
+
+@Test("Global pools match the scalar reference", arguments: [1, 15, 49, 64, 100])
+func globalPoolsMatchReference(spatial: Int) {
+    let planes = 5
+    var values = SeededValues(seed: UInt64(spatial))
+    let input = values.array(planes * spatial)
+    for average in [false, true] {
+        var expected = [Float](repeating: 0, count: planes)
+        var actual = [Float](repeating: .nan, count: planes)
+        ReferenceKernels.globalPool(average: average, input: input, output: &expected, planes: planes, spatial: spatial)
+        if average {
+            Pooling.globalAveragePool(input: input, output: &actual, planes: planes, spatial: spatial)
+        } else {
+            Pooling.globalMaxPool(input: input, output: &actual, planes: planes, spatial: spatial)
+        }
+        #expect(worstViolation(actual, expected) <= 1)
+    }
+}
