@@ -1,5 +1,6 @@
 import ONNXIR
 import Foundation
+import Kernels
 
 /// A Conv node after load: attributes parsed, weights (possibly with a folded
 /// BatchNormalization) fixed, plus the fused epilogue (bias, residual add, activation).
@@ -14,6 +15,9 @@ final class Convolution: @unchecked Sendable {
     var weights: TensorValue
     var bias: [Float]?
     var activation: FusedActivation = .none
+    /// Pre-packed 2-D kernels per input shape (packing happens once per shape, not per run).
+    private var packed: [Conv2DShape: Conv2D] = [:]
+    private let packLock = NSLock()
 
     init(node: NodeAttributes, weights: TensorValue, bias: TensorValue?) throws {
         kernelShape = try node.ints("kernel_shape")
@@ -57,6 +61,12 @@ final class Convolution: @unchecked Sendable {
             throw KernelError("residual \(residual.shape) does not match the convolution output \(outShape)")
         }
         let out = c.output(outShape)
+        if g.spatialRank <= 2, out.count > 0 {
+            let kernel = packedKernel(x, g)
+            kernel.run(input: x.floats, output: out.floats, residual: residual.map { UnsafePointer($0.floats) },
+                       activation: (activation ?? self.activation).kernelActivation, threads: c.threads)
+            return out
+        }
         let cg = x.shape[1] / group, mg = m / group
         let rows = cg * g.kernelSize, cols = g.outputSize
         let isPointwise = g.kernelSize == 1 && g.strides == [1, 1, 1] && g.padsBegin == [0, 0, 0] && g.padsEnd == [0, 0, 0]
@@ -80,6 +90,34 @@ final class Convolution: @unchecked Sendable {
         columns = nil
         applyEpilogue(out, residual: residual, activation: activation ?? self.activation, channels: m, planeSize: g.outputSize, c)
         return out
+    }
+
+    /// The 2-D kernel for this input shape, packed on first use (1-D convolutions run as 2-D
+    /// with height 1).
+    func packedKernel(_ x: TensorValue, _ g: WindowGeometry) -> Conv2D {
+        let shape = Conv2DShape(
+            batch: x.shape[0], inChannels: x.shape[1], inHeight: g.input[1], inWidth: g.input[2],
+            outChannels: weights.shape[0], kernelHeight: g.kernel[1], kernelWidth: g.kernel[2],
+            strideHeight: g.strides[1], strideWidth: g.strides[2],
+            dilationHeight: g.dilations[1], dilationWidth: g.dilations[2],
+            padTop: g.padsBegin[1], padLeft: g.padsBegin[2], padBottom: g.padsEnd[1], padRight: g.padsEnd[2],
+            groups: group)
+        packLock.lock(); defer { packLock.unlock() }
+        if let k = packed[shape] { return k }
+        let k: Conv2D
+        if let bias {
+            k = bias.withUnsafeBufferPointer { Conv2D(shape: shape, weights: weights.floats, bias: $0.baseAddress) }
+        } else {
+            k = Conv2D(shape: shape, weights: weights.floats, bias: nil)
+        }
+        packed[shape] = k
+        return k
+    }
+
+    /// Floating-point operations of one run on `x` (multiply-add = 2).
+    func flops(_ x: TensorValue) -> Double {
+        guard let g = try? geometry(x) else { return 0 }
+        return 2 * Double(x.shape[0] * weights.shape[0] * g.outputSize) * Double(weights.count / weights.shape[0])
     }
 
     /// Adds bias and residual and applies the activation, in place on `out`.

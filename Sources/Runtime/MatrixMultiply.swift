@@ -1,12 +1,12 @@
-import ONNXIR
+import Kernels
 /// Row-major `C = alpha * op(A) * op(B) + beta * C` behind Gemm, MatMul and the convolution
-/// fallback. Delegates to the Kernels module's GEMM where available.
+/// fallback: the Kernels module's packed GEMM; `referenceGemm` is the plain loop for tests.
 enum MatrixMultiply {
     static func gemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
                      a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                      beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int) {
-        referenceGemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
-                      b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        Gemm.multiply(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda,
+                      b: b, ldb: ldb, beta: beta, c: c, ldc: ldc, threads: threads)
     }
 
     /// Plain loops (i-p-j order so the inner loop is contiguous in B and C).

@@ -26,7 +26,7 @@ extension OperatorTable {
                 let wantsIndices = node.node.outputs.count > 1 && node.node.outputs[1] != ""
                 return { inputs, c in
                     let x = inputs[0]!
-                    let (y, i) = WindowPooling.maxPool(x, try window.geometry(x), indices: wantsIndices, columnMajor: columnMajor, c)
+                    let (y, i) = WindowPooling.maxPool(x, try window.geometry(x), indices: wantsIndices, columnMajor: columnMajor, ceilMode: window.ceilMode, c)
                     return i.map { [y, $0] } ?? [y]
                 }
             }],
@@ -35,7 +35,7 @@ extension OperatorTable {
                 let includePad = try node.int("count_include_pad", default: 0) != 0
                 return { inputs, c in
                     let x = inputs[0]!
-                    return [WindowPooling.averagePool(x, try window.geometry(x), countIncludePad: includePad, c)]
+                    return [WindowPooling.averagePool(x, try window.geometry(x), countIncludePad: includePad, ceilMode: window.ceilMode, c)]
                 }
             }],
             "GlobalAveragePool": [OperatorSpec(opsets: all, inputs: 1...1, types: floats) { _, _ in

@@ -1,11 +1,29 @@
+import Kernels
 import ONNXIR
 /// MaxPool and AveragePool over 1-3 spatial dims (padded to 3), one (batch, channel) plane
 /// per iteration. Padding never wins a max; averages divide by the real element count or,
 /// with `count_include_pad`, by the window's overlap with the padded input.
 enum WindowPooling {
-    static func maxPool(_ x: TensorValue, _ g: WindowGeometry, indices: Bool, columnMajor: Bool, _ c: ExecutionContext) -> (TensorValue, TensorValue?) {
+    /// The Kernels module's 2-D pooling shape, when it describes the same windows.
+    static func kernelShape(_ x: TensorValue, _ g: WindowGeometry, ceilMode: Bool) -> Pool2DShape? {
+        guard g.spatialRank <= 2, g.input[0] == 1 else { return nil }
+        let s = Pool2DShape(
+            batch: x.shape[0], channels: x.shape[1], inHeight: g.input[1], inWidth: g.input[2],
+            kernelHeight: g.kernel[1], kernelWidth: g.kernel[2], strideHeight: g.strides[1], strideWidth: g.strides[2],
+            dilationHeight: g.dilations[1], dilationWidth: g.dilations[2],
+            padTop: g.padsBegin[1], padLeft: g.padsBegin[2], padBottom: g.padsEnd[1], padRight: g.padsEnd[2],
+            ceilMode: ceilMode)
+        guard s.isValid, s.outHeight == g.output[1], s.outWidth == g.output[2] else { return nil }
+        return s
+    }
+
+    static func maxPool(_ x: TensorValue, _ g: WindowGeometry, indices: Bool, columnMajor: Bool, ceilMode: Bool, _ c: ExecutionContext) -> (TensorValue, TensorValue?) {
         let planes = x.shape[0] * x.shape[1]
         let out = c.output(Array(x.shape[..<2]) + g.outputSpatial)
+        if !indices, out.count > 0, let shape = kernelShape(x, g, ceilMode: ceilMode) {
+            Pooling.maxPool2D(shape: shape, input: x.floats, output: out.floats, threads: c.threads)
+            return (out, nil)
+        }
         let idx: TensorValue? = indices ? c.output(out.shape, .int64) : nil
         let (id, ih, iw) = (g.input[0], g.input[1], g.input[2])
         let (od, oh, ow) = (g.output[0], g.output[1], g.output[2])
@@ -45,9 +63,13 @@ enum WindowPooling {
         return (out, idx)
     }
 
-    static func averagePool(_ x: TensorValue, _ g: WindowGeometry, countIncludePad: Bool, _ c: ExecutionContext) -> TensorValue {
+    static func averagePool(_ x: TensorValue, _ g: WindowGeometry, countIncludePad: Bool, ceilMode: Bool, _ c: ExecutionContext) -> TensorValue {
         let planes = x.shape[0] * x.shape[1]
         let out = c.output(Array(x.shape[..<2]) + g.outputSpatial)
+        if out.count > 0, let shape = kernelShape(x, g, ceilMode: ceilMode) {
+            Pooling.averagePool2D(shape: shape, countIncludePad: countIncludePad, input: x.floats, output: out.floats, threads: c.threads)
+            return out
+        }
         let (id, ih, iw) = (g.input[0], g.input[1], g.input[2])
         let (od, oh, ow) = (g.output[0], g.output[1], g.output[2])
         let xi = x.floats, o = out.floats
