@@ -61,6 +61,7 @@ final class Convolution: @unchecked Sendable {
             throw KernelError("residual \(residual.shape) does not match the convolution output \(outShape)")
         }
         let out = c.output(outShape)
+        c.flops.add(2 * Double(n * m * g.outputSize) * Double(weights.count / max(m, 1)))
         if g.spatialRank <= 2, out.count > 0 {
             let kernel = packedKernel(x, g)
             kernel.run(input: x.floats, output: out.floats, residual: residual.map { UnsafePointer($0.floats) },
@@ -112,12 +113,6 @@ final class Convolution: @unchecked Sendable {
         }
         packed[shape] = k
         return k
-    }
-
-    /// Floating-point operations of one run on `x` (multiply-add = 2).
-    func flops(_ x: TensorValue) -> Double {
-        guard let g = try? geometry(x) else { return 0 }
-        return 2 * Double(x.shape[0] * weights.shape[0] * g.outputSize) * Double(weights.count / weights.shape[0])
     }
 
     /// Adds bias and residual and applies the activation, in place on `out`.

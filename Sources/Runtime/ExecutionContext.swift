@@ -5,6 +5,8 @@ import ONNXIR
 public struct ExecutionContext: @unchecked Sendable {
     public var threads: Int
     public var pool: BufferPool
+    /// Floating-point operations of the convolutions and matrix products run so far.
+    let flops = FlopCounter()
 
     public init(threads: Int, pool: BufferPool = BufferPool()) {
         self.threads = max(1, threads)
@@ -31,4 +33,10 @@ public struct ExecutionContext: @unchecked Sendable {
             if lo < hi { body(lo..<hi) }
         }
     }
+}
+
+/// Counts FLOPs across the kernels of one run (nodes run one after another).
+final class FlopCounter: @unchecked Sendable {
+    var value: Double = 0
+    func add(_ n: Double) { value += n }
 }

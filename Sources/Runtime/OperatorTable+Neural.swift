@@ -182,6 +182,7 @@ extension OperatorTable {
                              strides: [padded[0] == 1 ? 0 : padded[1], padded[1] == 1 ? 0 : 1], offset: 0)
             betaUsed = beta
         }
+        c.flops.add(2 * Double(m * n * k))
         MatrixMultiply.gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
                             a: a.floats, lda: a.shape[1], b: b.floats, ldb: b.shape[1],
                             beta: betaUsed, c: out.floats, ldc: n, threads: c.threads)
@@ -213,6 +214,7 @@ extension OperatorTable {
             }
         }
         let ao = offsets(aShape, m * k), bo = offsets(bShape, k * n)
+        c.flops.add(2 * Double(batches * m * n * k))
         for i in 0..<batches {
             MatrixMultiply.gemm(transA: false, transB: false, m: m, n: n, k: k, alpha: 1,
                                 a: a.floats + ao[i], lda: k, b: b.floats + bo[i], ldb: n, beta: 0,

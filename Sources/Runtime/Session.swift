@@ -61,6 +61,7 @@ public final class Session: @unchecked Sendable {
             for slot in step.releases { values[slot] = nil }
         }
         if cached == nil { shapeCache[key] = computedShapes }
+        lastFlops = context.flops.value
         var result: [String: TensorValue] = [:]
         for name in outputNames {
             guard let v = values[plan.slots[name]!] else { throw RuntimeError.unknownOutput(name: name) }
