@@ -29,8 +29,18 @@ extension OperatorTable {
 
     static func binaryRow(_ op: Arithmetic) -> OperatorSpec {
         OperatorSpec(opsets: all, inputs: 2...2, types: TypeRules.same(TypeRules.numeric)) { node, _ in
-            if node.opset < 7, node.has("broadcast") { throw node.invalid("legacy 'broadcast' attribute") }
-            return { inputs, c in [try arithmetic(inputs[0]!, inputs[1]!, op, c)] }
+            // Opset 6: B broadcasts only with broadcast=1, its dims aligned at `axis` of A.
+            let legacyAxis: Int? = try node.opset < 7 && node.int("broadcast", default: 0) == 1 ? node.int("axis") : nil
+            return { inputs, c in
+                var b = inputs[1]!
+                let a = inputs[0]!
+                if let axisAttribute = legacyAxis {
+                    let start = axisAttribute < 0 ? axisAttribute + a.rank : axisAttribute
+                    guard start >= 0, start + b.rank <= a.rank else { throw KernelError("B \(b.shape) cannot align at axis \(axisAttribute) of A \(a.shape)") }
+                    b = b.reshaped(Array(repeating: 1, count: start) + b.shape + Array(repeating: 1, count: a.rank - start - b.rank))
+                }
+                return [try arithmetic(a, b, op, c)]
+            }
         }
     }
 
@@ -64,7 +74,7 @@ extension OperatorTable {
             }],
             "Clip": [
                 // Opsets 7-10: bounds are attributes.
-                OperatorSpec(opsets: 7...10, inputs: 1...1, types: TypeRules.same(TypeRules.float)) { node, _ in
+                OperatorSpec(opsets: oldestOpset...10, inputs: 1...1, types: TypeRules.same(TypeRules.float)) { node, _ in
                     let lo = try node.float("min", default: -.greatestFiniteMagnitude)
                     let hi = try node.float("max", default: .greatestFiniteMagnitude)
                     return { inputs, c in [Elementwise.unary(inputs[0]!, from: Float.self, to: Float.self, type: .float, c) { min(max($0, lo), hi) }] }
@@ -83,14 +93,16 @@ extension OperatorTable {
                     try TypeRules.require(types, 1, TypeRules.float)
                     try TypeRules.require(types, 2, [.bool])
                     return [t, .bool]
-                }) { node, constants in
-                    if node.opset >= 12, constants.count > 2, node.node.inputs[2] != "" {
-                        guard let training = constants[2] else { throw node.invalid("training_mode must be a constant for inference") }
-                        if training.bools[0] != 0 { throw node.invalid("training mode is not supported (inference only)") }
-                    }
+                }) { node, _ in
                     if node.opset < 7, try node.int("is_test", default: 0) == 0 { throw node.invalid("training mode is not supported (inference only)") }
+                    let defaultRatio = try node.float("ratio", default: 0.5)
                     return { inputs, c in
                         let x = inputs[0]!
+                        // Training mode is deterministic only with ratio 0 (nothing dropped).
+                        if inputs.count > 2, let training = inputs[2], training.count > 0, training.bools[0] != 0 {
+                            let ratio = inputs.count > 1 ? inputs[1].map { $0.floats[0] } ?? 0.5 : (node.opset >= 12 ? 0.5 : defaultRatio)
+                            if ratio != 0 { throw KernelError("random dropout (training mode, ratio \(ratio)) is not supported; inference only") }
+                        }
                         let mask = c.output(x.shape, .bool)
                         memset(mask.raw, 1, x.count)
                         return [x, mask]

@@ -57,6 +57,7 @@ extension OperatorTable {
                 }
                 return try floats(n, t).prefix(1).map { $0 }
             }) { node, _ in
+                if node.opset < 7, try node.int("is_test", default: 0) == 0 { throw node.invalid("training mode (is_test=0) is not supported (inference only)") }
                 let epsilon = try node.float("epsilon", default: 1e-5)
                 if try node.int("spatial", default: 1) != 1 { throw node.invalid("spatial=0 is not supported") }
                 return { inputs, c in [try batchNormalization(inputs.map { $0! }, epsilon: epsilon, c)] }

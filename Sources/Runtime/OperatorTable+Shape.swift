@@ -124,7 +124,7 @@ extension OperatorTable {
                 }
             }],
             "Slice": [
-                OperatorSpec(opsets: 7...9, inputs: 1...1, types: anyData) { node, _ in
+                OperatorSpec(opsets: oldestOpset...9, inputs: 1...1, types: anyData) { node, _ in
                     guard let starts = try node.ints("starts"), let ends = try node.ints("ends") else {
                         throw node.invalid("attributes 'starts' and 'ends' are required")
                     }

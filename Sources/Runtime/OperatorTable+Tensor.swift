@@ -28,7 +28,7 @@ extension OperatorTable {
                 }
             }],
             "Pad": [
-                OperatorSpec(opsets: 7...10, inputs: 1...1, types: TypeRules.same(TypeRules.float)) { node, _ in
+                OperatorSpec(opsets: oldestOpset...10, inputs: 1...1, types: TypeRules.same(TypeRules.float)) { node, _ in
                     guard let pads = try node.ints("pads") else { throw node.invalid("attribute 'pads' is required") }
                     let mode = node.string("mode", default: "constant")
                     let value = try node.float("value", default: 0)

@@ -5,7 +5,9 @@ import ONNXIR
 enum OperatorTable {
     /// The newest default-domain opset the `onnx` package (1.23) knows.
     static let newestOpset = 28
-    static let oldestOpset = 7
+    /// Opset 6 is accepted too: the onnx package's pytorch-converted models use it, and for
+    /// these operators it differs from 7 only in the legacy `broadcast`/`is_test` attributes.
+    static let oldestOpset = 6
     static let all = oldestOpset...newestOpset
 
     static let specs: [String: [OperatorSpec]] = {

@@ -27,7 +27,7 @@ public enum RuntimeError: Error, Sendable, Equatable, CustomStringConvertible {
         case .missingGraph:
             return "the model has no graph"
         case let .unsupportedOpset(domain, version):
-            return "opset \(version) of domain '\(domain.isEmpty ? "ai.onnx" : domain)' is not supported (7 through \(OperatorTable.newestOpset))"
+            return "opset \(version) of domain '\(domain.isEmpty ? "ai.onnx" : domain)' is not supported (\(OperatorTable.oldestOpset) through \(OperatorTable.newestOpset))"
         case let .unsupportedOperator(node, op, domain, opset):
             let qualified = domain.isEmpty || domain == "ai.onnx" ? op : "\(domain).\(op)"
             return "node '\(node)': operator \(qualified) (opset \(opset)) is not supported"
