@@ -70,6 +70,7 @@ struct OpExtractor {
 
     private mutating func emit(_ op: Op) {
         var op = op
+        op.primary = op.nodes.last ?? -1
         // Constant nodes feeding this op belong to it.
         for n in op.nodes {
             for input in view.node(n).inputs where !input.isEmpty {
