@@ -15,7 +15,14 @@ struct BlockNamer {
 
     init(_ graph: Graph) {
         // Only path-like names carry layer names (tf2onnx also makes `Conv__223`).
-        let split = graph.nodes.map { ($0.name ?? "").split(separator: "/", omittingEmptySubsequences: false) }
+        // A node without a path-like name is labelled by its output tensor's name (Caffe2 style
+        // `gpu_0/res2_0_branch2a_1`).
+        let split = graph.nodes.map { node -> [Substring] in
+            let own = (node.name ?? "").split(separator: "/", omittingEmptySubsequences: false)
+            if own.count > 1 { return own }
+            let output = (node.outputs.first ?? "").split(separator: "/", omittingEmptySubsequences: false)
+            return output.count > 1 ? output : own
+        }
         let paths = split.filter { $0.count > 1 }
         var prefix: [Substring] = []
         if let first = paths.first {

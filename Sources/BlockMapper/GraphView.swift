@@ -1,3 +1,4 @@
+import Foundation
 import ONNXIR
 
 /// A dataflow view of a graph: who produces and who consumes each tensor, and which tensors
@@ -10,6 +11,8 @@ struct GraphView {
     private(set) var consumers: [String: [Int]] = [:]
     /// Constant tensors by name; `Constant` nodes contribute theirs.
     private(set) var constants: [String: Tensor] = [:]
+    /// Constants made by `ConstantOfShape`: every element is this value.
+    private(set) var fills: [String: Float] = [:]
     /// Tensor name → the `Constant` node that made it.
     private(set) var constantNode: [String: Int] = [:]
     let graphOutputs: Set<String>
@@ -25,6 +28,18 @@ struct GraphView {
                 constants[output] = value
                 constantNode[output] = index
             }
+            // `ConstantOfShape` of a constant shape (how the ONNX wheel's light models make weights):
+            // kept as dims plus a fill value, materialized only when weights are read.
+            if node.opType == "ConstantOfShape", let output = node.outputs.first, let shapeName = node.inputs.first,
+               let dims = constants[shapeName].flatMap({ try? $0.integers() }), dims.count <= 8,
+               dims.allSatisfy({ (0...(1 << 24)).contains($0) }) {
+                let fill = node.attribute("value")?.t
+                if fill == nil || fill?.dataType == .float, let value = fill == nil ? 0 : (try? fill!.floats())?.first {
+                    constants[output] = Tensor(name: output, dims: dims, dataType: .float)
+                    fills[output] = value
+                    constantNode[output] = index
+                }
+            }
         }
         graphOutputs = Set(graph.outputs.compactMap(\.name))
     }
@@ -38,12 +53,16 @@ struct GraphView {
     /// The constant's dims and element count without decoding it.
     func constantElementCount(_ tensor: String) -> Int? {
         guard let t = constants[tensor] else { return nil }
-        return t.dims.reduce(1) { $0 * Int($1) }
+        return try? t.elementCount()
     }
 
     /// A small constant's values as floats (scalars, per-channel vectors).
     func constantFloats(_ tensor: String) -> [Float]? {
         guard let t = constants[tensor] else { return nil }
+        if let fill = fills[tensor] {
+            guard let count = try? t.elementCount() else { return nil }
+            return [Float](repeating: fill, count: count)
+        }
         return try? t.floats()
     }
 

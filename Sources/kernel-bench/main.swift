@@ -153,3 +153,31 @@ for (m, n, k) in [(96, 192, 256), (512, 512, 512), (1, 1000, 2048)] where filter
         + "\"gflops\": \(String(format: "%.1f", flops / times[times.count / 2] / 1e9)), "
         + "\"bestGflops\": \(String(format: "%.1f", flops / times[0] / 1e9))}")
 }
+
+/// Pooling layers of ResNet50 / Inception-ResNet-V2.
+let pools: [(String, Pool2DShape, Bool)] = [
+    ("maxpool 3x3/2 64 @112 pad1", Pool2DShape(batch: 1, channels: 64, inHeight: 112, inWidth: 112, kernelHeight: 3,
+        kernelWidth: 3, strideHeight: 2, strideWidth: 2, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1), false),
+    ("maxpool 3x3/2 64 @147", Pool2DShape(batch: 1, channels: 64, inHeight: 147, inWidth: 147, kernelHeight: 3,
+        kernelWidth: 3, strideHeight: 2, strideWidth: 2), false),
+    ("maxpool 3x3/2 320 @35", Pool2DShape(batch: 1, channels: 320, inHeight: 35, inWidth: 35, kernelHeight: 3,
+        kernelWidth: 3, strideHeight: 2, strideWidth: 2), false),
+    ("avgpool 3x3/1 192 @35 pad1", Pool2DShape(batch: 1, channels: 192, inHeight: 35, inWidth: 35, kernelHeight: 3,
+        kernelWidth: 3, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1), true),
+]
+for (name, shape, average) in pools where filter.isEmpty || (exact ? name == filter : name.contains(filter)) {
+    let input = (0..<shape.inputCount).map { Float(($0 * 7919) % 1000) / 1000 - 0.5 }
+    var output = [Float](repeating: 0, count: shape.outputCount)
+    var times: [Double] = []
+    for run in 0..<(runs + 3) {
+        let start = seconds()
+        if average {
+            Pooling.averagePool2D(shape: shape, countIncludePad: false, input: input, output: &output, threads: threads)
+        } else {
+            Pooling.maxPool2D(shape: shape, input: input, output: &output, threads: threads)
+        }
+        if run >= 3 { times.append(seconds() - start) }
+    }
+    times.sort()
+    print("{\"name\": \"\(name)\", \"medianMs\": \(times[times.count / 2] * 1e3), \"gflops\": 0, \"bestGflops\": 0}")
+}
