@@ -2,8 +2,8 @@
 onnx package (checker with full shape inference) and onnxruntime.
 
 - Every builder family at a small input size: the export passes `onnx.checker` (full check),
-  onnxruntime runs it, its logits and outputs equal our native `Network.forward` (default
-  rule), `verify --expect-arch` (the mapper's independent table) accepts it, and its
+  onnxruntime runs it, its logits and outputs equal our native `Network.forward` and our graph
+  runtime (`run`) under the default rule, `verify --expect-arch` (the mapper's independent table) accepts it, and its
   initializers hold exactly Keras' `count_params()` (plus the ones-valued BN scales ONNX needs
   where Keras has `scale=False`).
 - Every fixture rebuilt with `build --from` (and with `--fold-batchnorm`): same interface,
@@ -118,6 +118,16 @@ def test_architecture_exports_checks_and_runs(arch, tmp_path):
     our_logits = onnx.numpy_helper.to_array(onnx.load_tensor(str(tmp_path / "logits.pb")))
     assert_close(our_logits, results[logits_name], f"{arch} logits (Network.forward vs onnxruntime)")
     assert_close(ours, results["output"], f"{arch} output (Network.forward vs onnxruntime)")
+
+    # Our graph runtime (`run`) on the same export: logits and outputs as onnxruntime's.
+    runs = tmp_path / "runs"
+    runs.mkdir()
+    cli("run", out, "--input", f"input={tmp_path / 'x.pb'}", "--output", logits_name, "--output", "output",
+        "--format", "pb", "--output-dir", runs)
+    run_logits = onnx.numpy_helper.to_array(onnx.load_tensor(str(runs / f"{logits_name}.pb")))
+    run_output = onnx.numpy_helper.to_array(onnx.load_tensor(str(runs / "output.pb")))
+    assert_close(run_logits, results[logits_name], f"{arch} logits (run vs onnxruntime)")
+    assert_close(run_output, results["output"], f"{arch} output (run vs onnxruntime)")
 
     verify = cli("verify", out, "--expect-arch", arch)
     assert "ok" in verify.stdout
