@@ -90,6 +90,24 @@ import Testing
     }
 }
 
+extension SessionErrorTests {
+    /// A zero Pad folded into the next Conv's pads gives the unfused result.
+    @Test func padFoldedIntoConvMatchesUnfused() throws {
+        var g = SplitMix(seed: 5)
+        let m = Self.model([
+            Node(opType: "Pad", inputs: ["x", "pads"], outputs: ["p"], name: "pad"),
+            Node(opType: "Conv", inputs: ["p", "w"], outputs: ["y"], name: "conv", attributes: [.ints("strides", [2, 2])]),
+        ], inputs: [.tensor("x", .float, [1, 3, 9, 8])], outputs: [.tensor("y", .float, [1, 2, 5, 5])],
+           initializers: [Tensor(name: "pads", dims: [8], values: [Int64(0), 0, 3, 1, 0, 0, 1, 2]),
+                          Tensor(name: "w", dims: [2, 3, 3, 3], values: (0..<54).map { _ in g.next() })])
+        let x = TensorValue(shape: [1, 3, 9, 8], floats: (0..<216).map { _ in g.next() })
+        let fused = try Session(model: m, options: SessionOptions(threads: 1)).run(["x": x])["y"]!
+        let plain = try Session(model: m, options: SessionOptions(threads: 1, fusion: false)).run(["x": x])["y"]!
+        #expect(fused.shape == [1, 2, 6, 5] && plain.shape == fused.shape)
+        #expect(TensorComparison(name: "y", actual: fused, reference: plain, rtol: 1e-5, atol: 1e-6).passed)
+    }
+}
+
 /// Deterministic values in [-1, 1) for tests.
 struct SplitMix {
     var state: UInt64
