@@ -13,9 +13,9 @@ mkdir -p "$ONNX_BLOCKS_CACHE"
 # Conformance data generated from the onnx package (not committed).
 "$ONNX_BLOCKS_PYTHON" tools/make_conformance_data.py --out "$ONNX_BLOCKS_CACHE/conformance"
 source tools/swift_flags.sh
-# One flag set for the build and the tests, so the test build reuses the CLI build.
+# One build of everything (CLI, tests) with one flag set; the test run reuses it.
 flags=(-c release -Xswiftc -enable-testing "${SWIFT_FAST_FLAGS[@]}")
-swift build "${flags[@]}"
-swift test "${flags[@]}"
+swift build "${flags[@]}" --build-tests
+swift test "${flags[@]}" --skip-build
 export ONNX_BLOCKS_BIN="$(swift build "${flags[@]}" --show-bin-path)/onnx-blocks"
 .venv/bin/python -m pytest -q Tests/python
