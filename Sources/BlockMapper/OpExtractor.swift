@@ -230,6 +230,7 @@ struct OpExtractor {
     private func weights(_ tensor: String, node: Int) throws -> [Float] {
         guard loadWeights else { return [] }
         guard let t = view.constants[tensor] else { return [] }
+        if view.fills[tensor] != nil, let values = view.constantFloats(tensor) { return values }
         do { return try t.floats() } catch {
             throw RecognitionError.badWeights(node: label(node), tensor: tensor, reason: "\(error)")
         }
