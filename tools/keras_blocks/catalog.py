@@ -1,7 +1,7 @@
 """The committed fixtures: name -> how to build it. Widths and resolutions are small."""
 from functools import partial
 
-from . import resnet
+from . import inception_resnet, inception_v3, inception_v4, resnet
 
 FIXTURES = {}
 
@@ -20,7 +20,7 @@ fixture("resnet_v1_bottleneck", "resnet", 64, 101,
         partial(resnet.resnet_v1_bottleneck, stem=8, widths=(4, 8, 16, 32), depths=(3, 4, 6, 3), classes=10),
         conv_bias=False)
 
-fixture("resnet_v2_bottleneck", "resnet", 64, 102,
+fixture("resnet_v2_bottleneck", "resnet-v2", 64, 102,
         "Keras ResNet50V2 layout (pre-activation bottlenecks, stride in the last block of each stack "
         "with a 1x1 stride-2 MaxPool shortcut, post_bn/post_relu; BN not after a conv stays Mul/Add) "
         "at 1/16 width: stem 8, widths 4/8/16/32, depths 3/4/6/3; Dense(10) + softmax.",
@@ -28,14 +28,40 @@ fixture("resnet_v2_bottleneck", "resnet", 64, 102,
 
 fixture("resnet_v1_basic", "resnet", 64, 103,
         "ResNet-18 layout (basic blocks, 2/2/2/2, identity and projection shortcuts, Keras-style names) "
-        "at 1/8 width: stem 8, widths 8/16/32/64; Dense(10) head without softmax (output = logits). "
+        "at 1/16 width: stem 4, widths 4/8/16/32; Dense(10) head without softmax (output = logits). "
         "Random conv biases: each BN after a biased conv stays Mul/Add.",
-        partial(resnet.resnet_basic, stem=8, widths=(8, 16, 32, 64), depths=(2, 2, 2, 2), classes=10,
+        partial(resnet.resnet_basic, stem=4, widths=(4, 8, 16, 32), depths=(2, 2, 2, 2), classes=10,
                 softmax=False))
 
 for _i, _arr in enumerate(resnet.ARRANGEMENTS):
-    fixture(f"he2016_{_arr.replace('-', '_')}", "resnet", 32, 110 + _i,
+    fixture(f"he2016_{_arr.replace('-', '_')}", "resnet-v2" if _arr in resnet.PREACTIVATION else "resnet",
+            32, 110 + _i,
             f"He et al. 2016 fig. 4 '{_arr}' residual unit: basic blocks, resnet stem 8, three stacks "
             f"8/16/32 x 2 blocks (projection where the shape changes); Dense(10) + softmax.",
             partial(resnet.resnet_basic, stem=8, widths=(8, 16, 32), depths=(2, 2, 2), arrangement=_arr,
                     classes=10))
+
+fixture("inception_v3", "inception-v3", 107, 120,
+        "Keras InceptionV3 layout (stem, mixed0-2 v3-a, mixed3 reduction, mixed4-7 v3-b, mixed8 reduction, "
+        "mixed9-10 v3-c with the nested 1x3/3x1 concatenations) at 1/16 width; Dense(10) + softmax. "
+        "Input 107 px so mixed9-10 run on 2x2.",
+        partial(inception_v3.inception_v3, div=16, classes=10))
+
+fixture("inception_v4", "inception-v4", 107, 121,
+        "Inception-V4 (Szegedy et al. 2016 figs 3-8: stem, 4 x A, Reduction-A k,l,m,n = 12,14,16,24, "
+        "7 x B, Reduction-B, 3 x C) at 1/16 width; Dense(10) + softmax. Input 107 px (C blocks on 2x2).",
+        partial(inception_v4.inception_v4, div=16, classes=10))
+
+fixture("inception_resnet_v1", "inception-resnet-v1", 107, 122,
+        "Inception-ResNet-V1 (figs 14, 10, 7, 11, 12, 13: stem, 5 x block35 (scale 0.17), Reduction-A "
+        "12,12,16,24, 10 x block17 (0.1), Reduction-B, 5 x block8 (0.2; the last one scale 1.0 without "
+        "ReLU, as Keras does for V2)) at 1/16 width; Dense(10) + softmax. Conv biases left at Keras' zeros, "
+        "so tf2onnx folds each residual scale into the up-projection conv (scale \"folded\").",
+        partial(inception_resnet.inception_resnet_v1, div=16, classes=10), conv_bias=False)
+
+fixture("inception_resnet_v2", "inception-resnet-v2", 107, 123,
+        "Keras InceptionResNetV2 layout (stem + mixed_5b, 10 x block35 (scale 0.17), mixed_6a "
+        "Reduction-A 16,16,24,24, 20 x block17 (0.1), mixed_7a, 10 x block8 (0.2; block8_10 scale 1.0 "
+        "without ReLU), conv_7b) at 1/16 width; Dense(10) + softmax. Random up-projection biases: the "
+        "residual scales stay explicit Mul nodes (scale recorded as the number; block8_10 \"folded\").",
+        partial(inception_resnet.inception_resnet_v2, div=16, classes=10))

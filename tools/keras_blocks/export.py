@@ -112,7 +112,10 @@ def write_case(out_dir, model, rec, inputs, readme):
                                      ("logits.pb", logits, logits_name)):
                 with open(os.path.join(d, fname), "wb") as f:
                     f.write(numpy_helper.from_array(np.ascontiguousarray(arr), name).SerializeToString())
-        doc = rec.document(len(proto.graph.node))
+        keras_input = model.inputs[0].name
+        if keras_input != input_name:
+            raise RuntimeError(f"{out_dir}: ONNX input {input_name!r} is not Keras' {keras_input!r}")
+        doc = rec.document(input_name, list(inputs[0].shape[1:]), len(proto.graph.node))
         with open(os.path.join(out_dir, "expected_blocks.json"), "w") as f:
             json.dump(doc, f, indent=2)
             f.write("\n")
