@@ -48,6 +48,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Micro benchmark of the kernels (tools/bench_kernels.sh); not a product.
+        .executableTarget(name: "kernel-bench", dependencies: ["Kernels"]),
         .testTarget(name: "ONNXIRTests", dependencies: ["ONNXIR"]),
         .testTarget(name: "ONNXProtobufTests", dependencies: ["ONNXIR", "ONNXProtobuf"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),

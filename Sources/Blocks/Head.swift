@@ -9,6 +9,15 @@ public struct Head: Sendable, Equatable {
         /// No pooling: flatten only.
         case none
 
+        /// The fixtures' `pooling` field: `avg` / `max` (Keras' `pooling=` names).
+        public var vocabularyName: String {
+            switch self {
+            case .globalAverage, .average: return "avg"
+            case .globalMax: return "max"
+            case .none: return "none"
+            }
+        }
+
         public var kindName: String {
             switch self {
             case .globalAverage: return "global-average"
@@ -23,7 +32,7 @@ public struct Head: Sendable, Equatable {
     public var dense: Dense
     public var softmax: Bool
 
-    public init(name: String = "predictions", pooling: Pooling, dense: Dense, softmax: Bool) {
+    public init(name: String = "head", pooling: Pooling, dense: Dense, softmax: Bool) {
         self.name = name
         self.pooling = pooling
         self.dense = dense

@@ -1,9 +1,39 @@
-/// The block vocabulary of GUIDE §3: what `blocks --json` prints and `verify` compares.
-/// Weights are never part of a description; `parameters` and `macs` are extra fields that
-/// specs may leave out.
+/// The block vocabulary of GUIDE §3 (exactly its fields, as `fixtures/README.md` spells them):
+/// what `blocks --json` prints and `verify` compares. Weights are never part of a description;
+/// sizes and costs are in `statistics()`.
 extension Network {
-    /// `{"family", "input", "blocks": [stem, body…, head]}` (the recognizer adds `coverage`
-    /// and `unassigned`).
+    /// One row per block (stem, body, head) with its cost, for the readable tree and `--json`'s
+    /// `statistics`.
+    public struct BlockStatistics: Sendable, Equatable {
+        public var name: String
+        public var input: FeatureShape
+        public var output: FeatureShape
+        public var parameters: Int
+        public var macs: Int
+    }
+
+    public func statistics() -> [BlockStatistics] {
+        var rows: [BlockStatistics] = []
+        var shape = inputShape
+        let stemOut = stem.outputShape(for: shape)
+        rows.append(.init(name: stem.name, input: shape, output: stemOut, parameters: stem.parameterCount, macs: stem.macs(for: shape)))
+        shape = stemOut
+        for block in blocks {
+            let out = block.outputShape(for: shape)
+            rows.append(.init(name: block.name, input: shape, output: out, parameters: block.parameterCount, macs: block.macs(for: shape)))
+            shape = out
+        }
+        if let head {
+            let pooled = Layer.outputShape(of: tail, for: shape)
+            rows.append(.init(name: head.name, input: shape, output: FeatureShape(channels: head.classes, height: 1, width: 1),
+                              parameters: head.parameterCount + Layer.parameterCount(of: tail),
+                              macs: head.macs + Layer.macs(of: tail, for: shape) + (pooled == shape ? 0 : 0)))
+        }
+        return rows
+    }
+
+    /// `{"family", "input", "blocks": [stem, body…, head], "statistics"}` (the recognizer adds
+    /// `coverage` and `unassigned`).
     public func describe() -> JSONValue {
         var list: [JSONValue] = []
         var shape = inputShape
@@ -23,6 +53,10 @@ extension Network {
                 "height": .number(Double(inputShape.height)), "width": .number(Double(inputShape.width)),
             ]),
             "blocks": .array(list),
+            "statistics": .array(statistics().map {
+                .object(["name": .string($0.name), "parameters": .int($0.parameters), "macs": .int($0.macs),
+                         "output": .array([.int($0.output.channels), .int($0.output.height), .int($0.output.width)])])
+            }),
         ])
     }
 }
@@ -32,7 +66,6 @@ extension Stem {
         .object([
             "kind": "stem", "variant": .string(variant.rawValue), "name": .string(name),
             "outputChannels": .int(outputShape(for: input).channels),
-            "parameters": .int(parameterCount), "macs": .int(macs(for: input)),
         ])
     }
 }
@@ -41,8 +74,7 @@ extension Head {
     public func describe(featureShape: FeatureShape) -> JSONValue {
         .object([
             "kind": "head", "variant": "classifier", "name": .string(name),
-            "pooling": .string(pooling.kindName), "classes": .int(classes), "softmax": .bool(softmax),
-            "parameters": .int(parameterCount), "macs": .int(macs),
+            "pooling": .string(pooling.vocabularyName), "classes": .int(classes), "softmax": .bool(softmax),
         ])
     }
 }
@@ -52,7 +84,6 @@ extension Block {
         var fields: [String: JSONValue] = [
             "kind": .string(kind), "variant": .string(variant), "name": .string(name),
             "outputChannels": .int(outputShape(for: input).channels),
-            "parameters": .int(parameterCount), "macs": .int(macs(for: input)),
         ]
         switch self {
         case .residual(let b):
@@ -63,7 +94,6 @@ extension Block {
         case .inception(let b):
             fields["branches"] = .array(b.branches.map(Layer.describe(chain:)))
         case .reduction(let b):
-            fields["branches"] = .array(b.branches.map(Layer.describe(chain:)))
             if let f = b.filters {
                 fields["k"] = .int(f.k); fields["l"] = .int(f.l); fields["m"] = .int(f.m); fields["n"] = .int(f.n)
             }
@@ -74,28 +104,38 @@ extension Block {
             case .explicit(let s): fields["scale"] = .number(Double(s))
             }
             fields["activation"] = .bool(b.activation)
-            fields["branches"] = .array(b.branches.map(Layer.describe(chain:)))
+            fields["outputChannels"] = nil
         }
         return .object(fields)
     }
 }
 
 extension Layer {
-    /// A chain as a list of short tokens: `conv1x1:64`, `conv3x3/2:96`, `maxpool3x3/2`,
-    /// `avgpool3x3`; a nested concatenation as `{"concat": [[…], […]]}`. BN and ReLU after a
-    /// conv are part of the conv unit and not listed.
+    /// A chain in the fixtures' branch form (`fixtures/README.md`): one op per conv unit or
+    /// pool, in data-flow order — `{"op": "conv", "kernel": [h, w], "stride": s, "padding":
+    /// "same"|"valid", "filters": c}`, `{"op": "maxpool"|"avgpool", "kernel", "stride",
+    /// "padding"}`, and a nested concatenation as `{"op": "fork", "branches": [[…], […]]}`.
+    /// BN and ReLU after a conv belong to its unit and are not listed. `padding` is "same"
+    /// whenever the op pads at all.
     public static func describe(chain: [Layer]) -> JSONValue {
         var items: [JSONValue] = []
         for layer in chain {
             switch layer {
             case .conv(let c):
-                let stride = c.strides == .one ? "" : "/\(c.strides.height == c.strides.width ? "\(c.strides.height)" : c.strides.description)"
-                items.append(.string("conv\(c.kernel)\(stride):\(c.outputChannels)"))
+                items.append(.object([
+                    "op": "conv", "kernel": .array([.int(c.kernel.height), .int(c.kernel.width)]),
+                    "stride": .int(c.strides.height), "padding": c.padding.isZero ? "valid" : "same",
+                    "filters": .int(c.outputChannels),
+                ]))
             case .pool(let p):
-                let stride = p.strides == .one ? "" : "/\(p.strides.height == p.strides.width ? "\(p.strides.height)" : p.strides.description)"
-                items.append(.string("\(p.kind == .max ? "maxpool" : "avgpool")\(p.window)\(stride)"))
+                items.append(.object([
+                    "op": .string(p.kind == .max ? "maxpool" : "avgpool"),
+                    "kernel": .array([.int(p.window.height), .int(p.window.width)]),
+                    "stride": .int(p.strides.height),
+                    "padding": (p.padding + p.zeroPadding).isZero ? "valid" : "same",
+                ]))
             case .concat(_, let branches):
-                items.append(.object(["concat": .array(branches.map(describe(chain:)))]))
+                items.append(.object(["op": "fork", "branches": .array(branches.map(describe(chain:)))]))
             case .batchNorm, .activation:
                 continue
             }

@@ -40,7 +40,7 @@ extension Conv2D {
             rowChunks = (m + rowsPerChunk - 1) / rowsPerChunk
         }
 
-        /// Floats per worker: the packed B block plus one im2col row.
-        var workspaceFloats: Int { depthBlock * pixelBlock + pixelBlock + 16 }
+        /// Floats per worker: the packed B block.
+        var workspaceFloats: Int { depthBlock * pixelBlock }
     }
 }

@@ -1,7 +1,7 @@
 /// A 2-D convolution (ONNX `Conv`) with weights prepacked once, run as a GEMM per group:
 /// A = weights (outChannels/groups × inChannels/groups·kH·kW), B = input columns
-/// (im2col, built block by block in a small per-thread workspace; read straight from the
-/// input for 1×1 stride-1 convolutions), C = output rows in NCHW. Bias, residual and
+/// (im2col, packed block by block into a small per-thread workspace from a zero-bordered
+/// copy of the input, see `ColumnSource`), C = output rows in NCHW. Bias, residual and
 /// activation are applied as each output tile is stored.
 ///
 /// Thread safety: `run` keeps no state between calls (workspaces come from a shared pool),
@@ -15,6 +15,8 @@ public final class Conv2D: @unchecked Sendable {
 
     /// Reduction (k) block and pixel (n) block sizes; see `Blocking`.
     let blocking: Blocking
+    /// Offsets that turn packing B (im2col) into copies.
+    let columns: ColumnSource
 
     /// - Parameters:
     ///   - weights: OIHW, `outChannels × inChannels/groups × kernelHeight × kernelWidth`.
@@ -42,6 +44,7 @@ public final class Conv2D: @unchecked Sendable {
             self.bias = nil
         }
         blocking = Blocking(shape: shape)
+        columns = ColumnSource(shape: shape)
     }
 
     deinit {
@@ -63,39 +66,56 @@ public final class Conv2D: @unchecked Sendable {
         let pixels = s.outHeight * s.outWidth
         let m = s.outChannelsPerGroup
         let b = blocking
-        let itemsPerImage = s.groups * b.pixelBlocks * b.rowChunks
-        let items = s.batch * itemsPerImage
-        if items == 0 { return }
+        let items = s.groups * b.pixelBlocks * b.rowChunks
+        if s.batch == 0 || items == 0 { return }
         let workers = Parallel.workerCount(items: items, threads: threads)
-        ScratchPool.shared.withBuffers(count: workers, floats: b.workspaceFloats) { workspaces in
-            Parallel.forEach(items: items, threads: workers) { item, worker in
-                var rest = item
-                let chunk = rest % b.rowChunks; rest /= b.rowChunks
-                let pixelBlock = rest % b.pixelBlocks; rest /= b.pixelBlocks
-                let group = rest % s.groups
-                let image = rest / s.groups
-                let rowStart = chunk * b.rowsPerChunk
-                let rowEnd = min(m, rowStart + b.rowsPerChunk)
-                if rowStart >= rowEnd { return }
-                let channelOffset = image * s.outChannels + group * m
-                let outputBase = output + channelOffset * pixels
-                let epilogue = TileEpilogue(
-                    c: outputBase, ldc: pixels,
-                    bias: bias.map { UnsafePointer($0 + group * m) },
-                    residual: residual.map { $0 + channelOffset * pixels },
-                    activation: activation)
-                let inputBase = input + (image * s.inChannels + group * s.inChannelsPerGroup) * s.inHeight * s.inWidth
-                computeBlock(
-                    input: inputBase, groupPanels: panels + group * panelsPerGroup,
-                    pixelStart: pixelBlock * b.pixelBlock, rows: rowStart..<rowEnd,
-                    epilogue: epilogue, workspace: workspaces[worker])
+        let paddedFloats = columns.paddedFloats(channels: s.inChannels)
+        let plane = columns.paddedHeight * columns.paddedWidth
+        ScratchPool.shared.withBuffers(count: workers + 1, floats: max(b.workspaceFloats, paddedFloats)) { buffers in
+            let padded = buffers[workers]
+            for image in 0..<s.batch {
+                let imageInput = input + image * s.inChannels * s.inHeight * s.inWidth
+                let source: UnsafePointer<Float>
+                if columns.needsPaddedCopy {
+                    let channelsPerWorker = (s.inChannels + workers - 1) / workers
+                    Parallel.forEach(items: workers, threads: workers) { chunk, _ in
+                        let lo = chunk * channelsPerWorker
+                        let hi = min(s.inChannels, lo + channelsPerWorker)
+                        if lo < hi {
+                            columns.copyPadded(shape: s, input: imageInput, channels: lo..<hi, into: padded)
+                        }
+                    }
+                    source = UnsafePointer(padded)
+                } else {
+                    source = imageInput
+                }
+                Parallel.forEach(items: items, threads: workers) { item, worker in
+                    var rest = item
+                    let chunk = rest % b.rowChunks; rest /= b.rowChunks
+                    let pixelBlock = rest % b.pixelBlocks
+                    let group = rest / b.pixelBlocks
+                    let rowStart = chunk * b.rowsPerChunk
+                    let rowEnd = min(m, rowStart + b.rowsPerChunk)
+                    if rowStart >= rowEnd { return }
+                    let channelOffset = image * s.outChannels + group * m
+                    let epilogue = TileEpilogue(
+                        c: output + channelOffset * pixels, ldc: pixels,
+                        bias: bias.map { UnsafePointer($0 + group * m) },
+                        residual: residual.map { $0 + channelOffset * pixels },
+                        activation: activation)
+                    computeBlock(
+                        image: source + group * s.inChannelsPerGroup * plane,
+                        groupPanels: panels + group * panelsPerGroup,
+                        pixelStart: pixelBlock * b.pixelBlock, rows: rowStart..<rowEnd,
+                        epilogue: epilogue, workspace: buffers[worker])
+                }
             }
         }
     }
 
     /// One work item: output rows `rows` × pixels [pixelStart, +pixelBlock) of one image and group.
     private func computeBlock(
-        input: UnsafePointer<Float>, groupPanels: UnsafePointer<Float>,
+        image: UnsafePointer<Float>, groupPanels: UnsafePointer<Float>,
         pixelStart: Int, rows: Range<Int>, epilogue: TileEpilogue,
         workspace: UnsafeMutablePointer<Float>
     ) {
@@ -107,15 +127,14 @@ public final class Conv2D: @unchecked Sendable {
         let depth = b.depth
         let mr = MicroKernel.rows
         let packedB = workspace
-        let rowBuffer = workspace + b.depthBlock * b.pixelBlock
         var k0 = 0
         while k0 < depth {
             let kc = min(b.depthBlock, depth - k0)
             let first = k0 == 0
             let last = k0 + kc == depth
-            packColumns(
-                input: input, pixelStart: pixelStart, pixelCount: pixelCount,
-                depthStart: k0, depthCount: kc, into: packedB, rowBuffer: rowBuffer)
+            columns.pack(
+                image: image, depthStart: k0, depthCount: kc,
+                firstStrip: pixelStart / 16, stripCount: strips, into: packedB)
             var m0 = rows.lowerBound
             while m0 < rows.upperBound {
                 let m1 = min(rows.upperBound, m0 + b.rowBlock)

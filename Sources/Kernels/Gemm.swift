@@ -17,6 +17,12 @@ public enum Gemm {
             scale(c: c, m: m, n: n, ldc: ldc, beta: beta)
             return
         }
+        if m <= smallRowLimit {
+            multiplySmallM(
+                transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha, a: a, lda: lda, b: b, ldb: ldb,
+                beta: beta, c: c, ldc: ldc, threads: threads)
+            return
+        }
         let columnBlocks = (n + columnBlock - 1) / columnBlock
         let rowChunks = columnBlocks >= 2 * threads ? 1 : min((m + rowBlock - 1) / rowBlock, 2 * threads)
         let rowsPerChunk = ((m + rowChunks - 1) / rowChunks + MicroKernel.rows - 1) / MicroKernel.rows * MicroKernel.rows

@@ -35,7 +35,7 @@ enum MicroKernel {
     /// vmulps/vaddps or fuses; `addingProduct` would call libm `fmaf` on x86 without flags.
     @inline(__always)
     static func fusedMultiplyAdd(_ a: SIMD16<Float>, _ b: SIMD16<Float>, _ c: SIMD16<Float>) -> SIMD16<Float> {
-        a * b + c
+        c.addingProduct(a, b)
     }
 
     /// Six 16-wide accumulator rows.

@@ -24,6 +24,11 @@ let gemmCases: [GemmCase] = [
     GemmCase(m: 100, n: 50, k: 40, alpha: -1, beta: 0.25, threads: 2),
     GemmCase(m: 4, n: 400, k: 9, transB: true, padding: 2, threads: 2),
     GemmCase(m: 5, n: 6, k: 0, beta: 0.5),
+    // Small m (fully connected at batch 1..4): the unpacked path, vector and scalar tails.
+    GemmCase(m: 1, n: 150, k: 70),
+    GemmCase(m: 2, n: 83, k: 33, transB: true, alpha: 2, beta: 0.5, padding: 1),
+    GemmCase(m: 3, n: 40, k: 17, transA: true, beta: 1, padding: 2, threads: 2),
+    GemmCase(m: 4, n: 300, k: 5, transA: true, transB: true, threads: 2),
 ]
 
 @Test("Gemm matches the scalar reference", arguments: gemmCases)

@@ -1,1 +1,0 @@
-// Module BlockMapper: see Package.swift for its role.

@@ -1,0 +1,54 @@
+import ONNXIR
+
+/// A dataflow view of a graph: who produces and who consumes each tensor, and which tensors
+/// are constants (initializers or `Constant` outputs). Built once, read by every pass.
+struct GraphView {
+    let graph: Graph
+    /// Tensor name → index of the producing node.
+    private(set) var producer: [String: Int] = [:]
+    /// Tensor name → indices of consuming nodes (a node listed once per use).
+    private(set) var consumers: [String: [Int]] = [:]
+    /// Constant tensors by name; `Constant` nodes contribute theirs.
+    private(set) var constants: [String: Tensor] = [:]
+    /// Tensor name → the `Constant` node that made it.
+    private(set) var constantNode: [String: Int] = [:]
+    let graphOutputs: Set<String>
+
+    init(_ graph: Graph) {
+        self.graph = graph
+        for tensor in graph.initializers { if let name = tensor.name { constants[name] = tensor } }
+        for (index, node) in graph.nodes.enumerated() {
+            for output in node.outputs where !output.isEmpty { producer[output] = index }
+            for input in node.inputs where !input.isEmpty { consumers[input, default: []].append(index) }
+            if node.opType == "Constant", let output = node.outputs.first,
+               let value = node.attribute("value")?.t {
+                constants[output] = value
+                constantNode[output] = index
+            }
+        }
+        graphOutputs = Set(graph.outputs.compactMap(\.name))
+    }
+
+    func node(_ index: Int) -> Node { graph.nodes[index] }
+    func isConstant(_ tensor: String) -> Bool { constants[tensor] != nil }
+    func consumerCount(_ tensor: String) -> Int {
+        (consumers[tensor]?.count ?? 0) + (graphOutputs.contains(tensor) ? 1 : 0)
+    }
+
+    /// The constant's dims and element count without decoding it.
+    func constantElementCount(_ tensor: String) -> Int? {
+        guard let t = constants[tensor] else { return nil }
+        return t.dims.reduce(1) { $0 * Int($1) }
+    }
+
+    /// A small constant's values as floats (scalars, per-channel vectors).
+    func constantFloats(_ tensor: String) -> [Float]? {
+        guard let t = constants[tensor] else { return nil }
+        return try? t.floats()
+    }
+
+    func constantIntegers(_ tensor: String) -> [Int64]? {
+        guard let t = constants[tensor] else { return nil }
+        return try? t.integers()
+    }
+}

@@ -1,1 +1,0 @@
-// Module ONNXProtobuf: see Package.swift for its role.
