@@ -35,70 +35,71 @@ def scale_value(v):
     return v == "folded" or (isinstance(v, numbers.Real) and not isinstance(v, bool) and v > 0)
 
 
-CONV_TOKEN = re.compile(r"^conv(\d+)x(\d+)(/\d+(x\d+)?)?:(\d+)$")
-POOL_TOKEN = re.compile(r"^(max|avg)pool(\d+)x(\d+)(/\d+(x\d+)?)?$")
-
-
-def valid_branch(items):
-    """A branch in the token form of Blocks' `Layer.describe(chain:)`: "conv1x7:128",
-    "conv3x3/2:96", "maxpool3x3/2", "avgpool3x3", and {"concat": [branch, ...]} last."""
-    if not isinstance(items, list) or not items:
-        return False
-    for i, item in enumerate(items):
-        if isinstance(item, str):
-            if not (CONV_TOKEN.match(item) or POOL_TOKEN.match(item)):
-                return False
-        elif isinstance(item, dict) and set(item) == {"concat"}:
-            if i != len(items) - 1 or not branch_list(item["concat"]):
-                return False
-        else:
-            return False
-    return True
+def kernel(v):
+    return isinstance(v, list) and len(v) == 2 and all(positive_int(x) for x in v)
 
 
 def branch_list(v):
     return isinstance(v, list) and len(v) > 0 and all(valid_branch(b) for b in v)
 
 
-def branch_channels(items, in_channels):
-    """Channels a branch outputs: its last conv's filters, or the input's for a pool-only branch."""
+PADDING = one_of("same", "valid")
+# Branch ops (fixtures/README.md): a branch is a list of these, a fork only as the last one.
+OP_FIELDS = {
+    "conv": {"kernel": kernel, "stride": positive_int, "padding": PADDING, "filters": positive_int},
+    "avgpool": {"kernel": kernel, "stride": positive_int, "padding": PADDING},
+    "maxpool": {"kernel": kernel, "stride": positive_int, "padding": PADDING},
+    "fork": {"branches": branch_list},
+}
+
+
+def valid_branch(ops):
+    if not isinstance(ops, list) or not ops:
+        return False
+    for i, op in enumerate(ops):
+        fields = OP_FIELDS.get(op.get("op")) if isinstance(op, dict) else None
+        if fields is None or set(op) != {"op", *fields}:
+            return False
+        if not all(check(op[f]) for f, check in fields.items()):
+            return False
+        if op["op"] == "fork" and i != len(ops) - 1:
+            return False
+    return True
+
+
+def branch_channels(ops, in_channels):
+    """Channels a branch outputs: its last conv's filters (forks: the sum), else the input's."""
     channels = in_channels
-    for item in items:
-        if isinstance(item, dict):
-            channels = sum(branch_channels(b, channels) for b in item["concat"])
-        elif item.startswith("conv"):
-            channels = int(CONV_TOKEN.match(item).group(5))
+    for op in ops:
+        if op["op"] == "fork":
+            channels = sum(branch_channels(b, channels) for b in op["branches"])
+        elif op["op"] == "conv":
+            channels = op["filters"]
     return channels
 
 
 ARRANGEMENTS = ("original", "bn-after-addition", "relu-before-addition",
                 "relu-only-preactivation", "full-preactivation")
 
-# GUIDE §3, in the form the Swift Blocks module's `Network.describe()` writes it (which adds
-# `outputChannels` to every block but the head, and `branches` to reductions and
-# inception-resnet blocks): kind -> (variants, {field: validator}).
-CHANNELS = {"outputChannels": positive_int}
+# GUIDE §3: kind -> (variants, {field: validator}); variant-specific extra fields below.
 VOCABULARY = {
     "stem": ({"resnet", "inception-v3", "inception-v4", "inception-resnet-v1",
-              "inception-resnet-v2", "custom"}, CHANNELS),
+              "inception-resnet-v2", "custom"}, {"outputChannels": positive_int}),
     "residual": ({"basic", "bottleneck"}, {
-        **CHANNELS, "version": one_of(1, 2), "arrangement": one_of(*ARRANGEMENTS),
-        "shortcut": one_of("identity", "projection", "pool"), "stride": positive_int}),
+        "version": one_of(1, 2), "arrangement": one_of(*ARRANGEMENTS),
+        "shortcut": one_of("identity", "projection", "pool"),
+        "stride": positive_int, "outputChannels": positive_int}),
     "inception": ({"v3-a", "v3-b", "v3-c", "v4-a", "v4-b", "v4-c"},
-                  {**CHANNELS, "branches": branch_list}),
+                  {"branches": branch_list, "outputChannels": positive_int}),
     "reduction": ({"a", "v3-a", "v3-b", "v4-b", "inception-resnet-v1-b", "inception-resnet-v2-b"},
-                  {**CHANNELS, "branches": branch_list}),
+                  {"outputChannels": positive_int}),
     "inception-resnet": ({"a", "b", "c"}, {
-        **CHANNELS, "version": one_of(1, 2), "scale": scale_value, "activation": is_bool,
-        "branches": branch_list}),
-    "head": ({"classifier"}, {"pooling": one_of("global-average", "global-max", "average", "none"),
-                              "classes": positive_int, "softmax": is_bool}),
+        "version": one_of(1, 2), "scale": scale_value, "activation": is_bool}),
+    "head": ({"classifier"}, {"pooling": one_of("avg", "max"), "classes": positive_int,
+                              "softmax": is_bool}),
 }
 VARIANT_FIELDS = {("reduction", "a"): {k: positive_int for k in "klmn"}}
-FAMILIES = {"resnet", "resnet-v2", "inception-v3", "inception-v4", "inception-resnet-v1",
-            "inception-resnet-v2", "custom"}
-INPUT_FIELDS = {"name": lambda v: isinstance(v, str) and v != "", "layout": one_of("nchw", "nhwc"),
-                "channels": positive_int, "height": positive_int, "width": positive_int}
+FAMILIES = {"resnet", "inception-v3", "inception-v4", "inception-resnet-v1", "inception-resnet-v2"}
 # Vocabulary entries no fixture exercises, each with the reason.
 NOT_IN_FIXTURES = {
     ("stem", "custom"): "every fixture uses a named stem; custom is for user architectures",
@@ -123,28 +124,21 @@ def block_problems(block, in_channels):
     for field, check in fields.items():
         if field in block and not check(block[field]):
             problems.append(f"bad {field}: {block[field]!r}")
-    if "branches" in block and not problems:
+    if kind == "inception" and not problems:
         total = sum(branch_channels(b, in_channels) for b in block["branches"])
-        if kind == "inception-resnet":
-            if block["outputChannels"] != in_channels:
-                problems.append(f"residual block changes channels {in_channels} -> {block['outputChannels']}")
-        elif total != block["outputChannels"]:
+        if total != block["outputChannels"]:
             problems.append(f"branches give {total} channels, outputChannels says {block['outputChannels']}")
     return [f"{block.get('name')}: {p}" for p in problems]
 
 
 def model_problems(doc):
-    problems = []
-    if set(doc) != {"family", "input", "blocks", "unassigned", "coverage"}:
+    if set(doc) != {"family", "blocks", "unassigned", "coverage"}:
         return [f"keys {sorted(doc)}"]
-    if doc["family"] not in FAMILIES:
-        problems.append(f"unknown family {doc['family']!r}")
-    if set(doc["input"]) != set(INPUT_FIELDS) or not all(c(doc["input"][k]) for k, c in INPUT_FIELDS.items()):
-        problems.append(f"bad input {doc['input']}")
-    channels = doc["input"].get("channels")
+    problems = [] if doc["family"] in FAMILIES else [f"unknown family {doc['family']!r}"]
+    channels = None
     for block in doc["blocks"]:
         problems += block_problems(block, channels)
-        channels = block.get("outputChannels", channels)
+        channels = block.get("outputChannels", channels)  # inception-resnet keeps its input's
     return problems
 
 
@@ -196,10 +190,6 @@ def test_expected_blocks_use_the_vocabulary(folder):
     model = onnx.load(folder / "model.onnx", load_external_data=False)
     nodes = len(model.graph.node)
     assert doc["coverage"] == {"nodes": nodes, "assigned": nodes - len(doc["unassigned"])}
-    graph_input = model.graph.input[0]
-    dims = [d.dim_value for d in graph_input.type.tensor_type.shape.dim[1:]]
-    i = doc["input"]
-    assert (i["name"], i["layout"], [i["height"], i["width"], i["channels"]]) == (graph_input.name, "nhwc", dims)
 
 
 def test_fixtures_cover_the_vocabulary():

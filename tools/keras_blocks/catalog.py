@@ -20,7 +20,7 @@ fixture("resnet_v1_bottleneck", "resnet", 64, 101,
         partial(resnet.resnet_v1_bottleneck, stem=8, widths=(4, 8, 16, 32), depths=(3, 4, 6, 3), classes=10),
         conv_bias=False)
 
-fixture("resnet_v2_bottleneck", "resnet-v2", 64, 102,
+fixture("resnet_v2_bottleneck", "resnet", 64, 102,
         "Keras ResNet50V2 layout (pre-activation bottlenecks, stride in the last block of each stack "
         "with a 1x1 stride-2 MaxPool shortcut, post_bn/post_relu; BN not after a conv stays Mul/Add) "
         "at 1/16 width: stem 8, widths 4/8/16/32, depths 3/4/6/3; Dense(10) + softmax.",
@@ -34,8 +34,7 @@ fixture("resnet_v1_basic", "resnet", 64, 103,
                 softmax=False))
 
 for _i, _arr in enumerate(resnet.ARRANGEMENTS):
-    fixture(f"he2016_{_arr.replace('-', '_')}", "resnet-v2" if _arr in resnet.PREACTIVATION else "resnet",
-            32, 110 + _i,
+    fixture(f"he2016_{_arr.replace('-', '_')}", "resnet", 32, 110 + _i,
             f"He et al. 2016 fig. 4 '{_arr}' residual unit: basic blocks, resnet stem 8, three stacks "
             f"8/16/32 x 2 blocks (projection where the shape changes); Dense(10) + softmax.",
             partial(resnet.resnet_basic, stem=8, widths=(8, 16, 32), depths=(2, 2, 2), arrangement=_arr,

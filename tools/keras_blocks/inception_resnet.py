@@ -42,7 +42,7 @@ def residual_block(x, rec, branches, scale, variant, version, name, activation="
     # and the scale is not 1; otherwise the scale is folded into the conv (or is 1): "folded".
     recorded_scale = scale if (rec.conv_bias and scale != 1.0) else "folded"
     rec.add("inception-resnet", variant, name, version=version, scale=recorded_scale,
-            activation=activation is not None, branches=ops, outputChannels=int(x.shape[3]))
+            activation=activation is not None)
     return x
 
 
@@ -53,7 +53,7 @@ def reduction_a(x, rec, k, l, m, n, name="mixed_6a"):
                 Branch(x, u).conv(k, 1).conv(l, 3).conv(m, 3, 2, "valid"),
                 Branch(x, u).pool("maxpool", 3, 2, "valid")]
     y, ops, ch = concat_branches(branches, name)
-    rec.add("reduction", "a", name, k=k, l=l, m=m, n=n, branches=ops, outputChannels=ch)
+    rec.add("reduction", "a", name, k=k, l=l, m=m, n=n, outputChannels=ch)
     return y
 
 
@@ -102,7 +102,7 @@ def reduction_b_v2(x, rec, f, name="mixed_7a"):
                 Branch(x, u).conv(f(256), 1).conv(f(288), 3).conv(f(320), 3, 2, "valid"),
                 Branch(x, u).pool("maxpool", 3, 2, "valid")]
     y, ops, ch = concat_branches(branches, name)
-    rec.add("reduction", "inception-resnet-v2-b", name, branches=ops, outputChannels=ch)
+    rec.add("reduction", "inception-resnet-v2-b", name, outputChannels=ch)
     return y
 
 
@@ -160,7 +160,7 @@ def reduction_b_v1(x, rec, f, name="mixed_7a"):
                 Branch(x, u).conv(f(256), 1).conv(f(256), 3).conv(f(256), 3, 2, "valid"),
                 Branch(x, u).pool("maxpool", 3, 2, "valid")]
     y, ops, ch = concat_branches(branches, name)
-    rec.add("reduction", "inception-resnet-v1-b", name, branches=ops, outputChannels=ch)
+    rec.add("reduction", "inception-resnet-v1-b", name, outputChannels=ch)
     return y
 
 

@@ -35,7 +35,7 @@ def reduction_a(x, rec, f, name="mixed3"):
                 Branch(x, u).conv(f(64), 1).conv(f(96), 3).conv(f(96), 3, 2, "valid"),
                 Branch(x, u).pool("maxpool", 3, 2, "valid")]
     y, ops, ch = concat_branches(branches, name)
-    rec.add("reduction", "v3-a", name, branches=ops, outputChannels=ch)
+    rec.add("reduction", "v3-a", name, outputChannels=ch)
     return y
 
 
@@ -59,7 +59,7 @@ def reduction_b(x, rec, f, name="mixed8"):
                 .conv(f(192), 3, 2, "valid"),
                 Branch(x, u).pool("maxpool", 3, 2, "valid")]
     y, ops, ch = concat_branches(branches, name)
-    rec.add("reduction", "v3-b", name, branches=ops, outputChannels=ch)
+    rec.add("reduction", "v3-b", name, outputChannels=ch)
     return y
 
 

@@ -59,7 +59,7 @@ def reduction_b(x, rec, f, name="mixed_7a"):
                 .conv(f(320), 3, 2, "valid"),
                 Branch(x, U).pool("maxpool", 3, 2, "valid")]
     y, ops, ch = concat_branches(branches, name)
-    rec.add("reduction", "v4-b", name, branches=ops, outputChannels=ch)
+    rec.add("reduction", "v4-b", name, outputChannels=ch)
     return y
 
 

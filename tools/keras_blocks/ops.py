@@ -1,18 +1,31 @@
-"""Branch descriptions for inception-style blocks, in the token form of the Swift `Blocks`
-module's `Layer.describe(chain:)` (what `onnx-blocks blocks --json` prints):
+"""Branch descriptions for inception blocks: each branch is a list of ops, in data-flow order.
 
-  "conv{h}x{w}[/{s}]:{filters}"   a Conv2D + BatchNormalization + ReLU unit (Keras conv2d_bn);
-                                  "/s" only when the stride is not 1
-  "maxpool{h}x{w}[/{s}]", "avgpool{h}x{w}[/{s}]"
-  {"concat": [[...], [...]]}      sub-branches reading the same tensor, concatenated in order
-                                  (always the last item of a branch here)
-Padding is not part of a token. Each branch lists its items in data-flow order.
+Ops (the `branches` field of an `inception` block):
+  {"op": "conv", "kernel": [h, w], "stride": s, "padding": p, "filters": c}
+      a Conv2D + BatchNormalization + ReLU unit (conv2d_bn in Keras)
+  {"op": "avgpool" | "maxpool", "kernel": [h, w], "stride": s, "padding": p}
+  {"op": "fork", "branches": [[ops], [ops]]}
+      always the last op of a branch: the sub-branches start from the same tensor and
+      their outputs are concatenated in the listed order.
+`padding` is normalized to what the exported graph can show: "same" when the op pads at
+all (any non-zero pad), else "valid" (so a 1×1 conv is always "valid").
 """
+import math
+
 from keras import layers
 
 
-def _stride(s):
-    return "" if s == 1 else f"/{s}"
+def _pad_total(size, kernel, stride):
+    out = math.ceil(size / stride)
+    return max((out - 1) * stride + kernel - size, 0)
+
+
+def normalized_padding(shape, kernel, stride, padding):
+    """"same" iff Keras padding "same" adds at least one pad on this input shape."""
+    if padding == "valid":
+        return "valid"
+    total = _pad_total(shape[1], kernel[0], stride) + _pad_total(shape[2], kernel[1], stride)
+    return "same" if total > 0 else "valid"
 
 
 def pair(k):
@@ -29,13 +42,16 @@ class Branch:
 
     def conv(self, filters, kernel, stride=1, padding="same", name=None):
         k = pair(kernel)
-        self.ops.append(f"conv{k[0]}x{k[1]}{_stride(stride)}:{filters}")
+        self.ops.append({"op": "conv", "kernel": k, "stride": stride,
+                         "padding": normalized_padding(self.x.shape, k, stride, padding),
+                         "filters": filters})
         self.x = self.conv_unit(self.x, filters, k, stride, padding, name)
         return self
 
     def pool(self, kind, kernel, stride, padding, name=None):
         k = pair(kernel)
-        self.ops.append(f"{kind}{k[0]}x{k[1]}{_stride(stride)}")
+        self.ops.append({"op": kind, "kernel": k, "stride": stride,
+                         "padding": normalized_padding(self.x.shape, k, stride, padding)})
         cls = layers.AveragePooling2D if kind == "avgpool" else layers.MaxPooling2D
         self.x = cls(tuple(k), strides=(stride, stride), padding=padding, name=name)(self.x)
         return self
@@ -43,7 +59,7 @@ class Branch:
     def fork(self, builders, name=None):
         """Splits into sub-branches (each a function Branch -> Branch) and concatenates them."""
         subs = [build(Branch(self.x, self.conv_unit)) for build in builders]
-        self.ops.append({"concat": [b.ops for b in subs]})
+        self.ops.append({"op": "fork", "branches": [b.ops for b in subs]})
         self.x = layers.Concatenate(axis=3, name=name)([b.x for b in subs])
         return self
 

@@ -1,5 +1,4 @@
-"""Collects the block list of one model while it is built, in the form of the Swift `Blocks`
-module's `Network.describe()` (GUIDE §3 vocabulary) plus the recognizer's coverage."""
+"""Collects the block list of one model while it is built, in the GUIDE §3 vocabulary."""
 
 LEADING_KEYS = ("family", "kind", "variant", "name")
 
@@ -30,18 +29,15 @@ class Recorder:
         self.blocks.append(entry)
         return entry
 
-    def document(self, input_name, input_shape, node_count):
+    def document(self, node_count):
         """The `expected_blocks.json` document.
 
         Every fixture is built only from vocabulary blocks (stem and head included), so every
         ONNX node belongs to a block: `unassigned` is empty and `assigned == nodes`. The node
         count is the one number taken from the exported file.
         """
-        height, width, channels = input_shape
         return ordered({
             "family": self.family,
-            "input": {"name": input_name, "layout": "nhwc", "channels": channels,
-                      "height": height, "width": width},
             "blocks": self.blocks,
             "unassigned": [],
             "coverage": {"nodes": node_count, "assigned": node_count},
