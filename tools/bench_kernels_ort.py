@@ -21,23 +21,24 @@ from onnx import TensorProto, helper
 ROUNDS = 3
 
 
-def conv_model(c, hw, oc, k, stride, pad):
+def conv_model(c, h, w, oc, kh, kw, sh, sw, pt, pl, pb, pr):
     rng = np.random.default_rng(0)
-    w = rng.standard_normal((oc, c, k, k), dtype=np.float32) * 0.05
-    b = rng.standard_normal(oc, dtype=np.float32) * 0.05
-    out = (hw + 2 * pad - k) // stride + 1
+    weights = rng.standard_normal((oc, c, kh, kw), dtype=np.float32) * 0.05
+    bias = rng.standard_normal(oc, dtype=np.float32) * 0.05
+    oh = (h + pt + pb - kh) // sh + 1
+    ow = (w + pl + pr - kw) // sw + 1
     nodes = [
-        helper.make_node("Conv", ["x", "w", "b"], ["y0"], kernel_shape=[k, k],
-                         strides=[stride, stride], pads=[pad] * 4),
+        helper.make_node("Conv", ["x", "w", "b"], ["y0"], kernel_shape=[kh, kw],
+                         strides=[sh, sw], pads=[pt, pl, pb, pr]),
         helper.make_node("Relu", ["y0"], ["y"]),
     ]
     graph = helper.make_graph(
         nodes, "conv",
-        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, c, hw, hw])],
-        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, oc, out, out])],
-        [onnx.numpy_helper.from_array(w, "w"), onnx.numpy_helper.from_array(b, "b")])
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, c, h, w])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, oc, oh, ow])],
+        [onnx.numpy_helper.from_array(weights, "w"), onnx.numpy_helper.from_array(bias, "b")])
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
-    return model.SerializeToString(), 2.0 * oc * out * out * c * k * k
+    return model.SerializeToString(), 2.0 * oc * oh * ow * c * kh * kw
 
 
 def ort_session(model_bytes, threads):
@@ -73,24 +74,23 @@ def main():
     pattern = sys.argv[4] if len(sys.argv) > 4 else ""
     names = subprocess.run([binary, "--list"], check=True, capture_output=True, text=True).stdout.splitlines()
     names = [n for n in names if pattern in n]
-    print(f"{'shape':<36} {'ours ms':>8} {'GF/s':>6} {'ORT ms':>8} {'GF/s':>6} {'ours/ORT':>8}")
+    print(f"{'shape':<32} {'ours ms':>8} {'GF/s':>6} {'ORT ms':>8} {'GF/s':>6} {'ours/ORT':>8}")
     total_ours = total_ort = 0.0
     for name in names:
         ours, shape = time_ours(binary, name, threads, runs)
-        c, hw, oc, k, stride, pad = shape
-        model, flops = conv_model(c, hw, oc, k, stride, pad)
+        model, flops = conv_model(*shape)
         session = ort_session(model, threads)
-        x = np.random.default_rng(1).standard_normal((1, c, hw, hw), dtype=np.float32)
+        x = np.random.default_rng(1).standard_normal((1, shape[0], shape[1], shape[2]), dtype=np.float32)
         theirs = time_ort(session, x, threads, runs)
         for _ in range(ROUNDS - 1):
             ours = min(ours, time_ours(binary, name, threads, runs)[0])
             theirs = min(theirs, time_ort(session, x, threads, runs))
         total_ours += ours
         total_ort += theirs
-        print(f"{name:<36} {ours * 1e3:8.3f} {flops / ours / 1e9:6.1f} "
+        print(f"{name:<32} {ours * 1e3:8.3f} {flops / ours / 1e9:6.1f} "
               f"{theirs * 1e3:8.3f} {flops / theirs / 1e9:6.1f} {ours / theirs:8.2f}", flush=True)
     if names:
-        print(f"{'total':<36} {total_ours * 1e3:8.3f} {'':>6} {total_ort * 1e3:8.3f} {'':>6} "
+        print(f"{'total':<32} {total_ours * 1e3:8.3f} {'':>6} {total_ort * 1e3:8.3f} {'':>6} "
               f"{total_ours / total_ort:8.2f}")
 
 

@@ -13,7 +13,9 @@ mkdir -p "$ONNX_BLOCKS_CACHE"
 # Conformance data generated from the onnx package (not committed).
 "$ONNX_BLOCKS_PYTHON" tools/make_conformance_data.py --out "$ONNX_BLOCKS_CACHE/conformance"
 source tools/swift_flags.sh
-swift build -c release "${SWIFT_FAST_FLAGS[@]}" --product onnx-blocks
-swift test -c release -Xswiftc -enable-testing "${SWIFT_FAST_FLAGS[@]}"
-export ONNX_BLOCKS_BIN="$(swift build -c release "${SWIFT_FAST_FLAGS[@]}" --show-bin-path)/onnx-blocks"
+# One build of everything (CLI, tests) with one flag set; the test run reuses it.
+flags=(-c release -Xswiftc -enable-testing "${SWIFT_FAST_FLAGS[@]}")
+swift build "${flags[@]}" --build-tests
+swift test "${flags[@]}" --skip-build
+export ONNX_BLOCKS_BIN="$(swift build "${flags[@]}" --show-bin-path)/onnx-blocks"
 .venv/bin/python -m pytest -q Tests/python

@@ -9,34 +9,44 @@ import ONNXIR
 struct BlockNamer {
     /// Leading path components shared by (nearly) every node, e.g. `functional_1`.
     private let sharedPrefix: [Substring]
+    /// Per node: its layer name, and whether its name was path-like (informative).
+    private let layers: [String]
+    private let pathLike: [Bool]
 
     init(_ graph: Graph) {
         // Only path-like names carry layer names (tf2onnx also makes `Conv__223`).
-        let names = graph.nodes.compactMap(\.name).filter { $0.contains("/") }
+        // A node without a path-like name is labelled by its output tensor's name (Caffe2 style
+        // `gpu_0/res2_0_branch2a_1`).
+        let split = graph.nodes.map { node -> [Substring] in
+            let own = (node.name ?? "").split(separator: "/", omittingEmptySubsequences: false)
+            if own.count > 1 { return own }
+            let output = (node.outputs.first ?? "").split(separator: "/", omittingEmptySubsequences: false)
+            return output.count > 1 ? output : own
+        }
+        let paths = split.filter { $0.count > 1 }
         var prefix: [Substring] = []
-        if let first = names.first {
-            let parts = first.split(separator: "/")
-            for (k, part) in parts.dropLast().enumerated() {
-                let matching = names.filter { n in
-                    let p = n.split(separator: "/")
-                    return p.count > k + 1 && p[k] == part
-                }.count
-                if Double(matching) >= 0.9 * Double(names.count) { prefix.append(part) } else { break }
+        if let first = paths.first {
+            for (k, part) in first.dropLast().enumerated() {
+                let matching = paths.filter { $0.count > k + 1 && $0[k] == part }.count
+                if Double(matching) >= 0.9 * Double(paths.count) { prefix.append(part) } else { break }
             }
         }
         sharedPrefix = prefix
+        layers = split.map { Self.layerName($0, sharedPrefix: prefix) }
+        pathLike = split.map { $0.count > 1 }
     }
 
-    /// The layer part of a node name.
-    func layerName(_ nodeName: String) -> String {
-        var parts = nodeName.split(separator: "/", omittingEmptySubsequences: false)
+    /// The layer part of a node name split at `/`.
+    static func layerName(_ parts: [Substring], sharedPrefix: [Substring]) -> String {
+        var parts = ArraySlice(parts)
         if parts.count > sharedPrefix.count, Array(parts.prefix(sharedPrefix.count)) == sharedPrefix {
-            parts.removeFirst(sharedPrefix.count)
+            parts = parts.dropFirst(sharedPrefix.count)
         }
-        guard var layer = parts.first.map(String.init) else { return nodeName }
+        guard let first = parts.first else { return "" }
+        var layer = String(first)
         // Keras 3 op scopes append `_<n>` to the layer name; only strip it inside a path.
-        if parts.count >= 2, let underscore = layer.lastIndex(of: "_"),
-           layer[layer.index(after: underscore)...].allSatisfy(\.isNumber), layer.index(after: underscore) < layer.endIndex {
+        if parts.count >= 2, let underscore = layer.lastIndex(of: "_"), layer.index(after: underscore) < layer.endIndex,
+           layer[layer.index(after: underscore)...].allSatisfy(\.isNumber) {
             layer = String(layer[..<underscore])
         }
         return layer
@@ -44,16 +54,17 @@ struct BlockNamer {
 
     static let mergeSuffixes = ["_ac", "_out", "_add", "_mixed", "_concat", "_relu"]
 
-    func blockName(nodeNames: [String], exit: String) -> String {
-        let pathNames = nodeNames.filter { $0.contains("/") }
-        let layers = (pathNames.isEmpty ? nodeNames : pathNames).map(layerName)
-        let exitLayer = layerName(exit)
+    /// A name for the block made of `nodes` whose output comes from node `exit`.
+    func blockName(nodes: [Int], exit: Int) -> String {
+        let informative = nodes.filter { pathLike[$0] }
+        let names = (informative.isEmpty ? nodes : informative).map { layers[$0] }
+        let exitLayer = layers[exit].isEmpty ? "block" : layers[exit]
         let tokens = exitLayer.split(separator: "_")
         if tokens.count > 1 {
             for k in stride(from: tokens.count, through: 1, by: -1) {
                 let prefix = tokens.prefix(k).joined(separator: "_")
-                let sharing = layers.filter { $0 == prefix || $0.hasPrefix(prefix + "_") }.count
-                if sharing * 2 >= layers.count, sharing >= 2 { return prefix }
+                let sharing = names.filter { $0 == prefix || $0.hasPrefix(prefix + "_") }.count
+                if sharing * 2 >= names.count, sharing >= 2 { return prefix }
             }
         }
         for suffix in Self.mergeSuffixes where exitLayer.hasSuffix(suffix) && exitLayer.count > suffix.count {

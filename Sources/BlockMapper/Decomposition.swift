@@ -6,6 +6,9 @@ struct Decomposition {
     indirect enum Piece {
         case op(Int)
         case merge(Int, [[Piece]])
+        /// Sub-branches from one tensor whose outputs sit side by side in an enclosing concat
+        /// (exporters flatten Keras' nested concatenations into one `Concat`).
+        case fork([[Piece]])
     }
     enum Segment {
         /// One op on the main path.
@@ -83,12 +86,9 @@ struct Decomposition {
                 pieces.append(.op(i))
                 t = op.inputs[0]
             } else if op.inputs.count > 1 {
-                guard let fork = commonFork(of: op.inputs, entry: entry, allowed: allowed) else { return nil }
-                var branches: [[Piece]] = []
-                for input in op.inputs {
-                    guard let b = parse(from: fork, to: input, allowed: allowed, used: &used) else { return nil }
-                    branches.append(b)
-                }
+                guard let fork = commonFork(of: op.inputs, entry: entry, allowed: allowed),
+                      let branches = parseBranches(op.inputs, from: fork, allowed: allowed, used: &used)
+                else { return nil }
                 pieces.append(.merge(i, branches))
                 t = fork
             } else {
@@ -96,6 +96,32 @@ struct Decomposition {
             }
         }
         return pieces.reversed()
+    }
+
+    /// Branches from `fork` to each input; consecutive inputs that share a later fork become
+    /// one branch ending in a `.fork` of their own sub-branches.
+    private func parseBranches(_ inputs: [String], from fork: String, allowed: Set<Int>, used: inout Set<Int>) -> [[Piece]]? {
+        var branches: [[Piece]] = []
+        var k = 0
+        while k < inputs.count {
+            var end = k + 1
+            while end < inputs.count, let f = commonFork(of: Array(inputs[k...end]), entry: fork, allowed: allowed), f != fork {
+                end += 1
+            }
+            if end - k == 1 {
+                guard let b = parse(from: fork, to: inputs[k], allowed: allowed, used: &used) else { return nil }
+                branches.append(b)
+            } else {
+                let group = Array(inputs[k..<end])
+                guard let inner = commonFork(of: group, entry: fork, allowed: allowed),
+                      let subs = parseBranches(group, from: inner, allowed: allowed, used: &used),
+                      let prefix = parse(from: fork, to: inner, allowed: allowed, used: &used)
+                else { return nil }
+                branches.append(prefix + [.fork(subs)])
+            }
+            k = end
+        }
+        return branches
     }
 
     /// The latest tensor (by producer position) that every input descends from.
@@ -122,6 +148,7 @@ struct Decomposition {
             switch piece {
             case .op(let i): return [i]
             case .merge(let i, let branches): return branches.flatMap { ops(in: $0) } + [i]
+            case .fork(let branches): return branches.flatMap { ops(in: $0) }
             }
         }
     }

@@ -25,6 +25,18 @@ struct GraphView {
                 constants[output] = value
                 constantNode[output] = index
             }
+            // `ConstantOfShape` of a constant shape (how the ONNX wheel's light models make weights).
+            if node.opType == "ConstantOfShape", let output = node.outputs.first, let shapeName = node.inputs.first,
+               let dims = constants[shapeName].flatMap({ try? $0.integers() }), dims.count <= 8,
+               dims.allSatisfy({ (0...(1 << 24)).contains($0) }) {
+                let fill = node.attribute("value")?.t
+                let count = dims.reduce(1) { $0.multipliedReportingOverflow(by: Int($1)).overflow ? Int.max : $0 * Int($1) }
+                if count <= 1 << 28, fill == nil || fill?.dataType == .float {
+                    let value = (try? fill?.floats().first) ?? 0
+                    constants[output] = Tensor(name: output, dims: dims, values: [Float](repeating: value ?? 0, count: count))
+                    constantNode[output] = index
+                }
+            }
         }
         graphOutputs = Set(graph.outputs.compactMap(\.name))
     }
@@ -38,7 +50,7 @@ struct GraphView {
     /// The constant's dims and element count without decoding it.
     func constantElementCount(_ tensor: String) -> Int? {
         guard let t = constants[tensor] else { return nil }
-        return t.dims.reduce(1) { $0 * Int($1) }
+        return try? t.elementCount()
     }
 
     /// A small constant's values as floats (scalars, per-channel vectors).

@@ -6,7 +6,7 @@ public enum KnownArchitectures {
     static func residual(_ variant: String, _ counts: [Int], version: Int) -> JSONValue {
         .object([
             "family": "resnet",
-            "stages": .array(counts.map { .object(["kind": "residual", "variant": .string(variant), "count": .int($0)]) }),
+            "stages": .array(counts.map { .object(["kind": "residual", "variant": .string(variant), "version": .int(version), "count": .int($0)]) }),
         ])
     }
 

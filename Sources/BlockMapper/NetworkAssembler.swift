@@ -34,6 +34,14 @@ struct NetworkAssembler {
                     bs.append(l)
                 }
                 out.append(.concat(name: nodeName(ops[i].nodes[0]), branches: bs))
+            case .fork(let branches):
+                var bs: [[Layer]] = []
+                for b in branches {
+                    guard let l = layers(b) else { return nil }
+                    bs.append(l)
+                }
+                let first = Layer.convs(in: bs.first ?? []).first?.name ?? "fork"
+                out.append(.concat(name: first + "/fork", branches: bs))
             }
         }
         return out
@@ -66,7 +74,7 @@ struct NetworkAssembler {
     mutating func assemble(family requested: String? = nil, inputName: String, inputLayout: Network.InputLayout,
                            inputShape: FeatureShape, outputName: String) -> Network {
         for i in decomposition.stray { reject([i], "does not lead to a graph output") }
-        var items: [Item] = decomposition.segments.map { segment in
+        let items: [Item] = decomposition.segments.map { segment in
             switch segment {
             case .chain(let i): return .chain(i)
             case .region(let entry, let exit, let opList, let pieces):
@@ -164,8 +172,8 @@ struct NetworkAssembler {
                 }
                 if !extraOps.isEmpty { reject(extraOps, "pre-activation layers the block could not take") }
                 var named = block
-                let name = namer.blockName(nodeNames: nodeNames(opList + pendingPre.filter { !extraOps.contains($0) }),
-                                           exit: nodeName(ops[opList.last!].nodes.last!))
+                let name = namer.blockName(nodes: (opList + pendingPre.filter { !extraOps.contains($0) }).flatMap { ops[$0].nodes },
+                                           exit: ops[opList.last!].primary)
                 named.rename(uniqueName(name, among: blockNames))
                 blocks.append(named)
                 blockNames.append(named.name)

@@ -28,6 +28,8 @@ struct Op {
     var output: String
     var nodes: [Int]
     var shape: FeatureShape?
+    /// The node whose output the op produces (set when the op is emitted).
+    var primary: Int = -1
 
     var isMerge: Bool {
         switch kind {

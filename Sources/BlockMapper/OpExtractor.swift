@@ -46,6 +46,9 @@ struct OpExtractor {
         guard let c, let h, let w else {
             throw RecognitionError.unsupportedInputShape(input: name, reason: "channels, height and width must be fixed numbers")
         }
+        guard [c, h, w].allSatisfy({ (1...(1 << 16)).contains($0) }) else {
+            throw RecognitionError.unsupportedInputShape(input: name, reason: "channels, height and width must be between 1 and 65536, not \(c)×\(h)×\(w)")
+        }
         inputShape = FeatureShape(channels: Int(c), height: Int(h), width: Int(w))
         if !transposesToNCHW { shapes[name] = inputShape }
     }
@@ -70,6 +73,7 @@ struct OpExtractor {
 
     private mutating func emit(_ op: Op) {
         var op = op
+        op.primary = op.nodes.last ?? -1
         // Constant nodes feeding this op belong to it.
         for n in op.nodes {
             for input in view.node(n).inputs where !input.isEmpty {
@@ -112,8 +116,17 @@ struct OpExtractor {
         guard (node.domain ?? "").isEmpty || node.domain == "ai.onnx" else {
             return unknown(index, "operator \(node.domain!).\(op) is outside the default domain")
         }
+        guard let firstOutput = node.outputs.first, !firstOutput.isEmpty else {
+            return unknown(index, "\(op) without an output")
+        }
+        let needsInput: Set<String> = ["Identity", "Dropout", "Transpose", "Pad", "Conv", "BatchNormalization", "Mul", "Add",
+                                       "Sum", "Relu", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool",
+                                       "ReduceMean", "Flatten", "Squeeze", "Reshape", "Gemm", "MatMul", "Softmax", "Concat"]
+        if needsInput.contains(op), node.inputs.first?.isEmpty ?? true {
+            return unknown(index, "\(op) without an input")
+        }
         switch op {
-        case "Constant":
+        case "Constant", "ConstantOfShape" where view.constantNode[firstOutput] == index:
             if let out = node.outputs.first, view.consumers[out] == nil {
                 emit(Op(kind: .unknown("unused constant"), inputs: [], output: "", nodes: [index]))
             }
@@ -199,6 +212,7 @@ struct OpExtractor {
         for t in node.inputs.dropFirst() where !t.isEmpty {
             if let c = view.constantNode[t], !absorbed.contains(c) { absorbed.insert(c); nodes.append(c) }
         }
+        guard pads.allSatisfy({ (0...(1 << 20)).contains($0) }) else { return unknown(index, "Pad with negative or huge pads") }
         pendingPads[out] = (resolve(input), Padding(top: Int(pads[2]), left: Int(pads[3]), bottom: Int(pads[6]), right: Int(pads[7])), nodes)
     }
 
@@ -247,9 +261,13 @@ struct OpExtractor {
 
     private static func pair(_ values: [Int64]?, default d: Int) -> Size2? {
         guard let values, !values.isEmpty else { return Size2(d) }
-        guard values.count == 2 else { return nil }
+        guard values.count == 2, values.allSatisfy({ abs($0) <= 1 << 20 }) else { return nil }
         return Size2(Int(values[0]), Int(values[1]))
     }
+
+    /// Positive and small enough that no shape arithmetic can overflow.
+    static func sane(_ s: Size2) -> Bool { (1...(1 << 20)).contains(s.height) && (1...(1 << 20)).contains(s.width) }
+    static func sane(_ p: Padding) -> Bool { [p.top, p.left, p.bottom, p.right].allSatisfy { (0...(1 << 20)).contains($0) } }
 
     private mutating func extractConv(_ index: Int) throws {
         let node = view.node(index)
@@ -258,10 +276,14 @@ struct OpExtractor {
         }
         let (source, extra, padNodes) = unpadded(node.inputs[0])
         let group = Int(node.attribute("group")?.i ?? 1)
+        guard wDims.allSatisfy({ $0 > 0 && $0 <= 1 << 20 }), group > 0, group <= 1 << 20 else {
+            return unknown(index, "Conv with weight dims \(wDims) or group \(group) out of range")
+        }
         let kernel = Size2(Int(wDims[2]), Int(wDims[3]))
         guard let strides = Self.pair(node.attribute("strides")?.ints, default: 1),
               let dilations = Self.pair(node.attribute("dilations")?.ints, default: 1),
-              let own = explicitPads(node, kernel: kernel, strides: strides, dilations: dilations, input: shapes[source])
+              let own = explicitPads(node, kernel: kernel, strides: strides, dilations: dilations, input: shapes[source]),
+              Self.sane(strides), Self.sane(dilations), Self.sane(own)
         else { return unknown(index, "Conv with unsupported strides, dilations or padding") }
         var bias: [Float]?
         if node.inputs.count > 2, !node.inputs[2].isEmpty {
@@ -279,10 +301,12 @@ struct OpExtractor {
         let node = view.node(index)
         guard let window = Self.pair(node.attribute("kernel_shape")?.ints, default: 1),
               let strides = Self.pair(node.attribute("strides")?.ints, default: 1),
+              Self.sane(window), Self.sane(strides),
               (node.attribute("dilations")?.ints ?? [1, 1]) == [1, 1]
         else { return unknown(index, "pool with unsupported attributes") }
         let (source, extra, padNodes) = unpadded(node.inputs[0])
-        guard let own = explicitPads(node, kernel: window, strides: strides, dilations: .one, input: shapes[source]) else {
+        guard let own = explicitPads(node, kernel: window, strides: strides, dilations: .one, input: shapes[source]),
+              Self.sane(own), Self.sane(extra) else {
             return unknown(index, "pool with unsupported padding")
         }
         let pool = Pool(name: label(index), kind: node.opType == "MaxPool" ? .max : .average, window: window,
@@ -314,8 +338,8 @@ struct OpExtractor {
     /// dims broadcast on axis 1 (`[C,1,1]`, `[1,C,1,1]`).
     private func isPerChannel(_ constant: String, channels: Int?) -> Bool {
         guard let t = view.constants[constant], let channels else { return false }
+        guard let count = try? t.elementCount(), count == channels else { return false }
         let dims = t.dims.map(Int.init)
-        guard dims.reduce(1, *) == channels else { return false }
         if dims == [channels, 1, 1] || dims == [1, channels, 1, 1] { return true }
         return channels == 1 && dims.allSatisfy { $0 == 1 }
     }
@@ -383,7 +407,7 @@ struct OpExtractor {
         let node = view.node(index)
         let inputs = activationInputs(node)
         guard inputs.count == 1, node.inputs.count >= 2, node.inputs[0] != node.inputs[1],
-              let w = view.constants[node.inputs[1]], w.dims.count == 2 else {
+              let w = view.constants[node.inputs[1]], w.dims.count == 2, w.dims.allSatisfy({ (1...(1 << 24)).contains($0) }) else {
             return unknown(index, "\(node.opType ?? "") without a constant 2-D weight")
         }
         var transB = false

@@ -92,8 +92,8 @@ public enum StructureSpec {
     }
 
     /// Runs of blocks: residual stages start at a projection shortcut; other kinds at a change of kind/variant.
-    public static func stages(of blocks: [JSONValue]) -> [(kind: String, variant: String, names: [String])] {
-        var runs: [(kind: String, variant: String, names: [String])] = []
+    public static func stages(of blocks: [JSONValue]) -> [(kind: String, variant: String, names: [String], blocks: [JSONValue])] {
+        var runs: [(kind: String, variant: String, names: [String], blocks: [JSONValue])] = []
         for b in blocks {
             let kind = b["kind"]?.stringValue ?? "", variant = b["variant"]?.stringValue ?? ""
             guard kind != "stem", kind != "head" else { continue }
@@ -103,7 +103,10 @@ public enum StructureSpec {
                 if kind == "residual" { newRun = last.kind != kind || b["shortcut"]?.stringValue == "projection" }
                 else { newRun = last.kind != kind || last.variant != variant }
             } else { newRun = true }
-            if newRun { runs.append((kind, variant, [name])) } else { runs[runs.count - 1].names.append(name) }
+            if newRun { runs.append((kind, variant, [name], [b])) } else {
+                runs[runs.count - 1].names.append(name)
+                runs[runs.count - 1].blocks.append(b)
+            }
         }
         return runs
     }
@@ -132,6 +135,12 @@ public enum StructureSpec {
             if let kind, kind != run.kind { problems.append("expected \(kind) blocks, found \(run.kind)") }
             if let variant, variant != run.variant { problems.append("expected \(variant) blocks, found \(run.variant)") }
             if run.names.count != count { problems.append("expected \(count) \(noun), found \(run.names.count)") }
+            if let version = e["version"]?.intValue {
+                let other = run.blocks.filter { $0["version"]?.intValue != version }
+                if let first = other.first {
+                    problems.append("expected version \(version), found version \(show(first["version"] ?? .null)) (\(show(first["name"] ?? .null)))")
+                }
+            }
             checks.append(StructureCheck(name: name, failure: problems.isEmpty ? nil : "\(name) (\(run.names.first ?? "")…): " + problems.joined(separator: "; ")))
         }
         if runs.count > expected.count {

@@ -29,7 +29,9 @@ extension Layer {
             guard bn.channels == x.shape.channels else {
                 throw ForwardError.shapeMismatch(layer: bn.name, detail: "\(bn.channels) channels, input has \(x.shape.channels)")
             }
-            guard bn.hasWeights else { throw ForwardError.missingWeights(layer: bn.name) }
+            guard [bn.gamma, bn.beta, bn.mean, bn.variance].allSatisfy({ $0.count == bn.channels }) else {
+                throw ForwardError.missingWeights(layer: bn.name)
+            }
             let (scale, shift) = bn.scaleAndShift
             var out = x
             x.values.withUnsafeBufferPointer { src in

@@ -10,6 +10,8 @@ extension Conv2D {
         var pixelBlock: Int
         var pixelBlocks: Int
         var rowBlock: Int
+        /// Output channels per group rounded up to whole panels.
+        var rowsPadded: Int
         var rowsPerChunk: Int
         var rowChunks: Int
 
@@ -30,6 +32,7 @@ extension Conv2D {
             rowBlock = Self.rowBlockPanels * mr
             let m = s.outChannelsPerGroup
             let panels = (m + mr - 1) / mr
+            rowsPadded = panels * mr
             // Split rows only where pixel blocks alone leave threads idle.
             let perImage = s.groups * pixelBlocks
             var chunks = 1

@@ -31,10 +31,19 @@ public final class Conv2D: @unchecked Sendable {
         let total = panelsPerGroup * shape.groups
         let raw = UnsafeMutableRawPointer.allocate(byteCount: max(total, 1) * 4, alignment: 64)
         panels = raw.bindMemory(to: Float.self, capacity: max(total, 1))
+        // Reduction-block major: all panels of one depth block are contiguous, so a block's
+        // weights stream sequentially (prefetch-friendly) while the block is multiplied.
+        let blocking = Blocking(shape: shape)
+        let rowsPadded = PackedPanels.panelCount(rows: m) * MicroKernel.rows
         for g in 0..<shape.groups {
-            PackedPanels.pack(
-                rows: m, depth: k, source: weights + g * m * k, rowStride: k, depthStride: 1,
-                into: panels + g * panelsPerGroup)
+            var k0 = 0
+            while k0 < k {
+                let kc = min(blocking.depthBlock, k - k0)
+                PackedPanels.pack(
+                    rows: m, depth: kc, source: weights + g * m * k + k0, rowStride: k, depthStride: 1,
+                    into: panels + g * panelsPerGroup + k0 * rowsPadded)
+                k0 += kc
+            }
         }
         if let bias {
             let copy = UnsafeMutablePointer<Float>.allocate(capacity: shape.outChannels)
@@ -43,7 +52,7 @@ public final class Conv2D: @unchecked Sendable {
         } else {
             self.bias = nil
         }
-        blocking = Blocking(shape: shape)
+        self.blocking = blocking
         columns = ColumnSource(shape: shape)
     }
 
@@ -132,6 +141,7 @@ public final class Conv2D: @unchecked Sendable {
             let kc = min(b.depthBlock, depth - k0)
             let first = k0 == 0
             let last = k0 + kc == depth
+            let blockPanels = groupPanels + k0 * b.rowsPadded
             columns.pack(
                 image: image, depthStart: k0, depthCount: kc,
                 firstStrip: pixelStart / 16, stripCount: strips, into: packedB)
@@ -144,7 +154,7 @@ public final class Conv2D: @unchecked Sendable {
                     let columns = min(16, pixelCount - strip * 16)
                     var row = m0
                     while row < m1 {
-                        let aPanel = groupPanels + (row / mr) * mr * depth + k0 * mr
+                        let aPanel = blockPanels + (row / mr) * mr * kc
                         let tile = MicroKernel.multiply(depth: kc, a: aPanel, b: bStrip)
                         epilogue.store(
                             tile, row: row, column: column, rows: min(mr, m1 - row), columns: columns,

@@ -18,8 +18,8 @@ public enum Elementwise {
         case .subtract: map2(a, b, output, count, activation) { $0 - $1 } scalar: { $0 - $1 }
         case .multiply: map2(a, b, output, count, activation) { $0 * $1 } scalar: { $0 * $1 }
         case .divide: map2(a, b, output, count, activation) { $0 / $1 } scalar: { $0 / $1 }
-        case .maximum: map2(a, b, output, count, activation) { pointwiseMax($0, $1) } scalar: { Swift.max($0, $1) }
-        case .minimum: map2(a, b, output, count, activation) { pointwiseMin($0, $1) } scalar: { Swift.min($0, $1) }
+        case .maximum: map2(a, b, output, count, activation) { lanewiseMax($0, $1) } scalar: { Swift.max($0, $1) }
+        case .minimum: map2(a, b, output, count, activation) { lanewiseMin($0, $1) } scalar: { Swift.min($0, $1) }
         }
     }
 

@@ -5,15 +5,8 @@ public enum Pooling {
     public static func maxPool2D(
         shape: Pool2DShape, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, threads: Int
     ) {
-        forEachPlane(shape: shape, threads: threads) { plane in
-            let src = input + plane * shape.inHeight * shape.inWidth
-            let dst = output + plane * shape.outHeight * shape.outWidth
-            poolPlane(shape: shape, source: src, destination: dst, initial: -Float.infinity) { acc, x in
-                max(acc, x)
-            } finish: { acc, _, _ in
-                acc
-            }
-        }
+        SeparablePool(shape: shape, maximum: true, countIncludePad: false)
+            .run(input: input, output: output, threads: threads)
     }
 
     /// ONNX `AveragePool`. With `countIncludePad` the divisor counts taps inside the padded
@@ -23,15 +16,8 @@ public enum Pooling {
         shape: Pool2DShape, countIncludePad: Bool,
         input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, threads: Int
     ) {
-        forEachPlane(shape: shape, threads: threads) { plane in
-            let src = input + plane * shape.inHeight * shape.inWidth
-            let dst = output + plane * shape.outHeight * shape.outWidth
-            poolPlane(shape: shape, source: src, destination: dst, initial: 0) { acc, x in
-                acc + x
-            } finish: { acc, inside, padded in
-                acc / Float(countIncludePad ? padded : inside)
-            }
-        }
+        SeparablePool(shape: shape, maximum: false, countIncludePad: countIncludePad)
+            .run(input: input, output: output, threads: threads)
     }
 
     /// ONNX `GlobalAveragePool`: mean over each plane of `spatial` values.
@@ -52,19 +38,6 @@ public enum Pooling {
         }
     }
 
-    private static func forEachPlane(shape: Pool2DShape, threads: Int, _ body: (Int) -> Void) {
-        let planes = shape.batch * shape.channels
-        let workers = Parallel.workerCount(items: planes, threads: threads)
-        let perWorker = (planes + workers - 1) / max(workers, 1)
-        Parallel.forEach(items: workers, threads: workers) { chunk, _ in
-            let start = chunk * perWorker
-            let end = min(planes, start + perWorker)
-            if start < end {
-                for plane in start..<end { body(plane) }
-            }
-        }
-    }
-
     /// Valid tap indices t (position = base + t·dilation) inside [low, high).
     @inline(__always)
     static func tapRange(base: Int, dilation: Int, kernel: Int, low: Int, high: Int) -> Range<Int> {
@@ -76,35 +49,5 @@ public enum Pooling {
             end = high - base <= 0 ? 0 : (high - base + dilation - 1) / dilation
         }
         return min(first, kernel)..<max(min(first, kernel), min(end, kernel))
-    }
-
-    @inline(__always)
-    private static func poolPlane(
-        shape s: Pool2DShape, source: UnsafePointer<Float>, destination: UnsafeMutablePointer<Float>,
-        initial: Float, combine: (Float, Float) -> Float, finish: (Float, Int, Int) -> Float
-    ) {
-        let ow = s.outWidth
-        for oy in 0..<s.outHeight {
-            let by = oy * s.strideHeight - s.padTop
-            let rows = tapRange(base: by, dilation: s.dilationHeight, kernel: s.kernelHeight, low: 0, high: s.inHeight)
-            let paddedRows = tapRange(
-                base: by, dilation: s.dilationHeight, kernel: s.kernelHeight,
-                low: -s.padTop, high: s.inHeight + s.padBottom).count
-            for ox in 0..<ow {
-                let bx = ox * s.strideWidth - s.padLeft
-                let cols = tapRange(base: bx, dilation: s.dilationWidth, kernel: s.kernelWidth, low: 0, high: s.inWidth)
-                let paddedCols = tapRange(
-                    base: bx, dilation: s.dilationWidth, kernel: s.kernelWidth,
-                    low: -s.padLeft, high: s.inWidth + s.padRight).count
-                var acc = initial
-                for ty in rows {
-                    let row = source + (by + ty * s.dilationHeight) * s.inWidth + bx
-                    for tx in cols {
-                        acc = combine(acc, row[tx * s.dilationWidth])
-                    }
-                }
-                destination[oy * ow + ox] = finish(acc, rows.count * cols.count, paddedRows * paddedCols)
-            }
-        }
     }
 }

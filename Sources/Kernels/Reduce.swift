@@ -24,7 +24,7 @@ public enum Reduce {
             var acc = UnsafeRawPointer(x).loadUnaligned(as: SIMD16<Float>.self)
             i = 16
             while i + 16 <= count {
-                acc = pointwiseMax(acc, UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self))
+                acc = lanewiseMax(acc, UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self))
                 i += 16
             }
             result = acc.max()

@@ -84,26 +84,28 @@ struct TileEpilogue {
         raw.storeBytes(of: v, as: SIMD16<Float>.self)
     }
 
-    /// Partial tiles, alpha/beta, and the other activations.
+    /// Partial tiles, alpha/beta, and the other activations: element by element.
     @inline(never)
     private func storeGeneral(
         _ tile: MicroKernel.Tile, row: Int, column: Int, rows: Int, columns: Int, first: Bool, last: Bool
     ) {
-        let values = [tile.r0, tile.r1, tile.r2, tile.r3, tile.r4, tile.r5]
-        for r in 0..<rows {
-            let out = c + (row + r) * ldc + column
-            let value = values[r]
-            for j in 0..<columns {
-                var x = alpha * value[j]
-                if !first {
-                    x += out[j]
-                } else {
-                    if beta != 0 { x += beta * out[j] }
-                    if let bias { x += bias[row + r] }
-                    if let residual { x += residual[(row + r) * ldc + column + j] }
+        withUnsafeBytes(of: tile) { raw in
+            let values = raw.bindMemory(to: Float.self).baseAddress!
+            for r in 0..<rows {
+                let value = values + r * 16
+                let out = c + (row + r) * ldc + column
+                for j in 0..<columns {
+                    var x = alpha * value[j]
+                    if !first {
+                        x += out[j]
+                    } else {
+                        if beta != 0 { x += beta * out[j] }
+                        if let bias { x += bias[row + r] }
+                        if let residual { x += residual[(row + r) * ldc + column + j] }
+                    }
+                    if last { x = activation.apply(x) }
+                    out[j] = x
                 }
-                if last { x = activation.apply(x) }
-                out[j] = x
             }
         }
     }

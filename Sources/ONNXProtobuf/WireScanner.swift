@@ -67,6 +67,10 @@ struct WireScanner {
         .malformed(file: file, offset: offset, reason: reason)
     }
 
+    private func fieldLabel(_ f: UnsafePointer<ProtobufCFieldDescriptor>?, _ number: UInt64) -> String {
+        f.map { "\(String(cString: $0.pointee.name)) (\(number))" } ?? "\(number)"
+    }
+
     private func varint(_ pos: inout Int, _ end: Int) throws -> UInt64 {
         var value: UInt64 = 0
         var shift: UInt64 = 0
@@ -124,7 +128,7 @@ struct WireScanner {
             guard number >= 1, number <= 0x1FFF_FFFF else { throw fail(tagStart, "invalid field number \(number)") }
             let f = field(descriptor, number)
             if let f, !accepts(f.pointee, wireType: wireType) {
-                throw fail(tagStart, "field \(String(cString: f.pointee.name)) (\(number)) has wrong wire type \(wireType)")
+                throw fail(tagStart, "field \(fieldLabel(f, number)) has wrong wire type \(wireType)")
             }
             switch wireType {
             case 0:
@@ -132,13 +136,13 @@ struct WireScanner {
                 try charge(8, state, at: tagStart)
             case 1, 5:
                 let size = wireType == 1 ? 8 : 4
-                guard end - pos >= size else { throw fail(tagStart, "fixed-size field \(number) runs past the end") }
+                guard end - pos >= size else { throw fail(tagStart, "fixed-size field \(fieldLabel(f, number)) runs past the end") }
                 pos += size
                 try charge(8, state, at: tagStart)
             case 2:
                 let declared = try varint(&pos, end)
                 guard declared <= UInt64(end - pos) else {
-                    throw fail(tagStart, "field \(number) declares \(declared) bytes but only \(end - pos) remain")
+                    throw fail(tagStart, "field \(fieldLabel(f, number)) declares \(declared) bytes but only \(end - pos) remain")
                 }
                 let length = Int(declared)
                 let body = pos..<(pos + length)

@@ -12,13 +12,21 @@ struct Case {
 func conv(
     _ name: String, _ c: Int, _ hw: Int, _ oc: Int, _ k: Int, stride: Int = 1, pad: Int = 0
 ) -> Case {
+    rect(name, c, hw, oc, (k, k), stride: stride, pads: (pad, pad))
+}
+
+/// Rectangular kernels with (top/bottom, left/right) padding, as in Inception's 1×7 / 7×1.
+func rect(
+    _ name: String, _ c: Int, _ hw: Int, _ oc: Int, _ k: (Int, Int), stride: Int = 1, pads: (Int, Int) = (0, 0)
+) -> Case {
     Case(name: name, shape: Conv2DShape(
         batch: 1, inChannels: c, inHeight: hw, inWidth: hw, outChannels: oc,
-        kernelHeight: k, kernelWidth: k, strideHeight: stride, strideWidth: stride,
-        padTop: pad, padLeft: pad, padBottom: pad, padRight: pad))
+        kernelHeight: k.0, kernelWidth: k.1, strideHeight: stride, strideWidth: stride,
+        padTop: pads.0, padLeft: pads.1, padBottom: pads.0, padRight: pads.1))
 }
 
 let cases: [Case] = [
+    // ResNet50 (224).
     conv("stem 7x7/2 3->64 @224", 3, 224, 64, 7, stride: 2, pad: 3),
     conv("1x1 64->64 @56", 64, 56, 64, 1),
     conv("3x3 64->64 @56", 64, 56, 64, 3, pad: 1),
@@ -33,13 +41,30 @@ let cases: [Case] = [
     conv("3x3 512->512 @7", 512, 7, 512, 3, pad: 1),
     conv("1x1 2048->512 @7", 2048, 7, 512, 1),
     conv("1x1 512->2048 @7", 512, 7, 2048, 1),
-    conv("3x3/2 32->32 @149 (Inception stem)", 32, 149, 32, 3, stride: 1),
+    // Inception-ResNet-V2 (299).
+    conv("irv2 stem 3x3/2 3->32 @299", 3, 299, 32, 3, stride: 2),
+    conv("irv2 stem 3x3 32->32 @149", 32, 149, 32, 3),
+    conv("irv2 stem 3x3 32->64 @147", 32, 147, 64, 3, pad: 1),
+    conv("irv2 stem 3x3 80->192 @73", 80, 73, 192, 3),
+    conv("irv2 1x1 320->32 @35", 320, 35, 32, 1),
+    conv("irv2 3x3 32->48 @35", 32, 35, 48, 3, pad: 1),
+    conv("irv2 1x1 128->320 @35", 128, 35, 320, 1),
+    conv("irv2 3x3/2 320->384 @35", 320, 35, 384, 3, stride: 2),
+    conv("irv2 1x1 1088->192 @17", 1088, 17, 192, 1),
+    rect("irv2 1x7 128->160 @17", 128, 17, 160, (1, 7), pads: (0, 3)),
+    rect("irv2 7x1 160->192 @17", 160, 17, 192, (7, 1), pads: (3, 0)),
+    conv("irv2 1x1 384->1088 @17", 384, 17, 1088, 1),
+    conv("irv2 1x1 2080->192 @8", 2080, 8, 192, 1),
+    rect("irv2 1x3 192->224 @8", 192, 8, 224, (1, 3), pads: (0, 1)),
+    rect("irv2 3x1 224->256 @8", 224, 8, 256, (3, 1), pads: (1, 0)),
+    conv("irv2 1x1 448->2080 @8", 448, 8, 2080, 1),
 ]
 
 var threads = 1
 var runs = 30
 var filter = ""
 var exact = false
+var abTest = false
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
     switch argument {
@@ -47,6 +72,7 @@ while let argument = arguments.next() {
     case "--runs": runs = Int(arguments.next() ?? "") ?? 30
     case "--filter": filter = arguments.next() ?? ""
     case "--exact": exact = true
+    case "--ab": abTest = true
     case "--list":
         for c in cases { print(c.name) }
         exit(0)
@@ -71,20 +97,36 @@ for c in cases where filter.isEmpty || (exact ? c.name == filter : c.name.contai
     let bias = [Float](repeating: 0.1, count: s.outChannels)
     var output = [Float](repeating: 0, count: s.outputCount)
     let kernel = Conv2D(shape: s, weights: weights, bias: bias)
+    // --ab: a second instance to compare against (edit here to build it differently).
+    let kernelB = Conv2D(shape: s, weights: weights, bias: bias)
     var times: [Double] = []
+    var timesB: [Double] = []
     output.withUnsafeMutableBufferPointer { out in
         input.withUnsafeBufferPointer { x in
             for run in 0..<(runs + 3) {
-                let start = seconds()
-                kernel.run(input: x.baseAddress!, output: out.baseAddress!, residual: nil, activation: .relu, threads: threads)
-                let elapsed = seconds() - start
-                if run >= 3 { times.append(elapsed) }
+                for variant in (abTest ? [true, false] : [true]) {
+                    let start = seconds()
+                    (variant ? kernel : kernelB).run(input: x.baseAddress!, output: out.baseAddress!, residual: nil, activation: .relu, threads: threads)
+                    let elapsed = seconds() - start
+                    if run >= 3 { if variant { times.append(elapsed) } else { timesB.append(elapsed) } }
+                }
             }
         }
     }
+    if abTest {
+        timesB.sort()
+        let a = times.sorted()
+        print(String(format: "%-34@ A %6.1f %6.1f   B %6.1f %6.1f   A/B best %.3f", c.name as NSString,
+            s.flops / a[a.count / 2] / 1e9, s.flops / a[0] / 1e9,
+            s.flops / timesB[timesB.count / 2] / 1e9, s.flops / timesB[0] / 1e9, timesB[0] / a[0]))
+        continue
+    }
     times.sort()
     let median = times[times.count / 2]
-    let shapeText = [s.inChannels, s.inHeight, s.outChannels, s.kernelHeight, s.strideHeight, s.padTop]
+    let shapeText = [
+        s.inChannels, s.inHeight, s.inWidth, s.outChannels, s.kernelHeight, s.kernelWidth,
+        s.strideHeight, s.strideWidth, s.padTop, s.padLeft, s.padBottom, s.padRight,
+    ]
         .map(String.init).joined(separator: ",")
     print(
         "{\"name\": \"\(c.name)\", \"shape\": [\(shapeText)], \"medianMs\": \(String(format: "%.4f", median * 1e3)), "
@@ -110,4 +152,32 @@ for (m, n, k) in [(96, 192, 256), (512, 512, 512), (1, 1000, 2048)] where filter
     print("{\"name\": \"gemm \(m)x\(n)x\(k)\", \"medianMs\": \(times[times.count / 2] * 1e3), "
         + "\"gflops\": \(String(format: "%.1f", flops / times[times.count / 2] / 1e9)), "
         + "\"bestGflops\": \(String(format: "%.1f", flops / times[0] / 1e9))}")
+}
+
+/// Pooling layers of ResNet50 / Inception-ResNet-V2.
+let pools: [(String, Pool2DShape, Bool)] = [
+    ("maxpool 3x3/2 64 @112 pad1", Pool2DShape(batch: 1, channels: 64, inHeight: 112, inWidth: 112, kernelHeight: 3,
+        kernelWidth: 3, strideHeight: 2, strideWidth: 2, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1), false),
+    ("maxpool 3x3/2 64 @147", Pool2DShape(batch: 1, channels: 64, inHeight: 147, inWidth: 147, kernelHeight: 3,
+        kernelWidth: 3, strideHeight: 2, strideWidth: 2), false),
+    ("maxpool 3x3/2 320 @35", Pool2DShape(batch: 1, channels: 320, inHeight: 35, inWidth: 35, kernelHeight: 3,
+        kernelWidth: 3, strideHeight: 2, strideWidth: 2), false),
+    ("avgpool 3x3/1 192 @35 pad1", Pool2DShape(batch: 1, channels: 192, inHeight: 35, inWidth: 35, kernelHeight: 3,
+        kernelWidth: 3, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1), true),
+]
+for (name, shape, average) in pools where filter.isEmpty || (exact ? name == filter : name.contains(filter)) {
+    let input = (0..<shape.inputCount).map { Float(($0 * 7919) % 1000) / 1000 - 0.5 }
+    var output = [Float](repeating: 0, count: shape.outputCount)
+    var times: [Double] = []
+    for run in 0..<(runs + 3) {
+        let start = seconds()
+        if average {
+            Pooling.averagePool2D(shape: shape, countIncludePad: false, input: input, output: &output, threads: threads)
+        } else {
+            Pooling.maxPool2D(shape: shape, input: input, output: &output, threads: threads)
+        }
+        if run >= 3 { times.append(seconds() - start) }
+    }
+    times.sort()
+    print("{\"name\": \"\(name)\", \"medianMs\": \(times[times.count / 2] * 1e3), \"gflops\": 0, \"bestGflops\": 0}")
 }

@@ -16,37 +16,49 @@ struct BlockTree {
     func render() -> String {
         let network = recognition.network
         let stats = network.statistics()
-        var lines: [String] = []
-        let input = network.inputShape
-        lines.append("\(network.family)  input \(network.inputName) \(input.height)x\(input.width)x\(input.channels) (\(network.inputLayout.rawValue))  params \(Self.count(network.parameterCount))  MACs \(Self.count(stats.reduce(0) { $0 + $1.macs }))")
-        func row(_ indent: String, _ label: String, _ detail: String, _ s: Network.BlockStatistics) -> String {
-            let left = "\(indent)\(label)"
-            let pad = String(repeating: " ", count: max(1, 44 - left.count))
-            return "\(left)\(pad)\(detail.padding(toLength: 44, withPad: " ", startingAt: 0)) → \(s.output.channels)x\(s.output.height)x\(s.output.width)  params \(Self.count(s.parameters))  MACs \(Self.count(s.macs))"
+        var rows: [[String]] = []   // indent+name, description, output, params, MACs
+        func add(_ name: String, _ description: String, _ s: Network.BlockStatistics) {
+            rows.append([name, description, "\(s.output.channels)×\(s.output.height)×\(s.output.width)",
+                         Self.count(s.parameters), Self.count(s.macs)])
         }
-        lines.append(row("", "stem", network.stem.variant.rawValue, stats[0]))
+        var stageHeaders: [Int: String] = [:]
+        add("stem", "\(network.stem.variant.rawValue) stem", stats[0])
         var stage = 0
-        var lastKind = ""
+        var lastKey = ""
         for (k, block) in network.blocks.enumerated() {
-            let s = stats[k + 1]
-            let startsStage: Bool
-            switch block {
-            case .residual(let b):
-                if case .projection = b.shortcut { startsStage = true } else { startsStage = k == 0 || lastKind != "residual" }
-            default:
-                startsStage = "\(block.kind)/\(block.variant)" != lastKind
+            var key = "\(block.kind)/\(block.variant)"
+            var startsStage = key != lastKey
+            if case .residual(let b) = block {
+                key = "residual"
+                startsStage = lastKey != "residual"
+                if case .projection = b.shortcut { startsStage = true }
             }
             if startsStage {
                 stage += 1
-                lines.append("  stage \(stage)")
+                stageHeaders[rows.count] = "  stage \(stage)"
             }
-            lastKind = { if case .residual = block { return "residual" }; return "\(block.kind)/\(block.variant)" }()
-            lines.append(row("    ", block.name, Self.detail(block), s))
+            lastKey = key
+            add("    " + block.name, Self.detail(block), stats[k + 1])
         }
         if let head = network.head, let s = stats.last {
-            lines.append(row("", "head", "\(head.pooling.vocabularyName) pool, \(head.classes) classes\(head.softmax ? ", softmax" : "")", s))
+            add("head", "\(head.pooling.vocabularyName) pool, \(head.classes) classes\(head.softmax ? ", softmax" : "")", s)
         }
-        lines.append("coverage: \(recognition.assignedCount)/\(recognition.nodeCount) nodes")
+        let header = ["block", "kind", "output C×H×W", "params", "MACs"]
+        var widths = header.map(\.count)
+        for r in rows { for (i, c) in r.enumerated() { widths[i] = max(widths[i], c.count) } }
+        func line(_ r: [String]) -> String {
+            r.enumerated().map { i, c in
+                i >= 2 ? String(repeating: " ", count: widths[i] - c.count) + c : c.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ")
+        }
+        let input = network.inputShape
+        var lines = ["\(network.family): input '\(network.inputName)' \(input.channels)×\(input.height)×\(input.width) (\(network.inputLayout.rawValue.uppercased())), \(network.blocks.count) blocks, \(Self.count(network.parameterCount)) params, \(Self.count(stats.reduce(0) { $0 + $1.macs })) MACs"]
+        lines.append(line(header))
+        for (k, r) in rows.enumerated() {
+            if let h = stageHeaders[k] { lines.append(h) }
+            lines.append(line(r))
+        }
+        lines.append("coverage: \(recognition.assignedCount)/\(recognition.nodeCount) nodes in blocks")
         for u in recognition.unassigned.prefix(20) { lines.append("  unassigned \(u.name) (\(u.opType)): \(u.reason)") }
         if recognition.unassigned.count > 20 { lines.append("  … \(recognition.unassigned.count - 20) more") }
         return lines.joined(separator: "\n")
@@ -55,7 +67,7 @@ struct BlockTree {
     static func detail(_ block: Block) -> String {
         switch block {
         case .residual(let b):
-            return "\(b.variant.rawValue) v\(b.version) \(b.arrangement.rawValue), \(b.shortcut.kindName), stride \(b.stride)"
+            return "\(b.variant.rawValue) v\(b.version) \(b.arrangement.rawValue), \(b.shortcut.kindName) shortcut, stride \(b.stride)"
         case .inception(let b):
             return "inception \(b.variant.rawValue), \(b.branches.count) branches"
         case .reduction(let b):

@@ -14,9 +14,21 @@ struct BlocksCommand: ParsableCommand {
     @Argument(help: "The ONNX model.") var model: String
     @Flag(help: "Print the block list as JSON (GUIDE §3 vocabulary, with coverage and unassigned nodes).") var json = false
     @Option(help: "Write a block diagram (SVG) to this file.") var svg: String?
+    @Flag(help: "Print how long reading and recognizing took (stderr).") var timing = false
+    @Option(name: .customLong("forward-check"),
+            help: "Run the blocks' own forward on DIR/input_0.pb and compare with DIR/output_0.pb (and logits.pb).")
+    var forwardCheck: String?
 
     func run() throws {
-        let recognition = try MappedModel.recognize(path: model)
+        let recognition = try MappedModel.recognize(path: model, loadWeights: forwardCheck != nil, timing: timing)
+        if let forwardCheck {
+            let results = try ForwardCheck(directory: URL(fileURLWithPath: forwardCheck)).run(recognition.network)
+            for r in results {
+                print("\(r.passed ? "ok  " : "FAIL") \(r.tensor): max abs \(r.maxAbs), max rel \(r.maxRel), worst index \(r.worstIndex)")
+            }
+            if results.contains(where: { !$0.passed }) || !recognition.isComplete { throw ExitCode(1) }
+            return
+        }
         if let svg {
             let text = BlockDiagram(recognition: recognition).render()
             do { try AtomicText.write(text, to: svg) } catch {

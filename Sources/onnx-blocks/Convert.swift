@@ -34,15 +34,23 @@ struct Convert: ParsableCommand {
     @Option(help: ArgumentHelp("Round-trip every 'IN<TAB>OUT' line of this file (.pb files as tensors).", visibility: .hidden))
     var batch: String?
 
+    @Option(name: .customLong("bench-read"), help: ArgumentHelp("Time N reads of IN and print JSON (tools/bench_reader.py).", visibility: .hidden))
+    var benchReads: Int?
+
     func validate() throws {
         if inline && externalData != nil { throw ValidationError("--inline and --external-data exclude each other") }
         if sizeThreshold != nil && externalData == nil { throw ValidationError("--size-threshold needs --external-data") }
         if let t = sizeThreshold, t < 0 { throw ValidationError("--size-threshold must be >= 0") }
-        if batch == nil && (input == nil || output == nil) { throw ValidationError("give IN and OUT") }
+        if let n = benchReads {
+            if n < 1 || input == nil { throw ValidationError("--bench-read needs N >= 1 and IN") }
+        } else if batch == nil && (input == nil || output == nil) {
+            throw ValidationError("give IN and OUT")
+        }
     }
 
     func run() throws {
         if let batch { return try runBatch(batch) }
+        if let benchReads { return try ReadBenchmark(path: input!, runs: benchReads).run() }
         do {
             try convert(URL(fileURLWithPath: input!), URL(fileURLWithPath: output!))
         } catch let error as ONNXProtobufError {

@@ -6,15 +6,36 @@ import ONNXProtobuf
 
 /// Reading a model and recognizing its blocks, shared by `blocks`, `verify` and `diff`.
 enum MappedModel {
-    static func recognize(path: String, loadWeights: Bool = false) throws -> Recognition {
+    static func recognize(path: String, loadWeights: Bool = false, timing: Bool = false) throws -> Recognition {
         let model: Model
+        let start = DispatchTime.now()
         do {
             model = try ModelReader().read(contentsOf: URL(fileURLWithPath: path))
         } catch let error as ONNXProtobufError {
             throw CommandFailure.from(error)
         }
+        let read = DispatchTime.now()
         do {
-            return try BlockRecognizer(loadWeights: loadWeights).recognize(model)
+            let recognition = try BlockRecognizer(loadWeights: loadWeights).recognize(model)
+            if timing {
+                let end = DispatchTime.now()
+                func ms(_ a: DispatchTime, _ b: DispatchTime) -> Double {
+                    Double(b.uptimeNanoseconds - a.uptimeNanoseconds) / 1e6
+                }
+                // Ten more runs: the first includes one-time runtime costs (type metadata, page faults).
+                var runs: [Double] = []
+                for _ in 0..<10 {
+                    let t0 = DispatchTime.now()
+                    _ = try BlockRecognizer(loadWeights: loadWeights).recognize(model)
+                    runs.append(ms(t0, DispatchTime.now()))
+                }
+                runs.sort()
+                let numbers = String(format: "read %.2f ms; recognize first %.2f ms, median %.2f ms, min %.2f ms",
+                                     ms(start, read), ms(read, end), runs[runs.count / 2], runs[0])
+                let text = "timing: \(numbers) (\(model.graph?.nodes.count ?? 0) nodes, weights \(loadWeights ? "loaded" : "not loaded"))\n"
+                FileHandle.standardError.write(Data(text.utf8))
+            }
+            return recognition
         } catch let error as RecognitionError {
             throw CommandFailure.invalid("\(path): \(error)")
         }

@@ -34,6 +34,15 @@ let poolCases: [PoolCase] = [
              countIncludePad: true),
     PoolCase(name: "1x1 stride 2 (ResNetV2 shortcut)", shape: pool(1, 4, 7, 7, k: (1, 1), stride: (2, 2))),
     PoolCase(name: "many planes, 2 threads", shape: pool(3, 5, 6, 6, k: (3, 3), stride: (2, 2)), threads: 2),
+    // Wide rows: the vectorized horizontal passes (stride 1, stride 2 via even/odd split).
+    PoolCase(name: "wide stride 2 same pad", shape: pool(1, 2, 9, 75, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1)),
+             countIncludePad: true),
+    PoolCase(name: "wide stride 2 dilation 3 ceil", shape: pool(1, 2, 11, 70, k: (3, 4), stride: (2, 2),
+             dilation: (2, 3), pads: (0, 2, 1, 1), ceil: true)),
+    PoolCase(name: "wide stride 1 same pad", shape: pool(1, 3, 5, 37, k: (3, 3), pads: (1, 1, 1, 1))),
+    PoolCase(name: "wide stride 1 dilation 2, include pad", shape: pool(1, 2, 8, 40, k: (2, 3), dilation: (2, 2),
+             pads: (1, 2, 1, 2)), countIncludePad: true),
+    PoolCase(name: "wide stride 3", shape: pool(1, 2, 7, 80, k: (3, 3), stride: (3, 3), pads: (1, 1, 1, 1))),
 ]
 
 @Test("MaxPool and AveragePool match the scalar reference", arguments: poolCases)
