@@ -36,7 +36,11 @@ def update_index(out):
         return
     rows = ["| fixture | family | input | params | ONNX nodes | blocks | size |", "|---|---|---|---|---|---|---|"]
     total = 0
-    for name in sorted(os.listdir(out)):
+    staged = os.path.join(out, "staged")
+    names = [n for n in sorted(os.listdir(out)) if n != "staged"]
+    if os.path.isdir(staged):
+        names += [f"staged/{n}" for n in sorted(os.listdir(staged))]
+    for name in names:
         d = os.path.join(out, name)
         if not os.path.isdir(d):
             continue
@@ -64,7 +68,7 @@ def main():
     p.add_argument("--list", action="store_true")
     p.add_argument("--in-process", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args()
-    from keras_blocks.catalog import FIXTURES
+    from keras_blocks.catalog import FIXTURES, folder
     if args.list:
         for name, spec in FIXTURES.items():
             print(f"{name}: {spec['description']}")
@@ -76,7 +80,7 @@ def main():
     if args.in_process:
         from keras_blocks.build import build_and_write
         for name in names:
-            summary = build_and_write(name, FIXTURES[name], os.path.join(args.out, name), batches=(1, 2))
+            summary = build_and_write(name, FIXTURES[name], os.path.join(args.out, folder(name)), batches=(1, 2))
             print(json.dumps(summary), flush=True)
         return
     for name in names:

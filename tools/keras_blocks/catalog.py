@@ -6,10 +6,26 @@ from . import inception_resnet, inception_v3, inception_v4, resnet
 FIXTURES = {}
 
 
+# Fixtures written to fixtures/staged/<name>/ instead of fixtures/<name>/, each with the reason:
+# complete and checked by Tests/python/test_fixtures.py, but not yet in the folders other
+# components' tests walk. Move with `git mv fixtures/staged/NAME fixtures/` once the reason is gone.
+STAGED = {
+    "inception_resnet_v1": "the mapper names Inception-ResNet blocks after the residual Add "
+                           "(custom_scale_layer_N), not block35_i/block17_i/block8_i",
+    "inception_resnet_v2": "the mapper names Inception-ResNet blocks after the residual Add "
+                           "(custom_scale_layer_N), not block35_i/block17_i/block8_i",
+}
+
+
 def fixture(name, family, input_hw, seed, description, build, conv_bias=True):
     """conv_bias=False keeps Keras' zero conv biases (BN after a biased conv then folds)."""
     FIXTURES[name] = {"family": family, "input": [input_hw, input_hw, 3], "seed": seed,
                       "description": description, "build": build, "conv_bias": conv_bias}
+
+
+def folder(name):
+    """Path of a fixture relative to fixtures/."""
+    return f"staged/{name}" if name in STAGED else name
 
 
 fixture("resnet_v1_bottleneck", "resnet", 64, 101,
