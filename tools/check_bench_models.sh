@@ -17,13 +17,20 @@ arch_for() {  # folder name -> --expect-arch name
         *resnet50v2*|*resnet50-v2*) echo resnet50v2 ;;
         *resnet101v2*) echo resnet101v2 ;; *resnet152v2*) echo resnet152v2 ;;
         *resnet50*) echo resnet50 ;; *resnet101*) echo resnet101 ;; *resnet152*) echo resnet152 ;;
-        *inceptionresnetv2*|*inception-resnet-v2*) echo inception-resnet-v2 ;;
-        *inceptionresnetv1*|*inception-resnet-v1*) echo inception-resnet-v1 ;;
+        *inceptionresnetv2*|*inception-resnet-v2*|irv2*) echo inception-resnet-v2 ;;
+        *inceptionresnetv1*|*inception-resnet-v1*|irv1*) echo inception-resnet-v1 ;;
         *inceptionv3*|*inception-v3*) echo inception-v3 ;;
         *inceptionv4*|*inception-v4*) echo inception-v4 ;;
         *) echo "" ;;
     esac
 }
+
+SUMMARY='
+import json, sys, collections
+d = json.load(sys.stdin)
+c = collections.Counter(b["kind"] + "/" + b["variant"] for b in d["blocks"])
+cov = d["coverage"]
+print("   family", d["family"], "| coverage", cov["assigned"], "/", cov["nodes"], "|", ", ".join(k + " " + str(v) for k, v in c.items()))'
 
 status=0
 for model in $(find "$BENCH" -name '*.onnx' | sort); do
@@ -31,11 +38,7 @@ for model in $(find "$BENCH" -name '*.onnx' | sort); do
     arch="$(arch_for "$name")"
     echo "== $name ($model)"
     "$BIN" blocks "$model" --timing 2>&1 >/dev/null | sed 's/^/   /'
-    "$BIN" blocks "$model" --json | "${ONNX_BLOCKS_PYTHON:-.venv/bin/python}" -c '
-import json, sys, collections
-d = json.load(sys.stdin)
-c = collections.Counter(f"{b[\"kind\"]}/{b[\"variant\"]}" for b in d["blocks"])
-print("   family", d["family"], "| coverage", d["coverage"]["assigned"], "/", d["coverage"]["nodes"], "|", ", ".join(f"{k} {v}" for k, v in c.items()))'
+    "$BIN" blocks "$model" --json | "${ONNX_BLOCKS_PYTHON:-.venv/bin/python}" -c "$SUMMARY"
     if [ -n "$arch" ]; then
         "$BIN" verify "$model" --expect-arch "$arch" | sed 's/^/   /' || status=1
     else

@@ -52,13 +52,26 @@ struct BlockNamer {
         return layer
     }
 
-    static let mergeSuffixes = ["_ac", "_out", "_add", "_mixed", "_concat", "_relu"]
+    static let mergeSuffixes = ["_ac", "_out", "_add", "_mixed", "_concat", "_relu", "_conv"]
 
-    /// A name for the block made of `nodes` whose output comes from node `exit`.
-    func blockName(nodes: [Int], exit: Int) -> String {
+    /// Names Keras makes up for unnamed layers: they label nothing.
+    static func isGeneric(_ layer: String) -> Bool {
+        var base = Substring(layer)
+        if let underscore = base.lastIndex(of: "_"), base[base.index(after: underscore)...].allSatisfy(\.isNumber),
+           base.index(after: underscore) < base.endIndex {
+            base = base[..<underscore]
+        }
+        return layer.isEmpty || ["add", "concatenate", "custom_scale_layer", "lambda", "activation", "conv2d",
+                                 "batch_normalization", "max_pooling2d", "average_pooling2d", "tf_op_layer"].contains(String(base))
+    }
+
+    /// A name for the block made of `nodes`; `exits` are its output node first, then other
+    /// telling nodes (merge, up-projection) tried when the output's layer name is generic.
+    func blockName(nodes: [Int], exits: [Int]) -> String {
         let informative = nodes.filter { pathLike[$0] }
         let names = (informative.isEmpty ? nodes : informative).map { layers[$0] }
-        let exitLayer = layers[exit].isEmpty ? "block" : layers[exit]
+        let candidates = exits.map { layers[$0] }.filter { !Self.isGeneric($0) }
+        guard let exitLayer = candidates.first else { return exits.first.map { layers[$0] }.flatMap { $0.isEmpty ? nil : $0 } ?? "block" }
         let tokens = exitLayer.split(separator: "_")
         if tokens.count > 1 {
             for k in stride(from: tokens.count, through: 1, by: -1) {

@@ -1,3 +1,4 @@
+import Foundation
 import ONNXIR
 
 /// A dataflow view of a graph: who produces and who consumes each tensor, and which tensors
@@ -10,6 +11,8 @@ struct GraphView {
     private(set) var consumers: [String: [Int]] = [:]
     /// Constant tensors by name; `Constant` nodes contribute theirs.
     private(set) var constants: [String: Tensor] = [:]
+    /// Constants made by `ConstantOfShape`: every element is this value.
+    private(set) var fills: [String: Float] = [:]
     /// Tensor name → the `Constant` node that made it.
     private(set) var constantNode: [String: Int] = [:]
     let graphOutputs: Set<String>
@@ -25,15 +28,15 @@ struct GraphView {
                 constants[output] = value
                 constantNode[output] = index
             }
-            // `ConstantOfShape` of a constant shape (how the ONNX wheel's light models make weights).
+            // `ConstantOfShape` of a constant shape (how the ONNX wheel's light models make weights):
+            // kept as dims plus a fill value, materialized only when weights are read.
             if node.opType == "ConstantOfShape", let output = node.outputs.first, let shapeName = node.inputs.first,
                let dims = constants[shapeName].flatMap({ try? $0.integers() }), dims.count <= 8,
                dims.allSatisfy({ (0...(1 << 24)).contains($0) }) {
                 let fill = node.attribute("value")?.t
-                let count = dims.reduce(1) { $0.multipliedReportingOverflow(by: Int($1)).overflow ? Int.max : $0 * Int($1) }
-                if count <= 1 << 28, fill == nil || fill?.dataType == .float {
-                    let value = (try? fill?.floats().first) ?? 0
-                    constants[output] = Tensor(name: output, dims: dims, values: [Float](repeating: value ?? 0, count: count))
+                if fill == nil || fill?.dataType == .float, let value = fill == nil ? 0 : (try? fill!.floats())?.first {
+                    constants[output] = Tensor(name: output, dims: dims, dataType: .float)
+                    fills[output] = value
                     constantNode[output] = index
                 }
             }
@@ -56,6 +59,10 @@ struct GraphView {
     /// A small constant's values as floats (scalars, per-channel vectors).
     func constantFloats(_ tensor: String) -> [Float]? {
         guard let t = constants[tensor] else { return nil }
+        if let fill = fills[tensor] {
+            guard let count = try? t.elementCount() else { return nil }
+            return [Float](repeating: fill, count: count)
+        }
         return try? t.floats()
     }
 

@@ -172,8 +172,10 @@ struct NetworkAssembler {
                 }
                 if !extraOps.isEmpty { reject(extraOps, "pre-activation layers the block could not take") }
                 var named = block
+                var exits = [ops[opList.last!].primary]
+                if case .inceptionResNet(let c, _, let up, _, _) = shape { exits += [ops[c].primary, ops[up].primary] }
                 let name = namer.blockName(nodes: (opList + pendingPre.filter { !extraOps.contains($0) }).flatMap { ops[$0].nodes },
-                                           exit: ops[opList.last!].primary)
+                                           exits: exits)
                 named.rename(uniqueName(name, among: blockNames))
                 blocks.append(named)
                 blockNames.append(named.name)

@@ -109,6 +109,13 @@ struct OpExtractor {
         return list[0]
     }
 
+    /// Operators whose first input must be present.
+    static let needsInput: Set<String> = [
+        "Identity", "Dropout", "Transpose", "Pad", "Conv", "BatchNormalization", "Mul", "Add", "Sum", "Relu",
+        "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "ReduceMean", "Flatten", "Squeeze",
+        "Reshape", "Gemm", "MatMul", "Softmax", "Concat",
+    ]
+
     // swiftlint:disable:next cyclomatic_complexity
     private mutating func extract(_ index: Int) throws {
         let node = view.node(index)
@@ -119,10 +126,7 @@ struct OpExtractor {
         guard let firstOutput = node.outputs.first, !firstOutput.isEmpty else {
             return unknown(index, "\(op) without an output")
         }
-        let needsInput: Set<String> = ["Identity", "Dropout", "Transpose", "Pad", "Conv", "BatchNormalization", "Mul", "Add",
-                                       "Sum", "Relu", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool",
-                                       "ReduceMean", "Flatten", "Squeeze", "Reshape", "Gemm", "MatMul", "Softmax", "Concat"]
-        if needsInput.contains(op), node.inputs.first?.isEmpty ?? true {
+        if Self.needsInput.contains(op), node.inputs.first?.isEmpty ?? true {
             return unknown(index, "\(op) without an input")
         }
         switch op {
@@ -230,6 +234,7 @@ struct OpExtractor {
     private func weights(_ tensor: String, node: Int) throws -> [Float] {
         guard loadWeights else { return [] }
         guard let t = view.constants[tensor] else { return [] }
+        if view.fills[tensor] != nil, let values = view.constantFloats(tensor) { return values }
         do { return try t.floats() } catch {
             throw RecognitionError.badWeights(node: label(node), tensor: tensor, reason: "\(error)")
         }

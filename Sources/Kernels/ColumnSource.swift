@@ -2,18 +2,26 @@
 /// that packing B is a copy (or a gather) with no per-element bounds logic.
 ///
 /// The input is first copied into a zero-bordered image (channels × paddedHeight ×
-/// paddedWidth; no copy when the convolution has no padding). Then element (k, n) of B,
-/// for k = (channel, ky, kx) and output pixel n = (oy, ox), sits at
-/// `tapOffsets[k] + pixelOffsets[n]` in that image, where
-/// `tapOffsets[k] = channel·plane + ky·dilationH·paddedWidth + kx·dilationW` and
-/// `pixelOffsets[n] = oy·strideH·paddedWidth + ox·strideW`.
-/// A 16-pixel strip whose offsets are consecutive (stride 1, one output row) packs with one
-/// vector copy per k; one made of two consecutive runs (stride 1, crossing a row end) with two
-/// copies and a blend; other strips gather lane by lane.
+/// paddedWidth), each row stored as `strideW` column phases one after another (columns
+/// p, p + s, p + 2s, … for phase p), so that for any stride the pixels of one output row are
+/// consecutive. (No copy at all for stride-1 convolutions without padding.) Element (k, n) of
+/// B, for k = (channel, ky, kx) and output pixel n = (oy, ox), then sits at
+/// `tapOffsets[k] + pixelOffsets[n]` in that image, with d = kx·dilationW,
+/// `tapOffsets[k] = channel·plane + ky·dilationH·paddedWidth + phaseStart[d mod s] + d / s`
+/// and `pixelOffsets[n] = oy·strideH·paddedWidth + ox`.
+/// A 16-pixel strip whose offsets are consecutive (one output row) packs with one vector copy
+/// per k; one made of two consecutive runs (crossing a row end) with two copies and a blend;
+/// other strips (output rows narrower than 16) gather lane by lane.
 final class ColumnSource {
     let paddedHeight: Int
     let paddedWidth: Int
     let needsPaddedCopy: Bool
+    /// Start of each column phase within a stored row, and its width.
+    let phaseStarts: [Int]
+    let phaseWidths: [Int]
+    /// Which stored rows and column phases any tap reads (others are never copied).
+    let usedRows: [Bool]
+    let usedPhases: [Bool]
     /// Per k of one group: offset of the tap's (0, 0) pixel.
     let tapOffsets: UnsafeMutablePointer<Int>
     /// Per output pixel, rounded up to whole strips (tail lanes repeat the last pixel).
@@ -26,7 +34,26 @@ final class ColumnSource {
     init(shape s: Conv2DShape) {
         paddedHeight = s.inHeight + s.padTop + s.padBottom
         paddedWidth = s.inWidth + s.padLeft + s.padRight
-        needsPaddedCopy = paddedHeight != s.inHeight || paddedWidth != s.inWidth
+        let sw = s.strideWidth
+        needsPaddedCopy = paddedHeight != s.inHeight || paddedWidth != s.inWidth || sw > 1
+        var starts: [Int] = [], widths: [Int] = []
+        var start = 0
+        for phase in 0..<sw {
+            let width = max(0, (paddedWidth - phase + sw - 1) / sw)
+            starts.append(start)
+            widths.append(width)
+            start += width
+        }
+        phaseStarts = starts
+        phaseWidths = widths
+        var rowsRead = [Bool](repeating: false, count: paddedHeight)
+        for oy in 0..<s.outHeight {
+            for ky in 0..<s.kernelHeight { rowsRead[oy * s.strideHeight + ky * s.dilationHeight] = true }
+        }
+        usedRows = rowsRead
+        var phasesRead = [Bool](repeating: false, count: sw)
+        for kx in 0..<s.kernelWidth { phasesRead[(kx * s.dilationWidth) % sw] = true }
+        usedPhases = phasesRead
         let plane = paddedHeight * paddedWidth
         let taps = s.kernelHeight * s.kernelWidth
         let depth = s.inChannelsPerGroup * taps
@@ -34,8 +61,8 @@ final class ColumnSource {
         for k in 0..<depth {
             let channel = k / taps
             let ky = (k % taps) / s.kernelWidth
-            let kx = k % s.kernelWidth
-            tapOffsets[k] = channel * plane + ky * s.dilationHeight * paddedWidth + kx * s.dilationWidth
+            let d = (k % s.kernelWidth) * s.dilationWidth
+            tapOffsets[k] = channel * plane + ky * s.dilationHeight * paddedWidth + starts[d % sw] + d / sw
         }
         let pixels = s.outHeight * s.outWidth
         strips = (pixels + 15) / 16
@@ -44,7 +71,7 @@ final class ColumnSource {
         for n in 0..<(strips * 16) {
             let p = min(n, pixels - 1)
             let oy = p / s.outWidth, ox = p % s.outWidth
-            pixelOffsets[n] = Int32(oy * s.strideHeight * paddedWidth + ox * s.strideWidth)
+            pixelOffsets[n] = Int32(oy * s.strideHeight * paddedWidth + ox)
         }
         for strip in 0..<strips {
             let o = pixelOffsets + strip * 16
@@ -75,21 +102,63 @@ final class ColumnSource {
         needsPaddedCopy ? channels * paddedHeight * paddedWidth : 0
     }
 
-    /// Copies `channels` planes of `input` into `padded` with the zero border.
+    /// Copies `channels` planes of `input` into `padded`: zero border, column phases. Rows
+    /// and phases no tap reads are skipped.
     func copyPadded(shape s: Conv2DShape, input: UnsafePointer<Float>, channels: Range<Int>, into padded: UnsafeMutablePointer<Float>) {
         let plane = paddedHeight * paddedWidth
-        for c in channels {
-            let dst = padded + c * plane
-            let src = input + c * s.inHeight * s.inWidth
-            // Top and bottom border rows, and each row's left / right border.
-            dst.update(repeating: 0, count: s.padTop * paddedWidth)
-            for y in 0..<s.inHeight {
-                let row = dst + (s.padTop + y) * paddedWidth
-                if s.padLeft > 0 { row.update(repeating: 0, count: s.padLeft) }
-                (row + s.padLeft).update(from: src + y * s.inWidth, count: s.inWidth)
-                if s.padRight > 0 { (row + s.padLeft + s.inWidth).update(repeating: 0, count: s.padRight) }
+        let sw = s.strideWidth
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: paddedWidth + 32) { buffer in
+            // One padded row, zero borders written once.
+            let line = buffer.baseAddress!
+            line.update(repeating: 0, count: paddedWidth + 32)
+            for c in channels {
+                let dst = padded + c * plane
+                let src = input + c * s.inHeight * s.inWidth
+                for y in 0..<paddedHeight where usedRows[y] {
+                    let row = dst + y * paddedWidth
+                    let iy = y - s.padTop
+                    if iy < 0 || iy >= s.inHeight {
+                        row.update(repeating: 0, count: paddedWidth)
+                        continue
+                    }
+                    let inputRow = src + iy * s.inWidth
+                    if sw == 1 {
+                        if s.padLeft > 0 { row.update(repeating: 0, count: s.padLeft) }
+                        (row + s.padLeft).update(from: inputRow, count: s.inWidth)
+                        if s.padRight > 0 { (row + s.padLeft + s.inWidth).update(repeating: 0, count: s.padRight) }
+                        continue
+                    }
+                    (line + s.padLeft).update(from: inputRow, count: s.inWidth)
+                    splitPhases(line, into: row, stride: sw)
+                }
             }
-            (dst + (s.padTop + s.inHeight) * paddedWidth).update(repeating: 0, count: s.padBottom * paddedWidth)
+        }
+    }
+
+    /// Stores padded row `line` as its column phases (column p + i·stride to phase p, slot i).
+    @inline(__always)
+    private func splitPhases(_ line: UnsafePointer<Float>, into row: UnsafeMutablePointer<Float>, stride sw: Int) {
+        if sw == 2 {
+            let even = row + phaseStarts[0], odd = row + phaseStarts[1]
+            let evenWidth = phaseWidths[0], oddWidth = phaseWidths[1]
+            var i = 0
+            // 8 of each phase per 16-float load; the line has 32 floats of slack.
+            while i + 8 <= oddWidth {
+                let v = UnsafeRawPointer(line + 2 * i).loadUnaligned(as: SIMD16<Float>.self)
+                UnsafeMutableRawPointer(even + i).storeBytes(of: v.evenHalf, as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(odd + i).storeBytes(of: v.oddHalf, as: SIMD8<Float>.self)
+                i += 8
+            }
+            while i < evenWidth {
+                even[i] = line[2 * i]
+                if i < oddWidth { odd[i] = line[2 * i + 1] }
+                i += 1
+            }
+            return
+        }
+        for phase in 0..<sw where usedPhases[phase] {
+            let out = row + phaseStarts[phase]
+            for i in 0..<phaseWidths[phase] { out[i] = line[phase + i * sw] }
         }
     }
 

@@ -1,10 +1,73 @@
 import ArgumentParser
+import Foundation
+import Runtime
 
-/// `onnx-blocks bench` (placeholder: its issue's work replaces this file).
+/// `onnx-blocks bench MODEL`: latency after warm-up (median, min), GFLOP/s of the convolutions
+/// and matrix products, and the process's peak resident memory.
 struct Bench: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "bench", abstract: "Not implemented yet.")
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure a model's inference latency, GFLOP/s and peak memory.",
+        discussion: "Inputs are generated (seeded) unless given. JSON keys: medianMs, minMs, gflops, peakRssBytes."
+    )
+
+    @Argument(help: "The model to measure.") var model: String
+    @OptionGroup var runtime: RuntimeOptions
+    @Option(help: "Timed runs after warm-up.") var runs: Int = 10
+    @Option(help: "Untimed warm-up runs.") var warmup: Int = 2
+    @Flag(help: "Print JSON.") var json = false
+
+    func validate() throws {
+        if runs < 1 { throw ValidationError("--runs must be at least 1") }
+        if warmup < 0 { throw ValidationError("--warmup must be >= 0") }
+    }
 
     func run() throws {
-        throw CommandFailure.usage("'bench' is not implemented yet")
+        let loadStart = DispatchTime.now().uptimeNanoseconds
+        let session = try ModelSession.load(model, options: SessionOptions(threads: runtime.threads))
+        let loadMs = Double(DispatchTime.now().uptimeNanoseconds - loadStart) / 1e6
+        var options = runtime
+        options.randomInput = true
+        let feeds = try InputFeeds.make(for: session, options: options, model: model)
+        for _ in 0..<warmup { _ = try ModelSession.run(session, feeds, model: model) }
+        var times: [Double] = []
+        for _ in 0..<runs {
+            let start = DispatchTime.now().uptimeNanoseconds
+            _ = try ModelSession.run(session, feeds, model: model)
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        }
+        times.sort()
+        let median = times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
+        let gflops = session.lastFlops / (median * 1e6)
+        let result = Result(medianMs: median, minMs: times[0], gflops: gflops, peakRssBytes: Self.peakResidentBytes(),
+                            runs: runs, threads: session.options.threads, loadMs: loadMs, flops: session.lastFlops)
+        if json {
+            try printJSON(result)
+        } else {
+            print(String(format: "median %.2f ms, min %.2f ms, %.1f GFLOP/s, peak RSS %.1f MB (%d runs, %d threads, load %.0f ms)",
+                         median, times[0], gflops, Double(result.peakRssBytes) / 1e6, runs, result.threads, loadMs))
+        }
+    }
+
+    struct Result: Encodable {
+        var medianMs: Double
+        var minMs: Double
+        var gflops: Double
+        var peakRssBytes: Int
+        var runs: Int
+        var threads: Int
+        var loadMs: Double
+        var flops: Double
+    }
+
+    /// Peak resident set size (`getrusage`; Linux reports kilobytes).
+    static func peakResidentBytes() -> Int {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        #if os(Linux)
+        return usage.ru_maxrss * 1024
+        #else
+        return usage.ru_maxrss
+        #endif
     }
 }

@@ -1,10 +1,161 @@
 import ArgumentParser
+import Foundation
+import ONNXIR
+import Runtime
 
-/// `onnx-blocks compare` (placeholder: its issue's work replaces this file).
+/// `onnx-blocks compare A [B]`: are two models (or a model and a `test_data_set_N` folder)
+/// numerically the same? Per tensor: shape, max abs / rel error, worst index, pass/fail under
+/// `|a − b| ≤ atol + rtol·|b|` (B or the folder is the reference). Exit 0 equivalent, 1 not.
 struct Compare: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "compare", abstract: "Not implemented yet.")
+    static let configuration = CommandConfiguration(
+        commandName: "compare",
+        abstract: "Check that two models, or a model and a test_data_set folder, agree numerically.",
+        discussion: "Missing inputs are generated (seeded). Exit 0 equivalent, 1 not equivalent or invalid, 2 usage or I/O error."
+    )
+
+    @Argument(help: "The model to check.") var modelA: String
+    @Argument(help: "The reference model.") var modelB: String?
+    @Option(help: "A test_data_set_N folder (input_K.pb, output_K.pb) to use as the reference.") var reference: String?
+    @OptionGroup var runtime: RuntimeOptions
+    @Option(help: "Relative tolerance.") var rtol: Double = 1e-4
+    @Option(help: "Absolute tolerance.") var atol: Double = 1e-5
+    @Flag(help: "Compare every tensor name both models share, and report the first that diverges.") var intermediates = false
+    @Flag(help: "Print a JSON report.") var json = false
+
+    func validate() throws {
+        if (modelB == nil) == (reference == nil) { throw ValidationError("give either a second model B or --reference DIR") }
+        if intermediates && modelB == nil { throw ValidationError("--intermediates needs a second model B") }
+        if rtol < 0 || atol < 0 { throw ValidationError("tolerances must be >= 0") }
+    }
 
     func run() throws {
-        throw CommandFailure.usage("'compare' is not implemented yet")
+        let results: [TensorComparison]
+        if let reference {
+            results = try compareWithFolder(reference)
+        } else {
+            results = try compareModels(modelB!)
+        }
+        let equivalent = !results.isEmpty && results.allSatisfy(\.passed)
+        let first = intermediates ? results.first { !$0.passed }?.name : nil
+        if json {
+            try printJSON(Report(equivalent: equivalent, rtol: rtol, atol: atol, tensors: results.map(TensorRecord.init), firstDivergence: first))
+        } else {
+            for r in results {
+                let status = r.passed ? "ok  " : "FAIL"
+                let detail = r.problem ?? String(format: "max abs %.3g, max rel %.3g, worst at %@", r.maxAbsoluteError, r.maxRelativeError, "\(r.worstIndex)")
+                print("\(status) \(r.name) \(r.shape): \(detail)")
+            }
+            if let first { print("first divergence: \(first)") }
+            print(equivalent ? "equivalent (rtol \(rtol), atol \(atol))" : "NOT equivalent (rtol \(rtol), atol \(atol))")
+        }
+        if !equivalent { throw ExitCode(1) }
+    }
+
+    private func compareWithFolder(_ folder: String) throws -> [TensorComparison] {
+        let session = try ModelSession.load(modelA, options: SessionOptions(threads: runtime.threads))
+        let files = try referenceFiles(folder)
+        var given: [String: TensorValue] = [:]
+        for (k, path) in files.inputs.enumerated() {
+            let (name, value) = try TensorFiles.readNamed(path.path)
+            if session.inputs.contains(where: { $0.name == name }) { given[name] = value }
+            else if k < session.inputs.count { given[session.inputs[k].name] = value }
+            else { throw CommandFailure.usage("\(path.path): the model has only \(session.inputs.count) inputs") }
+        }
+        var options = runtime
+        if files.inputs.isEmpty { options.randomInput = options.randomInput || session.inputs.isEmpty }
+        let feeds = try InputFeeds.make(for: session, options: options, given: given, model: modelA)
+        let outputs = try ModelSession.run(session, feeds, model: modelA)
+        guard !files.outputs.isEmpty else { throw CommandFailure.usage("\(folder): no output_K.pb files") }
+        return try files.outputs.enumerated().map { k, path in
+            var (name, expected) = try TensorFiles.readNamed(path.path)
+            if outputs[name] == nil {
+                guard k < session.outputNames.count else { throw CommandFailure.usage("\(path.path): the model has only \(session.outputNames.count) outputs") }
+                name = session.outputNames[k]
+            }
+            return TensorComparison(name: name, actual: outputs[name]!, reference: expected, rtol: rtol, atol: atol)
+        }
+    }
+
+    /// input_K.pb and output_K.pb in K order.
+    private func referenceFiles(_ folder: String) throws -> (inputs: [URL], outputs: [URL]) {
+        let url = URL(fileURLWithPath: folder)
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
+            throw CommandFailure.usage("\(folder): cannot list the folder")
+        }
+        func numbered(_ prefix: String) -> [URL] {
+            entries.compactMap { e -> (Int, URL)? in
+                guard e.hasPrefix(prefix), e.hasSuffix(".pb"), let k = Int(e.dropFirst(prefix.count).dropLast(3)) else { return nil }
+                return (k, url.appendingPathComponent(e))
+            }.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+        return (numbered("input_"), numbered("output_"))
+    }
+
+    private func compareModels(_ modelB: String) throws -> [TensorComparison] {
+        let probeA = try ModelSession.load(modelA, options: SessionOptions(threads: runtime.threads))
+        let probeB = try ModelSession.load(modelB, options: SessionOptions(threads: runtime.threads))
+        var namesA = probeA.outputNames, namesB = probeB.outputNames
+        if intermediates {
+            let inB = Set(probeB.tensorNames)
+            let inputNames = Set(probeA.inputs.map(\.name))
+            let shared = probeA.tensorNames.filter { inB.contains($0) && !inputNames.contains($0) }
+            namesA = shared + probeA.outputNames.filter { !shared.contains($0) }
+            namesB = shared + probeB.outputNames.filter { !shared.contains($0) }
+        }
+        let sessionA = intermediates ? try ModelSession.load(modelA, options: SessionOptions(threads: runtime.threads, outputs: namesA)) : probeA
+        let sessionB = intermediates ? try ModelSession.load(modelB, options: SessionOptions(threads: runtime.threads, outputs: namesB)) : probeB
+        var options = runtime
+        options.randomInput = true
+        let feedsA = try InputFeeds.make(for: sessionA, options: options, model: modelA)
+        // B gets the same tensors: by name, else by position.
+        var feedsB: [String: TensorValue] = [:]
+        for (k, input) in sessionB.inputs.enumerated() {
+            if let v = feedsA[input.name] { feedsB[input.name] = v }
+            else if k < sessionA.inputs.count { feedsB[input.name] = feedsA[sessionA.inputs[k].name] }
+        }
+        let outA = try ModelSession.run(sessionA, feedsA, model: modelA)
+        let outB = try ModelSession.run(sessionB, feedsB, model: modelB)
+        var results: [TensorComparison] = []
+        var seen = Set<String>()
+        for name in namesA where outB[name] != nil && seen.insert(name).inserted {
+            results.append(TensorComparison(name: name, actual: outA[name]!, reference: outB[name]!, rtol: rtol, atol: atol))
+        }
+        // Graph outputs with different names: pair them by position.
+        for (k, name) in probeA.outputNames.enumerated() where !seen.contains(name) && k < probeB.outputNames.count {
+            let other = probeB.outputNames[k]
+            guard let b = outB[other] else { continue }
+            results.append(TensorComparison(name: name == other ? name : "\(name) ~ \(other)", actual: outA[name]!, reference: b, rtol: rtol, atol: atol))
+        }
+        return results
+    }
+
+    struct TensorRecord: Encodable {
+        var name: String
+        var shape: [Int]
+        var referenceShape: [Int]
+        var maxAbsError: Double
+        var maxRelError: Double
+        var worstIndex: [Int]
+        var pass: Bool
+        var problem: String?
+
+        init(_ c: TensorComparison) {
+            name = c.name
+            shape = c.shape
+            referenceShape = c.referenceShape
+            maxAbsError = c.maxAbsoluteError
+            maxRelError = c.maxRelativeError
+            worstIndex = c.worstIndex
+            pass = c.passed
+            problem = c.problem
+        }
+    }
+
+    struct Report: Encodable {
+        var equivalent: Bool
+        var rtol: Double
+        var atol: Double
+        var tensors: [TensorRecord]
+        var firstDivergence: String?
     }
 }

@@ -59,6 +59,14 @@ let convCases: [ConvCase] = [
              pads: (1, 1, 1, 1)), threads: 2),
     ConvCase(name: "few pixels, many channels, 2 threads (row split)", shape: shape(1, 16, 3, 3, oc: 70, k: (3, 3),
              pads: (1, 1, 1, 1)), residual: true, activation: .relu, threads: 2),
+    // Wide strided outputs: column-phase layout gives contiguous and two-run strips.
+    ConvCase(name: "wide stride 2 pad 1", shape: shape(1, 3, 9, 41, oc: 7, k: (3, 3), stride: (2, 2),
+             pads: (1, 1, 1, 1)), activation: .relu),
+    ConvCase(name: "wide stride 2, dilation 2, odd pads", shape: shape(1, 2, 10, 45, oc: 5, k: (3, 3), stride: (2, 2),
+             dilation: (2, 2), pads: (1, 0, 2, 3))),
+    ConvCase(name: "wide stride 3 width-7 kernel", shape: shape(1, 2, 8, 70, oc: 6, k: (2, 7), stride: (1, 3),
+             pads: (0, 3, 1, 3))),
+    ConvCase(name: "wide 1x1 stride 2 no pad", shape: shape(1, 4, 6, 38, oc: 9, k: (1, 1), stride: (2, 2))),
     ConvCase(name: "output 1x1", shape: shape(1, 3, 3, 3, oc: 4, k: (3, 3))),
     ConvCase(name: "pads larger than kernel reach", shape: shape(1, 2, 3, 3, oc: 3, k: (2, 2), pads: (3, 3, 3, 3))),
 ]

@@ -1,0 +1,147 @@
+import Foundation
+import ONNXIR
+
+/// Operators that make or pad tensors: Constant, ConstantOfShape, Pad.
+extension OperatorTable {
+    static func tensorOperators() -> [String: [OperatorSpec]] {
+        [
+            "Constant": [OperatorSpec(opsets: all, inputs: 0...0, types: { node, _ in
+                [try constantValue(node).elementType]
+            }) { node, _ in
+                let value = try constantValue(node)
+                return { _, _ in [value] }
+            }],
+            "ConstantOfShape": [OperatorSpec(opsets: all, inputs: 1...1, types: { node, t in
+                try TypeRules.require(t, 0, [.int64])
+                guard let v = node.tensor("value") else { return [.float] }
+                guard let type = v.dataType, TypeRules.all.contains(type) else { throw TypeRuleError.output(v.dataType) }
+                return [type]
+            }) { node, _ in
+                let fill = try node.tensor("value").map { try TensorValue($0) } ?? TensorValue(shape: [1], floats: [0])
+                guard fill.count == 1 else { throw node.invalid("'value' must hold one element") }
+                return { inputs, c in
+                    let shape = integers(inputs[0])!
+                    guard shape.allSatisfy({ $0 >= 0 }) else { throw KernelError("negative dimension in shape \(shape)") }
+                    let out = c.output(shape, fill.elementType)
+                    fillRepeating(out, with: fill.raw, width: fill.byteWidth)
+                    return [out]
+                }
+            }],
+            "Pad": [
+                OperatorSpec(opsets: oldestOpset...10, inputs: 1...1, types: TypeRules.same(TypeRules.float)) { node, _ in
+                    guard let pads = try node.ints("pads") else { throw node.invalid("attribute 'pads' is required") }
+                    let mode = node.string("mode", default: "constant")
+                    let value = try node.float("value", default: 0)
+                    return { inputs, c in [try pad(inputs[0]!, pads: pads, axes: nil, mode: mode, value: value, c)] }
+                },
+                OperatorSpec(opsets: 11...newestOpset, inputs: 2...4, types: { n, t in
+                    try TypeRules.require(t, 1, [.int64])
+                    try TypeRules.require(t, 3, TypeRules.indices)
+                    return try TypeRules.same(TypeRules.numeric, checked: [0, 2])(n, t)
+                }) { node, _ in
+                    let mode = node.string("mode", default: "constant")
+                    guard ["constant", "reflect", "edge", "wrap"].contains(mode) else { throw node.invalid("unknown mode '\(mode)'") }
+                    return { inputs, c in
+                        let x = inputs[0]!
+                        let value = inputs.count > 2 ? inputs[2] : nil
+                        let axes = inputs.count > 3 ? integers(inputs[3]) : nil
+                        return [try pad(x, pads: integers(inputs[1])!, axes: axes, mode: mode, value: value, c)]
+                    }
+                },
+            ],
+        ]
+    }
+
+    static func constantValue(_ node: NodeAttributes) throws -> TensorValue {
+        let a = node.node.attributes.first
+        guard node.node.attributes.count == 1, let a else { throw node.invalid("exactly one value attribute is required") }
+        switch a.name {
+        case "value":
+            guard let t = a.t else { throw node.invalid("'value' holds no tensor") }
+            do { return try TensorValue(t) } catch let e as RuntimeError {
+                if case .unsupportedTensorType(_, let type) = e { throw RuntimeError.unsupportedType(node: node.name, op: node.op, tensor: "value", type: type) }
+                throw e
+            }
+        case "value_float": return TensorValue(shape: [], floats: [a.f ?? 0])
+        case "value_floats": return TensorValue(shape: [a.floats.count], floats: a.floats)
+        case "value_int": return TensorValue(shape: [], int64s: [a.i ?? 0])
+        case "value_ints": return TensorValue(shape: [a.ints.count], int64s: a.ints)
+        default: throw RuntimeError.unsupportedType(node: node.name, op: node.op, tensor: a.name ?? "?", type: nil)
+        }
+    }
+
+    /// Fills `out` by repeating one element of `width` bytes.
+    static func fillRepeating(_ out: TensorValue, with element: UnsafeRawPointer, width: Int) {
+        let n = out.count
+        switch width {
+        case 8: out.raw.assumingMemoryBound(to: UInt64.self).initialize(repeating: element.load(as: UInt64.self), count: n)
+        case 4: out.raw.assumingMemoryBound(to: UInt32.self).initialize(repeating: element.load(as: UInt32.self), count: n)
+        default: memset(out.raw, Int32(element.load(as: UInt8.self)), n)
+        }
+    }
+
+    static func pad(_ x: TensorValue, pads rawPads: [Int], axes rawAxes: [Int]?, mode: String, value: Any?, _ c: ExecutionContext) throws -> TensorValue {
+        let rank = x.rank
+        guard rank > 0 else { return x }
+        let axes = try (rawAxes ?? Array(0..<rank)).map { try axis($0, rank: rank) }
+        guard rawPads.count == 2 * axes.count else { throw KernelError("pads has \(rawPads.count) values for \(axes.count) axes") }
+        var before = [Int](repeating: 0, count: rank), after = before
+        for (k, a) in axes.enumerated() { before[a] = rawPads[k]; after[a] = rawPads[k + axes.count] }
+        let shape = (0..<rank).map { x.shape[$0] + before[$0] + after[$0] }
+        guard shape.allSatisfy({ $0 >= 0 }) else { throw KernelError("pads \(rawPads) remove more than the input \(x.shape) has") }
+        if mode != "constant", x.count == 0, shape.reduce(1, *) > 0 { throw KernelError("cannot \(mode)-pad an empty tensor") }
+        let out = c.output(shape, x.elementType)
+        // The fill element.
+        var fill = [UInt8](repeating: 0, count: 8)
+        if let v = value as? TensorValue, v.count > 0 { memcpy(&fill, v.raw, v.byteWidth) }
+        if let f = value as? Float { withUnsafeBytes(of: f) { for k in 0..<4 { fill[k] = $0[k] } } }
+        let width = x.byteWidth
+        let inStrides = StridedCopy.strides(x.shape)
+        let total = out.count
+        if total == 0 { return out }
+        let inner = shape[rank - 1]
+        var index = [Int](repeating: 0, count: rank)
+        // Maps an output coordinate to an input one, or nil for the constant fill.
+        func source(_ i: Int, _ k: Int) -> Int? {
+            let d = x.shape[k]
+            var j = i - before[k]
+            if j >= 0 && j < d { return j }
+            switch mode {
+            case "edge": return min(max(j, 0), d - 1)
+            case "wrap": j %= d; return j < 0 ? j + d : j
+            case "reflect":
+                if d == 1 { return 0 }
+                let period = 2 * (d - 1)
+                j %= period
+                if j < 0 { j += period }
+                return j < d ? j : period - j
+            default: return nil
+            }
+        }
+        var o = 0
+        while o < total {
+            var base = 0
+            var outside = false
+            for k in 0..<(rank - 1) {
+                if let j = source(index[k], k) { base += j * inStrides[k] } else { outside = true }
+            }
+            for i in 0..<inner {
+                let dst = out.raw + (o + i) * width
+                if !outside, let j = source(i, rank - 1) {
+                    memcpy(dst, x.raw + (base + j) * width, width)
+                } else {
+                    memcpy(dst, fill, width)
+                }
+            }
+            o += inner
+            var k = rank - 2
+            while k >= 0 {
+                index[k] += 1
+                if index[k] < shape[k] { break }
+                index[k] = 0
+                k -= 1
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,11 @@
+import ONNXIR
+/// What the planner hands the session: ordered steps over numbered tensor slots.
+struct Plan {
+    var steps: [Step]
+    var slots: [String: Int]
+    var slotCount: Int
+    var constants: [Int: TensorValue]
+    var inputs: [InputDescription]
+    var outputNames: [String]
+    var tensorNames: [String]
+}

@@ -1,0 +1,206 @@
+import Foundation
+import ONNXIR
+
+/// Turns a model into a `Plan`: topological order, validation of every node (operator,
+/// opset, arity, element types), constant folding, fusion, slot numbering and the
+/// release-after-last-use schedule.
+struct Planner {
+    let model: Model
+    let graph: Graph
+    let options: SessionOptions
+    let opset: Int
+
+    init(model: Model, options: SessionOptions) throws {
+        guard let graph = model.graph else { throw RuntimeError.missingGraph }
+        let version = model.opsetVersion() ?? Int64(OperatorTable.newestOpset)
+        guard OperatorTable.all.contains(Int(version)) else { throw RuntimeError.unsupportedOpset(domain: "", version: version) }
+        self.model = model
+        self.graph = graph
+        self.options = options
+        self.opset = Int(version)
+    }
+
+    /// A node accepted by validation.
+    struct Checked {
+        var node: Node
+        var attributes: NodeAttributes
+        var spec: OperatorSpec
+    }
+
+    func makePlan() throws -> Plan {
+        var constants: [String: TensorValue] = [:]
+        var types: [String: ElementType] = [:]
+        for t in graph.initializers {
+            let name = t.name ?? ""
+            let value = try TensorValue(t)
+            constants[name] = value
+            types[name] = value.elementType
+        }
+        let inputs = try graph.runtimeInputs.map { info -> InputDescription in
+            let name = info.name ?? ""
+            guard let tensorType = info.type?.tensorType, let type = tensorType.elementType else {
+                throw RuntimeError.unsupportedTensorType(tensor: name, type: nil)
+            }
+            guard TensorValue.supportedTypes.contains(type) else { throw RuntimeError.unsupportedTensorType(tensor: name, type: type) }
+            types[name] = type
+            return InputDescription(name: name, elementType: type, dims: tensorType.shape?.dims)
+        }
+        let ordered = try topologicalOrder(available: Set(constants.keys).union(inputs.map(\.name)))
+        let checked = try ordered.map { try validate($0, types: &types) }
+        let graphOutputs = graph.outputs.compactMap(\.name)
+        let wanted = options.outputs ?? graphOutputs
+        var known = Set(constants.keys).union(inputs.map(\.name))
+        for c in checked { known.formUnion(c.node.outputs.filter { !$0.isEmpty }) }
+        for name in wanted where !known.contains(name) { throw RuntimeError.unknownOutput(name: name) }
+
+        let remaining = try fold(checked, constants: &constants)
+        let protected = Set(wanted).union(graphOutputs)
+        let items = options.fusion ? try Fusion.fuse(remaining, constants: constants, protected: protected) : remaining.map { PlanItem.node($0) }
+        return try assemble(items, constants: constants, inputs: inputs, wanted: wanted, ordered: ordered)
+    }
+
+    /// Kahn's algorithm, keeping file order among ready nodes.
+    func topologicalOrder(available: Set<String>) throws -> [Node] {
+        let nodes = graph.nodes
+        var producer: [String: Int] = [:]
+        for (i, n) in nodes.enumerated() { for o in n.outputs where !o.isEmpty { producer[o] = i } }
+        var pending = [Int](repeating: 0, count: nodes.count)
+        var dependents: [[Int]] = Array(repeating: [], count: nodes.count)
+        for (i, n) in nodes.enumerated() {
+            for input in Set(n.inputs) where !input.isEmpty && !available.contains(input) {
+                guard let p = producer[input] else { throw RuntimeError.undefinedTensor(node: n.displayName, tensor: input) }
+                pending[i] += 1
+                dependents[p].append(i)
+            }
+        }
+        var ready = (0..<nodes.count).filter { pending[$0] == 0 }
+        var order: [Node] = []
+        var head = 0
+        while head < ready.count {
+            let i = ready[head]; head += 1
+            order.append(nodes[i])
+            for d in dependents[i] {
+                pending[d] -= 1
+                if pending[d] == 0 { ready.append(d) }
+            }
+        }
+        if order.count < nodes.count {
+            throw RuntimeError.cycle(nodes: (0..<nodes.count).filter { pending[$0] > 0 }.map { nodes[$0].displayName })
+        }
+        return order
+    }
+
+    /// The harness: operator and opset lookup, arity, element types. Records output types.
+    func validate(_ node: Node, types: inout [String: ElementType]) throws -> Checked {
+        let op = node.opType ?? ""
+        let domain = node.domain ?? ""
+        let attributes = NodeAttributes(node: node, opset: opset)
+        guard domain.isEmpty || domain == "ai.onnx", let spec = OperatorTable.spec(op: op, opset: opset) else {
+            throw RuntimeError.unsupportedOperator(node: node.displayName, op: op, domain: domain, opset: Int64(opset))
+        }
+        var inputCount = node.inputs.count
+        while inputCount > 0 && node.inputs[inputCount - 1].isEmpty { inputCount -= 1 }
+        guard spec.inputs.contains(inputCount) else {
+            throw RuntimeError.wrongArity(node: node.displayName, op: op, what: "inputs", expected: spec.inputs, found: inputCount)
+        }
+        guard spec.outputs.contains(node.outputs.count) else {
+            throw RuntimeError.wrongArity(node: node.displayName, op: op, what: "outputs", expected: spec.outputs, found: node.outputs.count)
+        }
+        let inputTypes = node.inputs.prefix(inputCount).map { $0.isEmpty ? nil : types[$0] }
+        let outputTypes: [ElementType]
+        do {
+            outputTypes = try spec.types(attributes, Array(inputTypes))
+        } catch TypeRuleError.input(let k) {
+            throw RuntimeError.unsupportedType(node: node.displayName, op: op, tensor: node.inputs[k], type: inputTypes[k])
+        } catch TypeRuleError.output(let t) {
+            throw RuntimeError.unsupportedType(node: node.displayName, op: op, tensor: node.outputs.first ?? "", type: t)
+        }
+        for (k, name) in node.outputs.enumerated() where !name.isEmpty && k < outputTypes.count {
+            types[name] = outputTypes[k]
+        }
+        return Checked(node: node, attributes: attributes, spec: spec)
+    }
+
+    /// Evaluates nodes whose inputs are all constants (weights made by ConstantOfShape,
+    /// Constant nodes, shape arithmetic on constants). Returns the nodes left to run.
+    func fold(_ nodes: [Checked], constants: inout [String: TensorValue]) throws -> [Checked] {
+        var remaining: [Checked] = []
+        let context = ExecutionContext(threads: options.threads)
+        for c in nodes {
+            let present = c.node.inputs.filter { !$0.isEmpty }
+            guard present.allSatisfy({ constants[$0] != nil }) else { remaining.append(c); continue }
+            let args = c.node.inputs.map { $0.isEmpty ? nil : constants[$0] }
+            do {
+                let kernel = try c.spec.build(c.attributes, args)
+                let results = try kernel(trimmed(args), context)
+                for (k, name) in c.node.outputs.enumerated() where !name.isEmpty && k < results.count { constants[name] = results[k] }
+            } catch let error as KernelError {
+                throw RuntimeError.nodeFailed(node: c.node.displayName, op: c.attributes.op, reason: error.reason)
+            }
+        }
+        return remaining
+    }
+
+    func trimmed(_ args: [TensorValue?]) -> [TensorValue?] {
+        var a = args
+        while let last = a.last, last == nil { a.removeLast() }
+        return a
+    }
+
+    /// Numbers tensors, builds kernels, marks shape-only steps and schedules releases.
+    func assemble(_ items: [PlanItem], constants: [String: TensorValue], inputs: [InputDescription], wanted: [String], ordered: [Node]) throws -> Plan {
+        var slots: [String: Int] = [:]
+        var names: [String] = []
+        func slot(_ name: String) -> Int {
+            if name.isEmpty { return -1 }
+            if let s = slots[name] { return s }
+            slots[name] = names.count
+            names.append(name)
+            return names.count - 1
+        }
+        for i in inputs { _ = slot(i.name) }
+        var constantSlots: [Int: TensorValue] = [:]
+        for (name, value) in constants { constantSlots[slot(name)] = value }
+        var steps: [Step] = []
+        var staticSlots = Set(constantSlots.keys)
+        for item in items {
+            var step: Step
+            switch item {
+            case .node(let c):
+                var inputNames = c.node.inputs
+                while let last = inputNames.last, last.isEmpty { inputNames.removeLast() }
+                let args = inputNames.map { $0.isEmpty ? nil : constants[$0] }
+                let kernel: Kernel
+                do { kernel = try c.spec.build(c.attributes, args) } catch let error as KernelError {
+                    throw RuntimeError.invalidNode(node: c.node.displayName, op: c.attributes.op, reason: error.reason)
+                }
+                step = Step(name: c.node.displayName, op: c.attributes.op, inputs: inputNames.map(slot),
+                            outputs: c.node.outputs.map(slot), kernel: kernel)
+            case .fusedConvolution(let f):
+                step = Step(name: f.name, op: f.ops.joined(separator: "+"), inputs: [slot(f.input), f.residual.map(slot) ?? -1],
+                            outputs: [slot(f.output)], kernel: f.kernel())
+            }
+            step.shapeOnly = step.op == "Shape" || step.inputs.allSatisfy { $0 < 0 || staticSlots.contains($0) }
+            if step.shapeOnly { staticSlots.formUnion(step.outputs.filter { $0 >= 0 }) }
+            steps.append(step)
+        }
+        // Release each non-constant slot after its last reader, unless it is returned.
+        let keep = Set(wanted.map(slot))
+        var lastUse: [Int: Int] = [:]
+        for (i, s) in steps.enumerated() { for slot in s.inputs where slot >= 0 { lastUse[slot] = i } }
+        for (i, s) in steps.enumerated() { for slot in s.outputs where slot >= 0 && lastUse[slot] == nil { lastUse[slot] = i } }
+        for (slot, i) in lastUse where !keep.contains(slot) && constantSlots[slot] == nil {
+            steps[i].releases.append(slot)
+        }
+        var tensorNames = inputs.map(\.name)
+        for n in ordered { tensorNames += n.outputs.filter { !$0.isEmpty } }
+        return Plan(steps: steps, slots: slots, slotCount: names.count, constants: constantSlots, inputs: inputs,
+                    outputNames: wanted, tensorNames: tensorNames)
+    }
+}
+
+/// A plan entry: a single node, or a convolution with the nodes fused into it.
+enum PlanItem {
+    case node(Planner.Checked)
+    case fusedConvolution(FusedConvolution)
+}

@@ -1,1 +1,0 @@
-// Module Runtime: see Package.swift for its role.

@@ -1,0 +1,106 @@
+import Foundation
+import ONNXIR
+
+/// A model prepared for inference: validated, constant-folded, fused, weights pre-packed.
+///
+/// Build once, run many times. Everything that can fail without data (unknown operator,
+/// unsupported type, dangling tensor, bad attribute on a constant path) fails in `init`,
+/// before any node runs on caller input.
+public final class Session: @unchecked Sendable {
+    public let options: SessionOptions
+    /// Inputs the caller feeds (graph inputs that are not initializers).
+    public let inputs: [InputDescription]
+    /// Names `run` returns, in order.
+    public let outputNames: [String]
+    /// Every tensor name in the graph, in production order (for `--intermediates`).
+    public let tensorNames: [String]
+    /// Floating-point work of one run at the last input shape (multiply-add = 2).
+    public private(set) var lastFlops: Double = 0
+
+    let plan: Plan
+    private let pool = BufferPool()
+    private var shapeCache: [String: [Int: TensorValue]] = [:]
+
+    public init(model: Model, options: SessionOptions = SessionOptions()) throws {
+        self.options = options
+        let plan = try Planner(model: model, options: options).makePlan()
+        self.plan = plan
+        self.inputs = plan.inputs
+        self.outputNames = plan.outputNames
+        self.tensorNames = plan.tensorNames
+    }
+
+    /// Runs the graph. `feeds` must hold every input in `inputs`, with the declared element
+    /// type and a shape matching the declared dims (symbols bound consistently).
+    public func run(_ feeds: [String: TensorValue]) throws -> [String: TensorValue] {
+        let key = try checkFeeds(feeds)
+        let context = ExecutionContext(threads: options.threads, pool: pool)
+        var values = [TensorValue?](repeating: nil, count: plan.slotCount)
+        for (slot, value) in plan.constants { values[slot] = value }
+        for (name, value) in feeds { values[plan.slots[name]!] = value }
+        let cached = shapeCache[key]
+        if let cached { for (slot, value) in cached { values[slot] = value } }
+        var computedShapes: [Int: TensorValue] = [:]
+        for step in plan.steps {
+            if step.shapeOnly, cached != nil { continue }
+            let args = step.inputs.map { $0 < 0 ? nil : values[$0] }
+            let results: [TensorValue]
+            do {
+                results = try step.kernel(args, context)
+            } catch let error as KernelError {
+                throw RuntimeError.nodeFailed(node: step.name, op: step.op, reason: error.reason)
+            } catch let error as RuntimeError {
+                throw error
+            } catch {
+                throw RuntimeError.nodeFailed(node: step.name, op: step.op, reason: "\(error)")
+            }
+            for (k, slot) in step.outputs.enumerated() where slot >= 0 && k < results.count {
+                values[slot] = results[k]
+                if step.shapeOnly { computedShapes[slot] = results[k] }
+            }
+            for slot in step.releases { values[slot] = nil }
+        }
+        if cached == nil { shapeCache[key] = computedShapes }
+        lastFlops = context.flops.value
+        var result: [String: TensorValue] = [:]
+        for name in outputNames {
+            guard let v = values[plan.slots[name]!] else { throw RuntimeError.unknownOutput(name: name) }
+            result[name] = v
+        }
+        return result
+    }
+
+    /// Validates the feeds and returns the input-shape key for the shape cache.
+    private func checkFeeds(_ feeds: [String: TensorValue]) throws -> String {
+        for name in feeds.keys where !inputs.contains(where: { $0.name == name }) {
+            throw RuntimeError.unknownInput(name: name, known: inputs.map(\.name))
+        }
+        var symbols: [String: Int] = [:]
+        var key = ""
+        for input in inputs {
+            guard let value = feeds[input.name] else { throw RuntimeError.missingInput(name: input.name) }
+            guard value.elementType == input.elementType else {
+                throw RuntimeError.inputTypeMismatch(name: input.name, expected: input.elementType, found: value.elementType)
+            }
+            if let dims = input.dims {
+                var ok = dims.count == value.rank
+                if ok {
+                    for (d, size) in zip(dims, value.shape) {
+                        switch d.value {
+                        case .value(let v)?: if Int(v) != size { ok = false }
+                        case .param(let s)?:
+                            if let bound = symbols[s], bound != size { ok = false } else { symbols[s] = size }
+                        case nil: break
+                        }
+                    }
+                }
+                if !ok { throw RuntimeError.inputShapeMismatch(name: input.name, expected: input.dimsDescription, found: value.shape) }
+            }
+            key += "\(input.name):\(value.shape);"
+        }
+        return key
+    }
+
+    /// Releases buffers the arena keeps between runs.
+    public func trimMemory() { pool.trim() }
+}

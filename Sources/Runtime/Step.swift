@@ -1,0 +1,15 @@
+import ONNXIR
+/// One unit of work in a session's plan: a node (or a fused group of nodes) with its input
+/// and output tensor slots.
+struct Step {
+    var name: String
+    var op: String
+    /// Tensor slots; -1 for an omitted optional input.
+    var inputs: [Int]
+    var outputs: [Int]
+    var kernel: Kernel
+    /// Depends only on constants and input shapes: computed once per input shape.
+    var shapeOnly = false
+    /// Slots whose last reader is this step: released right after it.
+    var releases: [Int] = []
+}

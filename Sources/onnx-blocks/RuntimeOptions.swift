@@ -1,0 +1,49 @@
+import ArgumentParser
+import Foundation
+
+/// Options shared by `run`, `compare` and `bench`: where inputs come from, symbolic-shape
+/// overrides, threads.
+struct RuntimeOptions: ParsableArguments {
+    @Option(name: .customLong("input"), help: ArgumentHelp("An input tensor from a .npy or TensorProto .pb file.", valueName: "NAME=PATH"))
+    var inputs: [String] = []
+
+    @Flag(name: .customLong("random-input"), help: "Generate inputs that are not given (uniform in [-1, 1), seeded).")
+    var randomInput = false
+
+    @Option(help: "Seed for generated inputs.") var seed: UInt64 = 0
+
+    @Option(name: .customLong("shape"), help: ArgumentHelp("Shape of a generated input (binds its symbolic dims).", valueName: "NAME=AxBxC"))
+    var shapes: [String] = []
+
+    @Option(help: "Worker threads (default: every core).") var threads: Int?
+
+    func validate() throws {
+        for i in inputs where !i.contains("=") { throw ValidationError("--input expects NAME=PATH, got '\(i)'") }
+        if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
+        _ = try shapeOverrides()
+    }
+
+    /// `--input` pairs, by name.
+    func inputPaths() throws -> [(name: String, path: String)] {
+        try inputs.map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { throw ValidationError("--input expects NAME=PATH, got '\(pair)'") }
+            return (parts[0], parts[1])
+        }
+    }
+
+    /// `--shape` overrides, by name.
+    func shapeOverrides() throws -> [String: [Int]] {
+        var result: [String: [Int]] = [:]
+        for pair in shapes {
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty else { throw ValidationError("--shape expects NAME=AxBxC, got '\(pair)'") }
+            let dims = parts[1].split(separator: "x", omittingEmptySubsequences: false).map { Int($0) }
+            guard !dims.isEmpty, dims.allSatisfy({ ($0 ?? -1) >= 0 }) else {
+                throw ValidationError("--shape \(parts[0]): '\(parts[1])' is not a shape like 1x224x224x3")
+            }
+            result[parts[0]] = dims.map { $0! }
+        }
+        return result
+    }
+}

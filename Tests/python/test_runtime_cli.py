@@ -1,0 +1,216 @@
+"""`onnx-blocks run` / `compare` / `bench` checked from outside: results against onnxruntime
+and the fixtures' stored references, JSON shapes, exit codes and errors on bad input."""
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import onnx
+import pytest
+from onnx import helper, numpy_helper, TensorProto
+
+ROOT = Path(__file__).resolve().parents[2]
+FIXTURES = ROOT / "fixtures"
+FIXTURE = FIXTURES / "resnet_v1_bottleneck"
+
+
+def binary():
+    path = os.environ.get("ONNX_BLOCKS_BIN")
+    if not path or not Path(path).exists():
+        pytest.fail("ONNX_BLOCKS_BIN must point at the built onnx-blocks binary (tools/test.sh sets it)")
+    return path
+
+
+def cli(*args):
+    return subprocess.run([binary(), *map(str, args)], capture_output=True, text=True, timeout=300)
+
+
+def load_pb(path):
+    t = TensorProto()
+    t.ParseFromString(Path(path).read_bytes())
+    return t.name, numpy_helper.to_array(t)
+
+
+def close(a, b, rtol=1e-4, atol=1e-5):
+    return a.shape == b.shape and bool(np.all(np.abs(a - b) <= atol + rtol * np.abs(b)))
+
+
+def input_name(model_path):
+    return onnx.load(str(model_path), load_external_data=False).graph.input[0].name
+
+
+def test_run_matches_fixture_reference_and_logits(tmp_path):
+    _, logits = load_pb(FIXTURE / "test_data_set_1/logits.pb")
+    logits_name, _ = load_pb(FIXTURE / "test_data_set_1/logits.pb")
+    _, expected = load_pb(FIXTURE / "test_data_set_1/output_0.pb")
+    out_name = onnx.load(str(FIXTURE / "model.onnx")).graph.output[0].name
+    r = cli("run", FIXTURE / "model.onnx", "--input", f"{input_name(FIXTURE / 'model.onnx')}={FIXTURE / 'test_data_set_1/input_0.pb'}",
+            "--output", out_name, "--output", logits_name, "--output-dir", tmp_path, "--json")
+    assert r.returncode == 0, r.stderr
+    report = json.loads(r.stdout)
+    assert set(report) == {"outputs", "milliseconds"}
+    files = {o["name"]: o for o in report["outputs"]}
+    assert set(files) == {out_name, logits_name}
+    sanitized = Path(files[logits_name]["file"]).name
+    assert sanitized == "".join(c if c.isalnum() or c in "._-" else "_" for c in logits_name) + ".npy"
+    assert files[logits_name]["shape"] == list(logits.shape) and files[logits_name]["elementType"] == "float"
+    assert close(np.load(files[out_name]["file"]), expected)
+    assert close(np.load(files[logits_name]["file"]), logits)
+
+
+def test_run_matches_onnxruntime_on_fresh_batch(tmp_path):
+    import onnxruntime as ort
+    model = FIXTURES / "resnet_v2_bottleneck/model.onnx"
+    name = input_name(model)
+    x = np.random.default_rng(7).standard_normal((3, 64, 64, 3)).astype(np.float32)
+    np.save(tmp_path / "x.npy", x)
+    session = ort.InferenceSession(str(model), providers=["CPUExecutionProvider"])
+    (expected,) = session.run(None, {name: x})
+    r = cli("run", model, "--input", f"{name}={tmp_path / 'x.npy'}", "--output-dir", tmp_path, "--format", "pb", "--json", "--threads", "2")
+    assert r.returncode == 0, r.stderr
+    (out,) = json.loads(r.stdout)["outputs"]
+    assert out["file"].endswith(".pb")
+    got_name, got = load_pb(out["file"])
+    assert got_name == out["name"]
+    assert close(got, expected)
+
+
+def test_compare_reference_folder_and_self():
+    model = FIXTURE / "model.onnx"
+    r = cli("compare", model, "--reference", FIXTURE / "test_data_set_0", "--json")
+    assert r.returncode == 0, r.stdout + r.stderr
+    report = json.loads(r.stdout)
+    assert report["equivalent"] is True and report["rtol"] == 1e-4 and report["atol"] == 1e-5
+    t = report["tensors"][0]
+    assert {"name", "shape", "maxAbsError", "maxRelError", "worstIndex", "pass"} <= set(t)
+    r = cli("compare", model, model, "--intermediates", "--json")
+    assert r.returncode == 0, r.stderr
+    report = json.loads(r.stdout)
+    assert len(report["tensors"]) > 50 and report.get("firstDivergence") is None
+    assert all(t["maxAbsError"] == 0 for t in report["tensors"])
+
+
+def test_compare_different_models_fails_and_finds_first_divergence():
+    a, b = FIXTURES / "he2016_original/model.onnx", FIXTURES / "he2016_bn_after_addition/model.onnx"
+    r = cli("compare", a, b, "--json")
+    assert r.returncode == 1
+    assert json.loads(r.stdout)["equivalent"] is False
+    r = cli("compare", a, b, "--intermediates", "--json")
+    assert r.returncode == 1
+    report = json.loads(r.stdout)
+    first = report["firstDivergence"]
+    assert first is not None
+    names = [t["name"] for t in report["tensors"]]
+    assert all(t["pass"] for t in report["tensors"][: names.index(first)])
+
+
+def test_compare_detects_a_perturbed_reference(tmp_path):
+    ref = tmp_path / "test_data_set_0"
+    ref.mkdir()
+    (ref / "input_0.pb").write_bytes((FIXTURE / "test_data_set_0/input_0.pb").read_bytes())
+    name, y = load_pb(FIXTURE / "test_data_set_0/output_0.pb")
+    y = y.copy()
+    y.flat[3] += 1e-3
+    (ref / "output_0.pb").write_bytes(numpy_helper.from_array(y, name).SerializeToString())
+    r = cli("compare", FIXTURE / "model.onnx", "--reference", ref, "--json")
+    assert r.returncode == 1
+    t = json.loads(r.stdout)["tensors"][0]
+    assert t["pass"] is False and t["worstIndex"] == list(np.unravel_index(3, y.shape))
+
+
+def test_bench_json_keys():
+    r = cli("bench", FIXTURE / "model.onnx", "--runs", "3", "--json", "--threads", "1")
+    assert r.returncode == 0, r.stderr
+    report = json.loads(r.stdout)
+    for key in ("medianMs", "minMs", "gflops", "peakRssBytes"):
+        assert key in report
+    assert 0 < report["minMs"] <= report["medianMs"] and report["gflops"] > 0 and report["peakRssBytes"] > 1e6
+
+
+# ---- bad input: typed errors, exit 1 (invalid) or 2 (usage / I/O), no output written ----
+
+def run_fixture(tmp_path, *extra):
+    return cli("run", FIXTURE / "model.onnx", "--output-dir", tmp_path, *extra)
+
+
+def test_wrong_shape(tmp_path):
+    np.save(tmp_path / "x.npy", np.zeros((1, 63, 64, 3), np.float32))
+    r = run_fixture(tmp_path, "--input", f"{input_name(FIXTURE / 'model.onnx')}={tmp_path / 'x.npy'}")
+    assert r.returncode == 1
+    assert "shape" in r.stderr and input_name(FIXTURE / "model.onnx") in r.stderr and "1x63x64x3" in r.stderr
+    assert list(tmp_path.glob("*.npy")) == [tmp_path / "x.npy"]
+
+
+def test_wrong_element_type(tmp_path):
+    np.save(tmp_path / "x.npy", np.zeros((1, 64, 64, 3), np.int64))
+    r = run_fixture(tmp_path, "--input", f"{input_name(FIXTURE / 'model.onnx')}={tmp_path / 'x.npy'}")
+    assert r.returncode == 1 and "int64" in r.stderr and "float" in r.stderr
+
+
+def test_unsupported_dtype_in_npy(tmp_path):
+    np.save(tmp_path / "x.npy", np.zeros((1, 64, 64, 3), np.float64))
+    r = run_fixture(tmp_path, "--input", f"{input_name(FIXTURE / 'model.onnx')}={tmp_path / 'x.npy'}")
+    assert r.returncode == 2 and "<f8" in r.stderr and "x.npy" in r.stderr
+
+
+def test_truncated_npy(tmp_path):
+    np.save(tmp_path / "x.npy", np.zeros((1, 64, 64, 3), np.float32))
+    data = (tmp_path / "x.npy").read_bytes()
+    (tmp_path / "x.npy").write_bytes(data[:-10])
+    r = run_fixture(tmp_path, "--input", f"{input_name(FIXTURE / 'model.onnx')}={tmp_path / 'x.npy'}")
+    assert r.returncode == 2 and "x.npy" in r.stderr
+
+
+def test_missing_input(tmp_path):
+    r = run_fixture(tmp_path)
+    assert r.returncode == 2 and input_name(FIXTURE / "model.onnx") in r.stderr and "--random-input" in r.stderr
+
+
+def test_unknown_input_and_output_names(tmp_path):
+    np.save(tmp_path / "x.npy", np.zeros((1, 64, 64, 3), np.float32))
+    r = run_fixture(tmp_path, "--input", f"nope={tmp_path / 'x.npy'}")
+    assert r.returncode == 2 and "'nope'" in r.stderr
+    r = run_fixture(tmp_path, "--random-input", "--output", "no_such_tensor")
+    assert r.returncode == 2 and "no_such_tensor" in r.stderr
+    r = run_fixture(tmp_path, "--random-input", "--shape", "nope=1x2")
+    assert r.returncode == 2 and "nope" in r.stderr
+    r = run_fixture(tmp_path, "--random-input", "--shape", f"{input_name(FIXTURE / 'model.onnx')}=1xAx3")
+    assert r.returncode == 2
+
+
+def test_missing_files(tmp_path):
+    r = cli("run", tmp_path / "absent.onnx", "--random-input")
+    assert r.returncode == 2 and "absent.onnx" in r.stderr
+    r = run_fixture(tmp_path, "--input", f"{input_name(FIXTURE / 'model.onnx')}={tmp_path / 'absent.npy'}")
+    assert r.returncode == 2 and "absent.npy" in r.stderr
+    r = cli("run", FIXTURE / "model.onnx", "--random-input", "--output-dir", tmp_path / "absent")
+    assert r.returncode == 2
+
+
+def test_random_input_binds_symbolic_batch(tmp_path):
+    name = input_name(FIXTURE / "model.onnx")
+    r = run_fixture(tmp_path, "--random-input", "--seed", "3", "--shape", f"{name}=2x64x64x3", "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["outputs"][0]["shape"][0] == 2
+
+
+def test_unsupported_operator_is_reported_before_running(tmp_path):
+    graph = helper.make_graph(
+        [helper.make_node("Relu", ["x"], ["y"], name="first"), helper.make_node("Sqrt", ["y"], ["z"], name="the_sqrt")],
+        "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [2])], [helper.make_tensor_value_info("z", TensorProto.FLOAT, [2])])
+    path = tmp_path / "m.onnx"
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), str(path))
+    r = cli("run", path, "--random-input", "--output-dir", tmp_path)
+    assert r.returncode == 1 and "the_sqrt" in r.stderr and "Sqrt" in r.stderr
+    assert list(tmp_path.glob("*.npy")) == []
+
+
+def test_unsupported_type_is_reported(tmp_path):
+    graph = helper.make_graph(
+        [helper.make_node("Relu", ["x"], ["y"], name="relu_on_doubles")],
+        "g", [helper.make_tensor_value_info("x", TensorProto.DOUBLE, [2])], [helper.make_tensor_value_info("y", TensorProto.DOUBLE, [2])])
+    path = tmp_path / "m.onnx"
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), str(path))
+    r = cli("run", path, "--random-input", "--output-dir", tmp_path)
+    assert r.returncode == 1 and "double" in r.stderr and "'x'" in r.stderr
