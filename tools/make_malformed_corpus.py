@@ -4,6 +4,7 @@ MANIFEST.json saying what reading each file must give:
 
   "malformed"  ONNXProtobufError.malformed      "nesting"  ONNXProtobufError.nestingTooDeep
   "readable"   reads; typed tensor access then throws TensorDataError (the bad part is data)
+  "unsupported" ONNXProtobufError.unsupported (valid protobuf we refuse to alter, e.g. NUL in a string)
   "any"        a typed error or a model, never a crash (bit flips may stay valid)
 
 Files are encoded by hand (wire format), not with the protobuf library, so they can be
@@ -94,6 +95,7 @@ def cases():
     yield "field_number_zero", b"\x02\x00", "malformed"
     yield "packed_floats_ragged", model(ld(5, s(8, "W") + vi(1, 1) + vi(2, 1) + ld(4, b"\x00\x00\x80"))), "malformed"
     yield "string_wire_type_varint", model(vi(2, 3)), "malformed"
+    yield "nul_in_tensor_name", model(ld(5, tensor("W\x00hidden", [1], 1, b"\x00" * 4))), "unsupported"
     yield "nested_graphs_5k", nested_graph(5_000), "nesting"
     yield "nested_graphs_40", nested_graph(40), "nesting"  # 40 x 3 message levels > 100
     yield "nested_sequence_types_10k", nested_type(10_000), "nesting"

@@ -101,7 +101,8 @@ extension Block {
             fields["version"] = .int(b.version)
             switch b.scale {
             case .folded: fields["scale"] = "folded"
-            case .explicit(let s): fields["scale"] = .number(Double(s))
+            // The shortest decimal that reads back as this Float (0.17, not 0.17000000178813934).
+            case .explicit(let s): fields["scale"] = .number(Double("\(s)") ?? Double(s))
             }
             fields["activation"] = .bool(b.activation)
             fields["outputChannels"] = nil

@@ -7,6 +7,9 @@ public enum ONNXProtobufError: Error, Sendable, Equatable, CustomStringConvertib
     case io(file: String, reason: String)
     /// The bytes are not a valid protobuf encoding of the expected message.
     case malformed(file: String, offset: Int?, reason: String)
+    /// Valid protobuf this reader cannot represent without changing it (a NUL inside a string
+    /// would silently cut a name short, so it is refused instead).
+    case unsupported(file: String, offset: Int, reason: String)
     /// Messages nest deeper than the reader allows (protects the stack).
     case nestingTooDeep(file: String, offset: Int, limit: Int)
     /// Decoding would need more memory than the reader allows for this input.
@@ -22,6 +25,8 @@ public enum ONNXProtobufError: Error, Sendable, Equatable, CustomStringConvertib
             return "\(file): \(reason)"
         case let .malformed(file, offset, reason):
             return "\(file): malformed protobuf\(offset.map { " at byte \($0)" } ?? ""): \(reason)"
+        case let .unsupported(file, offset, reason):
+            return "\(file): unsupported content at byte \(offset): \(reason)"
         case let .nestingTooDeep(file, offset, limit):
             return "\(file): messages nest deeper than \(limit) levels at byte \(offset)"
         case let .resourceLimit(file, reason):

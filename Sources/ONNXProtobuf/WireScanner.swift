@@ -164,7 +164,14 @@ struct WireScanner {
                     state.large.append(body)
                     try charge(64, state, at: tagStart)
                     newLength += (1 + Self.markerLength) - (varintSize(declared) + length)
-                case CType.string, CType.bytes:
+                case CType.string:
+                    // protobuf-c hands strings over NUL-terminated: "a\0b" would read as "a".
+                    if length > 0, memchr(bytes.baseAddress! + body.lowerBound, 0, length) != nil {
+                        throw ONNXProtobufError.unsupported(
+                            file: file, offset: tagStart, reason: "string field \(fieldLabel(f, number)) contains a NUL byte")
+                    }
+                    try charge(length + 32, state, at: tagStart)
+                case CType.bytes:
                     try charge(length + 32, state, at: tagStart)
                 default:
                     // Packed scalars: at most 8 bytes of array per wire byte.

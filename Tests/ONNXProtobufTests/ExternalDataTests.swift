@@ -61,6 +61,37 @@ struct ExternalDataTests {
         #expect(try loaded.graph!.initializers[0].floats() == [1, 1, 1, 1])
     }
 
+    /// A single external tensor over 2 GiB (a sparse file: no disk, but ~2 GiB of memory briefly).
+    @Test func tensorOverTwoGiB() throws {
+        let dir = try TemporaryDirectory()
+        let length = (1 << 31) + 4096
+        let dataURL = dir.file("huge.bin")
+        FileManager.default.createFile(atPath: dataURL.path, contents: nil)
+        let handle = try FileHandle(forWritingTo: dataURL)
+        try handle.seek(toOffset: UInt64(length - 4))
+        try handle.write(contentsOf: Data([1, 2, 3, 4]))
+        try handle.close()
+        let tensor = Tensor(name: "huge", dims: [Int64(length)], dataType: .uint8,
+                            externalData: [MetadataEntry(key: "location", value: "huge.bin")], dataLocation: .external)
+        try ModelWriter().write(Self.model([tensor]), to: dir.file("m.onnx"))
+        let raw = try #require(try ModelReader().read(contentsOf: dir.file("m.onnx")).graph?.initializers[0].rawData)
+        #expect(raw.count == length)
+        #expect(raw.suffix(4) == Data([1, 2, 3, 4]))
+    }
+
+    /// protobuf caps one message at 2 GiB: writing that inline is refused before any byte is written.
+    @Test func inlineOverTwoGiBIsRefused() throws {
+        let dir = try TemporaryDirectory()
+        let huge = Tensor(name: "huge", dims: [1 << 31], dataType: .uint8, rawData: Data(count: 1 << 31))  // lazily zeroed
+        #expect {
+            try ModelWriter().write(Self.model([huge]), to: dir.file("m.onnx"))
+        } throws: { error in
+            if case ONNXProtobufError.notEncodable? = error as? ONNXProtobufError { return true }
+            return false
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: dir.url.path).isEmpty)
+    }
+
     static let refusals: [(String, [(String, String)], ExternalDataProblem)] = [
         ("absolute", [("location", "/etc/passwd")], .absolutePath),
         ("dot-dot", [("location", "../outside.bin")], .escapesModelFolder),

@@ -33,6 +33,10 @@ struct MalformedInputTests {
             guard case ONNXProtobufError.nestingTooDeep? = error as? ONNXProtobufError else {
                 Issue.record("\(name): expected .nestingTooDeep, got \(error)"); return
             }
+        case ("unsupported", .failure(let error)):
+            guard case ONNXProtobufError.unsupported? = error as? ONNXProtobufError else {
+                Issue.record("\(name): expected .unsupported, got \(error)"); return
+            }
         case ("readable", .success(let model)):
             let tensor = try #require(model.graph?.initializers.first)
             #expect(throws: TensorDataError.self) { _ = try tensor.floats() }
