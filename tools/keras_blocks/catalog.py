@@ -9,12 +9,7 @@ FIXTURES = {}
 # Fixtures written to fixtures/staged/<name>/ instead of fixtures/<name>/, each with the reason:
 # complete and checked by Tests/python/test_fixtures.py, but not yet in the folders other
 # components' tests walk. Move with `git mv fixtures/staged/NAME fixtures/` once the reason is gone.
-STAGED = {
-    "inception_resnet_v1": "the mapper names Inception-ResNet blocks after the residual Add "
-                           "(custom_scale_layer_N), not block35_i/block17_i/block8_i",
-    "inception_resnet_v2": "the mapper names Inception-ResNet blocks after the residual Add "
-                           "(custom_scale_layer_N), not block35_i/block17_i/block8_i",
-}
+STAGED = {}
 
 
 def fixture(name, family, input_hw, seed, description, build, conv_bias=True):

@@ -5,7 +5,6 @@ V2 mirrors keras.applications.inception_resnet_v2 (stem + `mixed_5b`, `block35_i
 11, 12, 13 with the same naming scheme. Widths are divided by `div`. As Keras does, the last C
 block has scale 1.0 and no activation.
 """
-import numpy as np
 from keras import layers
 
 from .head import classifier_head
@@ -40,8 +39,7 @@ def residual_block(x, rec, branches, scale, variant, version, name, activation="
         x = layers.Activation(activation, name=f"{name}_ac")(x)
     # tf2onnx multiplies explicitly (a Mul node) only when the up-projection's bias is non-zero
     # and the scale is not 1; otherwise the scale is folded into the conv (or is 1): "folded".
-    # The number is written as the float32 the graph holds (0.17 -> 0.17000000178813934).
-    recorded_scale = float(np.float32(scale)) if (rec.conv_bias and scale != 1.0) else "folded"
+    recorded_scale = scale if (rec.conv_bias and scale != 1.0) else "folded"
     rec.add("inception-resnet", variant, name, version=version, scale=recorded_scale,
             activation=activation is not None)
     return x
