@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Benchmarks `onnx-blocks bench` against onnxruntime on the same full-size models and input,
-for 1 and 2 threads, in one run: median latency, the ratio ours / onnxruntime, and the peak
-RSS of both (each measured in its own process).
+for 1 and 2 threads, in one run: median latency, the ratio ours / onnxruntime (wall time, and
+CPU time per run, which stays meaningful on a loaded machine), and the peak RSS of both (each
+measured in its own process).
 
   tools/bench_runtime.py [--models DIR] [--bin PATH] [--runs N] [--threads 1 2] [--json OUT]
 
@@ -37,12 +38,15 @@ name = session.get_inputs()[0].name
 for _ in range(warmup):
     session.run(None, {name: x})
 times = []
+cpu0 = resource.getrusage(resource.RUSAGE_SELF)
 for _ in range(runs):
     t = time.perf_counter()
     session.run(None, {name: x})
     times.append((time.perf_counter() - t) * 1000)
+cpu1 = resource.getrusage(resource.RUSAGE_SELF)
+cpu = (cpu1.ru_utime + cpu1.ru_stime - cpu0.ru_utime - cpu0.ru_stime) * 1000 / runs
 times.sort()
-print(json.dumps({"medianMs": float(np.median(times)), "minMs": times[0],
+print(json.dumps({"medianMs": float(np.median(times)), "minMs": times[0], "cpuMsPerRun": cpu,
                   "peakRssBytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
 """
 
@@ -86,7 +90,7 @@ def main():
     if not paths:
         sys.exit(f"no models in {args.models} (tools/make_bench_models.py) and none given with --model")
     rows = []
-    print(f"{'model':24} {'thr':>3} {'ours ms':>9} {'ORT ms':>9} {'ratio':>6} {'ours RSS MB':>12} {'ORT RSS MB':>11} {'GFLOP/s':>8}")
+    print(f"{'model':24} {'thr':>3} {'ours ms':>9} {'ORT ms':>9} {'ratio':>6} {'CPU ratio':>9} {'ours RSS MB':>12} {'ORT RSS MB':>11} {'GFLOP/s':>8}")
     with tempfile.TemporaryDirectory() as tmp:
         for path in paths:
             label = path.parent.name if path.name == "model.onnx" else path.stem
@@ -108,8 +112,10 @@ def main():
                     continue
                 theirs = json.loads(theirs.stdout)
                 ratio = ours["medianMs"] / theirs["medianMs"]
-                rows.append({"model": label, "threads": threads, "ours": ours, "onnxruntime": theirs, "ratio": ratio})
-                print(f"{label:24} {threads:>3} {ours['medianMs']:>9.1f} {theirs['medianMs']:>9.1f} {ratio:>6.2f} "
+                # CPU time per run: robust when other processes load the machine.
+                cpu_ratio = ours["cpuMsPerRun"] / theirs["cpuMsPerRun"]
+                rows.append({"model": label, "threads": threads, "ours": ours, "onnxruntime": theirs, "ratio": ratio, "cpuRatio": cpu_ratio})
+                print(f"{label:24} {threads:>3} {ours['medianMs']:>9.1f} {theirs['medianMs']:>9.1f} {ratio:>6.2f} {cpu_ratio:>9.2f} "
                       f"{ours['peakRssBytes'] / 1e6:>12.0f} {theirs['peakRssBytes'] / 1e6:>11.0f} {ours['gflops']:>8.1f}", flush=True)
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=2))

@@ -6,7 +6,7 @@
 #   tools/check_bench_models.sh [BENCH_DIR]
 set -uo pipefail
 cd "$(dirname "$0")/.."
-BENCH="${1:-${ONNX_BLOCKS_CACHE:-/work/cache}/bench}"
+BENCH="${1:-${ONNX_BLOCKS_CACHE:-$PWD/.cache}/bench}"
 source tools/swift_flags.sh
 swift build -c release "${SWIFT_FAST_FLAGS[@]}" --product onnx-blocks >/dev/null || exit 2
 BIN="$(swift build -c release "${SWIFT_FAST_FLAGS[@]}" --show-bin-path)/onnx-blocks"

@@ -112,21 +112,29 @@ public final class Conv2D: @unchecked Sendable {
                         bias: bias.map { UnsafePointer($0 + group * m) },
                         residual: residual.map { $0 + channelOffset * pixels },
                         activation: activation)
-                    computeBlock(
-                        image: source + group * s.inChannelsPerGroup * plane,
-                        groupPanels: panels + group * panelsPerGroup,
-                        pixelStart: pixelBlock * b.pixelBlock, rows: rowStart..<rowEnd,
-                        epilogue: epilogue, workspace: buffers[worker])
+                    let image = source + group * s.inChannelsPerGroup * plane
+                    let groupPanels = panels + group * panelsPerGroup
+                    if MultiplyAddChoice.fused {
+                        computeBlock(
+                            image: image, groupPanels: groupPanels, pixelStart: pixelBlock * b.pixelBlock,
+                            rows: rowStart..<rowEnd, epilogue: epilogue, workspace: buffers[worker],
+                            using: FusedMultiplyAdd.self)
+                    } else {
+                        computeBlock(
+                            image: image, groupPanels: groupPanels, pixelStart: pixelBlock * b.pixelBlock,
+                            rows: rowStart..<rowEnd, epilogue: epilogue, workspace: buffers[worker],
+                            using: SeparateMultiplyAdd.self)
+                    }
                 }
             }
         }
     }
 
     /// One work item: output rows `rows` × pixels [pixelStart, +pixelBlock) of one image and group.
-    private func computeBlock(
+    private func computeBlock<F: MultiplyAdd>(
         image: UnsafePointer<Float>, groupPanels: UnsafePointer<Float>,
         pixelStart: Int, rows: Range<Int>, epilogue: TileEpilogue,
-        workspace: UnsafeMutablePointer<Float>
+        workspace: UnsafeMutablePointer<Float>, using multiplyAdd: F.Type
     ) {
         let s = shape
         let b = blocking
@@ -155,7 +163,7 @@ public final class Conv2D: @unchecked Sendable {
                     var row = m0
                     while row < m1 {
                         let aPanel = blockPanels + (row / mr) * mr * kc
-                        let tile = MicroKernel.multiply(depth: kc, a: aPanel, b: bStrip)
+                        let tile = MicroKernel.multiply(depth: kc, a: aPanel, b: bStrip, using: multiplyAdd)
                         epilogue.store(
                             tile, row: row, column: column, rows: min(mr, m1 - row), columns: columns,
                             first: first, last: last)

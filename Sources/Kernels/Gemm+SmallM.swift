@@ -3,6 +3,8 @@ extension Gemm {
     /// is a 1 × K by K × N product, where packing all of B would cost more than the product.
     static let smallRowLimit = 4
 
+    /// Memory-bound, so plain multiply-then-add (no fused form, which is a libm call per lane
+    /// on x86 builds without FMA flags).
     /// Row by row without packing: with B not transposed, C's row accumulates scaled rows of
     /// B (vector along N); with B transposed, each C element is a dot product of two
     /// contiguous rows. Columns are split over threads.
@@ -49,10 +51,10 @@ extension Gemm {
             for p in 0..<k {
                 let x = SIMD16<Float>(repeating: aRow[p * aStride])
                 let row = UnsafeRawPointer(b + p * ldb + j)
-                s0 = s0.addingProduct(x, row.loadUnaligned(as: SIMD16<Float>.self))
-                s1 = s1.addingProduct(x, row.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self))
-                s2 = s2.addingProduct(x, row.loadUnaligned(fromByteOffset: 128, as: SIMD16<Float>.self))
-                s3 = s3.addingProduct(x, row.loadUnaligned(fromByteOffset: 192, as: SIMD16<Float>.self))
+                s0 += x * row.loadUnaligned(as: SIMD16<Float>.self)
+                s1 += x * row.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)
+                s2 += x * row.loadUnaligned(fromByteOffset: 128, as: SIMD16<Float>.self)
+                s3 += x * row.loadUnaligned(fromByteOffset: 192, as: SIMD16<Float>.self)
             }
             storeScaled(s0, c + j, alpha: alpha, beta: beta)
             storeScaled(s1, c + j + 16, alpha: alpha, beta: beta)
@@ -64,7 +66,7 @@ extension Gemm {
             var s = SIMD16<Float>()
             for p in 0..<k {
                 let row = UnsafeRawPointer(b + p * ldb + j)
-                s = s.addingProduct(SIMD16<Float>(repeating: aRow[p * aStride]), row.loadUnaligned(as: SIMD16<Float>.self))
+                s += SIMD16<Float>(repeating: aRow[p * aStride]) * row.loadUnaligned(as: SIMD16<Float>.self)
             }
             storeScaled(s, c + j, alpha: alpha, beta: beta)
             j += 16
@@ -94,10 +96,9 @@ extension Gemm {
             var s0 = SIMD16<Float>(), s1 = SIMD16<Float>()
             while p + 32 <= count {
                 let xr = UnsafeRawPointer(x + p), yr = UnsafeRawPointer(y + p)
-                s0 = s0.addingProduct(xr.loadUnaligned(as: SIMD16<Float>.self), yr.loadUnaligned(as: SIMD16<Float>.self))
-                s1 = s1.addingProduct(
-                    xr.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self),
-                    yr.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self))
+                s0 += xr.loadUnaligned(as: SIMD16<Float>.self) * yr.loadUnaligned(as: SIMD16<Float>.self)
+                s1 += xr.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)
+                    * yr.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)
                 p += 32
             }
             total = (s0 + s1).sum()

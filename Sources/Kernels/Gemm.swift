@@ -34,45 +34,67 @@ public enum Gemm {
         // A element (i, p) and B element (p, j) as strides.
         let aRow = transA ? 1 : lda, aDepth = transA ? lda : 1
         let bDepth = transB ? 1 : ldb, bColumn = transB ? ldb : 1
+        let call = Call(
+            m: m, n: n, k: k, a: a, b: b, aRow: aRow, aDepth: aDepth, bDepth: bDepth, bColumn: bColumn,
+            depthBlock: kc0, rowsPerChunk: rowsPerChunk, rowChunks: rowChunks, epilogue: epilogue)
         ScratchPool.shared.withBuffers(count: workers, floats: workspaceFloats) { workspaces in
             Parallel.forEach(items: items, threads: workers) { item, worker in
-                let chunk = item % rowChunks
-                let columnStart = (item / rowChunks) * columnBlock
-                let columns = min(columnBlock, n - columnStart)
-                let rowStart = chunk * rowsPerChunk
-                let rowEnd = min(m, rowStart + rowsPerChunk)
-                if rowStart >= rowEnd { return }
-                let packedB = workspaces[worker]
-                let packedA = packedB + kc0 * columnBlock
-                let strips = (columns + 15) / 16
-                var k0 = 0
-                while k0 < k {
-                    let kc = min(kc0, k - k0)
-                    packStrips(
-                        source: b + k0 * bDepth + columnStart * bColumn, depthStride: bDepth, columnStride: bColumn,
-                        depth: kc, columns: columns, into: packedB)
-                    var m0 = rowStart
-                    while m0 < rowEnd {
-                        let rows = min(rowBlock, rowEnd - m0)
-                        PackedPanels.pack(
-                            rows: rows, depth: kc, source: a + m0 * aRow + k0 * aDepth,
-                            rowStride: aRow, depthStride: aDepth, into: packedA)
-                        for strip in 0..<strips {
-                            let bStrip = UnsafePointer(packedB + strip * kc * 16)
-                            var r = 0
-                            while r < rows {
-                                let tile = MicroKernel.multiply(depth: kc, a: packedA + r * kc, b: bStrip)
-                                epilogue.store(
-                                    tile, row: m0 + r, column: columnStart + strip * 16,
-                                    rows: min(MicroKernel.rows, rows - r), columns: min(16, columns - strip * 16),
-                                    first: k0 == 0, last: k0 + kc == k)
-                                r += MicroKernel.rows
-                            }
-                        }
-                        m0 += rows
-                    }
-                    k0 += kc
+                if MultiplyAddChoice.fused {
+                    call.run(item: item, workspace: workspaces[worker], using: FusedMultiplyAdd.self)
+                } else {
+                    call.run(item: item, workspace: workspaces[worker], using: SeparateMultiplyAdd.self)
                 }
+            }
+        }
+    }
+
+    /// One multiply's operands and blocking; `run` computes one work item (a column block of C,
+    /// or a chunk of its rows).
+    private struct Call {
+        var m, n, k: Int
+        var a, b: UnsafePointer<Float>
+        /// Strides of A element (i, p) and B element (p, j).
+        var aRow, aDepth, bDepth, bColumn: Int
+        var depthBlock, rowsPerChunk, rowChunks: Int
+        var epilogue: TileEpilogue
+
+        func run<F: MultiplyAdd>(item: Int, workspace: UnsafeMutablePointer<Float>, using multiplyAdd: F.Type) {
+            let chunk = item % rowChunks
+            let columnStart = (item / rowChunks) * Gemm.columnBlock
+            let columns = min(Gemm.columnBlock, n - columnStart)
+            let rowStart = chunk * rowsPerChunk
+            let rowEnd = min(m, rowStart + rowsPerChunk)
+            if rowStart >= rowEnd { return }
+            let packedB = workspace
+            let packedA = packedB + depthBlock * Gemm.columnBlock
+            let strips = (columns + 15) / 16
+            var k0 = 0
+            while k0 < k {
+                let kc = min(depthBlock, k - k0)
+                Gemm.packStrips(
+                    source: b + k0 * bDepth + columnStart * bColumn, depthStride: bDepth, columnStride: bColumn,
+                    depth: kc, columns: columns, into: packedB)
+                var m0 = rowStart
+                while m0 < rowEnd {
+                    let rows = min(Gemm.rowBlock, rowEnd - m0)
+                    PackedPanels.pack(
+                        rows: rows, depth: kc, source: a + m0 * aRow + k0 * aDepth,
+                        rowStride: aRow, depthStride: aDepth, into: packedA)
+                    for strip in 0..<strips {
+                        let bStrip = UnsafePointer(packedB + strip * kc * 16)
+                        var r = 0
+                        while r < rows {
+                            let tile = MicroKernel.multiply(depth: kc, a: packedA + r * kc, b: bStrip, using: multiplyAdd)
+                            epilogue.store(
+                                tile, row: m0 + r, column: columnStart + strip * 16,
+                                rows: min(MicroKernel.rows, rows - r), columns: min(16, columns - strip * 16),
+                                first: k0 == 0, last: k0 + kc == k)
+                            r += MicroKernel.rows
+                        }
+                    }
+                    m0 += rows
+                }
+                k0 += kc
             }
         }
     }

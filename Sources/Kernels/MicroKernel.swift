@@ -12,30 +12,25 @@ enum MicroKernel {
 
     /// `a`: `depth` groups of 6 floats (k-major panel); `b`: `depth` rows of 16 floats.
     @inline(__always)
-    static func multiply(depth: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>) -> Tile {
+    static func multiply<F: MultiplyAdd>(
+        depth: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, using _: F.Type
+    ) -> Tile {
         var c0 = SIMD16<Float>(), c1 = SIMD16<Float>(), c2 = SIMD16<Float>()
         var c3 = SIMD16<Float>(), c4 = SIMD16<Float>(), c5 = SIMD16<Float>()
         var ap = a
         var bp = UnsafeRawPointer(b)
         for _ in 0..<depth {
             let row = bp.loadUnaligned(as: SIMD16<Float>.self)
-            c0 = fusedMultiplyAdd(SIMD16(repeating: ap[0]), row, c0)
-            c1 = fusedMultiplyAdd(SIMD16(repeating: ap[1]), row, c1)
-            c2 = fusedMultiplyAdd(SIMD16(repeating: ap[2]), row, c2)
-            c3 = fusedMultiplyAdd(SIMD16(repeating: ap[3]), row, c3)
-            c4 = fusedMultiplyAdd(SIMD16(repeating: ap[4]), row, c4)
-            c5 = fusedMultiplyAdd(SIMD16(repeating: ap[5]), row, c5)
+            c0 = F.apply(SIMD16(repeating: ap[0]), row, c0)
+            c1 = F.apply(SIMD16(repeating: ap[1]), row, c1)
+            c2 = F.apply(SIMD16(repeating: ap[2]), row, c2)
+            c3 = F.apply(SIMD16(repeating: ap[3]), row, c3)
+            c4 = F.apply(SIMD16(repeating: ap[4]), row, c4)
+            c5 = F.apply(SIMD16(repeating: ap[5]), row, c5)
             ap += 6
             bp += 64
         }
         return Tile(r0: c0, r1: c1, r2: c2, r3: c3, r4: c4, r5: c5)
-    }
-
-    /// `a * b + c`. Written as multiply-then-add: with `-target-cpu native` LLVM emits
-    /// vmulps/vaddps or fuses; `addingProduct` would call libm `fmaf` on x86 without flags.
-    @inline(__always)
-    static func fusedMultiplyAdd(_ a: SIMD16<Float>, _ b: SIMD16<Float>, _ c: SIMD16<Float>) -> SIMD16<Float> {
-        c.addingProduct(a, b)
     }
 
     /// Six 16-wide accumulator rows.

@@ -11,6 +11,30 @@ enum Fusion {
         var firstReader: [String: Int] = [:]
         for (k, c) in nodes.enumerated() { for i in c.node.inputs where firstReader[i] == nil { firstReader[i] = k } }
 
+        // A constant zero Pad on the spatial axes feeding only a Conv becomes the Conv's pads.
+        var producer: [String: Int] = [:]
+        for (k, c) in nodes.enumerated() { for o in c.node.outputs where !o.isEmpty { producer[o] = k } }
+        func spatialZeroPad(_ p: Planner.Checked) -> [Int]? {
+            guard p.attributes.op == "Pad", p.attributes.node.outputs.count == 1,
+                  p.attributes.string("mode", default: "constant") == "constant",
+                  !protected.contains(p.node.outputs[0]), readers[p.node.outputs[0]] == 1 else { return nil }
+            let pads: [Int]
+            if p.attributes.opset < 11 {
+                guard let attribute = try? p.attributes.ints("pads"), (try? p.attributes.float("value", default: 0)) == 0 else { return nil }
+                pads = attribute
+            } else {
+                guard p.node.inputs.count >= 2, let constant = constants[p.node.inputs[1]] else { return nil }
+                if p.node.inputs.count > 2, !p.node.inputs[2].isEmpty {
+                    guard let v = constants[p.node.inputs[2]], v.elementType == .float, v.count == 1, v.floats[0] == 0 else { return nil }
+                }
+                if p.node.inputs.count > 3, !p.node.inputs[3].isEmpty { return nil }
+                pads = constant.integerArray().map { Int($0) }
+            }
+            let rank = pads.count / 2
+            guard rank >= 3, pads.allSatisfy({ $0 >= 0 }), pads[0] == 0, pads[1] == 0, pads[rank] == 0, pads[rank + 1] == 0 else { return nil }
+            return Array(pads[2..<rank]) + Array(pads[(rank + 2)...])
+        }
+
         var absorbed = Set<Int>()
         var placed: [Int: FusedConvolution] = [:]   // position of the chain's last node -> fused step
         var heads = Set<Int>()
@@ -24,6 +48,16 @@ enum Fusion {
                                          input: c.node.inputs[0], residual: nil, output: c.node.outputs[0])
             var last = k
             var chain: [Int] = []
+            if let p = producer[c.node.inputs[0]], !absorbed.contains(p), let extra = spatialZeroPad(nodes[p]),
+               ["NOTSET", ""].contains(conv.autoPad), extra.count == 2 * (w.rank - 2) {
+                let own = conv.pads ?? Array(repeating: 0, count: extra.count)
+                if own.count == extra.count {
+                    conv.pads = zip(own, extra).map(+)
+                    fused.input = nodes[p].node.inputs[0]
+                    fused.ops.insert("Pad", at: 0)
+                    absorbed.insert(p)
+                }
+            }
             while !protected.contains(fused.output), readers[fused.output] == 1,
                   let j = firstReader[fused.output], j > last, !absorbed.contains(j) {
                 let next = nodes[j]
@@ -51,7 +85,11 @@ enum Fusion {
                 chain.append(j)
                 last = j
             }
-            guard !chain.isEmpty else { continue }
+            if chain.isEmpty {
+                // Only a Pad was absorbed: the fused step takes the Conv's place.
+                if fused.ops.first == "Pad" { placed[k] = fused }
+                continue
+            }
             absorbed.formUnion(chain)
             heads.insert(k)
             placed[last] = fused

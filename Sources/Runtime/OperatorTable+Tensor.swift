@@ -99,6 +99,23 @@ extension OperatorTable {
         let inStrides = StridedCopy.strides(x.shape)
         let total = out.count
         if total == 0 { return out }
+        if mode == "constant" && before.allSatisfy({ $0 >= 0 }) && after.allSatisfy({ $0 >= 0 }) {
+            // Fill, then copy the input row by row into place.
+            fill.withUnsafeBytes { fillRepeating(out, with: $0.baseAddress!, width: width) }
+            let outStrides = StridedCopy.strides(shape)
+            let rowBytes = x.shape[rank - 1] * width
+            let rows = x.count / max(x.shape[rank - 1], 1)
+            if rowBytes == 0 { return out }
+            var index = [Int](repeating: 0, count: rank)
+            for row in 0..<rows {
+                var rest = row
+                for k in stride(from: rank - 2, through: 0, by: -1) { index[k] = rest % x.shape[k]; rest /= x.shape[k] }
+                var offset = before[rank - 1]
+                for k in 0..<(rank - 1) { offset += (index[k] + before[k]) * outStrides[k] }
+                memcpy(out.raw + offset * width, x.raw + row * rowBytes, rowBytes)
+            }
+            return out
+        }
         let inner = shape[rank - 1]
         var index = [Int](repeating: 0, count: rank)
         // Maps an output coordinate to an input one, or nil for the constant fill.

@@ -17,6 +17,11 @@ public final class Session: @unchecked Sendable {
     /// Floating-point work of one run at the last input shape (multiply-add = 2).
     public private(set) var lastFlops: Double = 0
 
+    /// When true, `run` accumulates wall time per operator (fused steps under their joined
+    /// name, e.g. `Conv+Add+Relu`) into `profile`.
+    public var profiling = false
+    public private(set) var profile: [String: (calls: Int, nanoseconds: UInt64)] = [:]
+
     let plan: Plan
     private let pool = BufferPool()
     private var shapeCache: [String: [Int: TensorValue]] = [:]
@@ -45,6 +50,14 @@ public final class Session: @unchecked Sendable {
             if step.shapeOnly, cached != nil { continue }
             let args = step.inputs.map { $0 < 0 ? nil : values[$0] }
             let results: [TensorValue]
+            let started = profiling ? DispatchTime.now().uptimeNanoseconds : 0
+            defer {
+                if profiling {
+                    let spent = DispatchTime.now().uptimeNanoseconds - started
+                    let old = profile[step.op] ?? (0, 0)
+                    profile[step.op] = (old.calls + 1, old.nanoseconds + spent)
+                }
+            }
             do {
                 results = try step.kernel(args, context)
             } catch let error as KernelError {

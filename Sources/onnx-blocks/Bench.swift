@@ -16,6 +16,7 @@ struct Bench: ParsableCommand {
     @Option(help: "Timed runs after warm-up.") var runs: Int = 10
     @Option(help: "Untimed warm-up runs.") var warmup: Int = 2
     @Flag(help: "Print JSON.") var json = false
+    @Flag(help: "Print time per operator (timed runs).") var profile = false
 
     func validate() throws {
         if runs < 1 { throw ValidationError("--runs must be at least 1") }
@@ -31,21 +32,31 @@ struct Bench: ParsableCommand {
         let feeds = try InputFeeds.make(for: session, options: options, model: model)
         for _ in 0..<warmup { _ = try ModelSession.run(session, feeds, model: model) }
         var times: [Double] = []
+        session.profiling = profile
+        let cpuStart = Self.cpuSeconds()
         for _ in 0..<runs {
             let start = DispatchTime.now().uptimeNanoseconds
             _ = try ModelSession.run(session, feeds, model: model)
             times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
         }
+        let cpuMs = (Self.cpuSeconds() - cpuStart) * 1000 / Double(runs)
         times.sort()
+        if profile {
+            let total = session.profile.values.reduce(0) { $0 + $1.nanoseconds }
+            for (op, entry) in session.profile.sorted(by: { $0.value.nanoseconds > $1.value.nanoseconds }) {
+                FileHandle.standardError.write(Data(String(format: "%-28@ %6d calls %9.2f ms/run %5.1f%%\n", op as NSString, entry.calls / runs,
+                    Double(entry.nanoseconds) / 1e6 / Double(runs), 100 * Double(entry.nanoseconds) / Double(max(total, 1))).utf8))
+            }
+        }
         let median = times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
         let gflops = session.lastFlops / (median * 1e6)
         let result = Result(medianMs: median, minMs: times[0], gflops: gflops, peakRssBytes: Self.peakResidentBytes(),
-                            runs: runs, threads: session.options.threads, loadMs: loadMs, flops: session.lastFlops)
+                            runs: runs, threads: session.options.threads, loadMs: loadMs, flops: session.lastFlops, cpuMsPerRun: cpuMs)
         if json {
             try printJSON(result)
         } else {
-            print(String(format: "median %.2f ms, min %.2f ms, %.1f GFLOP/s, peak RSS %.1f MB (%d runs, %d threads, load %.0f ms)",
-                         median, times[0], gflops, Double(result.peakRssBytes) / 1e6, runs, result.threads, loadMs))
+            print(String(format: "median %.2f ms, min %.2f ms, %.1f GFLOP/s, peak RSS %.1f MB, CPU %.1f ms/run (%d runs, %d threads, load %.0f ms)",
+                         median, times[0], gflops, Double(result.peakRssBytes) / 1e6, cpuMs, runs, result.threads, loadMs))
         }
     }
 
@@ -58,6 +69,15 @@ struct Bench: ParsableCommand {
         var threads: Int
         var loadMs: Double
         var flops: Double
+        /// CPU time (user + system, all threads) per timed run: with one thread, the latency an
+        /// idle machine would show, even when other processes compete for the cores.
+        var cpuMsPerRun: Double
+    }
+
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
     /// Peak resident set size (`getrusage`; Linux reports kilobytes).
