@@ -1,10 +1,80 @@
 import ArgumentParser
+import Foundation
+import ONNXIR
+import ONNXProtobuf
 
-/// `onnx-blocks check` (placeholder: its issue's work replaces this file).
+/// `onnx-blocks check MODEL`: structural validation (`ModelChecker`). Prints every issue,
+/// one per line naming graph, node and field. Exit 0 valid (warnings allowed), 1 invalid,
+/// 2 when the file cannot be read or the arguments are wrong.
 struct Check: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "check", abstract: "Not implemented yet.")
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Check a model's structure (SSA, definition before use, opsets, IR rules, tensors).",
+        discussion: """
+            Rules follow onnx.checker's structural checks; operator schemas (arity, per-op \
+            attributes) are not checked here. Tensors in external files are located and \
+            read as part of the check unless --skip-external-data is given.
+            """
+    )
+
+    @Argument(help: "The .onnx file.") var model: String
+    @Flag(help: "Print one JSON object: {valid, errors, warnings, issues: [...]}.") var json = false
+    @Flag(help: "Do not open external data files.") var skipExternalData = false
+    @OptionGroup var common: CommonOptions
 
     func run() throws {
-        throw CommandFailure.usage("'check' is not implemented yet")
+        var loaded = try ModelLoading.read(model, loadExternalData: false, verbose: common.verbose)
+        var issues = ModelChecker().check(loaded)
+        if issues.isValid && !skipExternalData && ModelReader.hasExternalData(loaded) {
+            issues += externalDataIssues(&loaded)
+        }
+        report(issues)
+        if !issues.isValid { throw ExitCode(1) }
+    }
+
+    /// Loads external tensors; a refused or unreadable location makes the model invalid.
+    private func externalDataIssues(_ loaded: inout Model) -> [CheckIssue] {
+        let folder = URL(fileURLWithPath: model).deletingLastPathComponent()
+        do {
+            try ModelReader().resolveExternalData(in: &loaded, baseDirectory: folder)
+            return []
+        } catch {
+            return [CheckIssue(.error, .tensorData, path: [], field: "external data", message: "\(error)")]
+        }
+    }
+
+    private func report(_ issues: [CheckIssue]) {
+        let errors = issues.errors.count, warnings = issues.warnings.count
+        if json {
+            let object: OrderedJSON = .object([
+                ("model", .string(model)),
+                ("valid", .bool(issues.isValid)),
+                ("errors", .int(Int64(errors))),
+                ("warnings", .int(Int64(warnings))),
+                ("issues", .array(issues.map(\.json))),
+            ])
+            print(object.rendered(indent: 2))
+            return
+        }
+        for issue in issues { print(issue) }
+        let counts = "\(errors) error\(errors == 1 ? "" : "s"), \(warnings) warning\(warnings == 1 ? "" : "s")"
+        if issues.isValid {
+            print("\(model): valid (\(counts))")
+        } else {
+            FileHandle.standardError.write(Data("error: \(model) is invalid (\(counts))\n".utf8))
+        }
+    }
+}
+
+extension CheckIssue {
+    var json: OrderedJSON {
+        .object([
+            ("severity", .string(severity.rawValue)),
+            ("rule", .string(rule.rawValue)),
+            ("location", .string(location)),
+            ("node", .optional(node)),
+            ("field", .optional(field)),
+            ("message", .string(message)),
+        ])
     }
 }

@@ -1,0 +1,48 @@
+"""Shared helpers for the Python tests that drive the onnx-blocks binary."""
+import os
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def required_env(name):
+    value = os.environ.get(name)
+    if not value:
+        pytest.fail(f"{name} is not set (tools/test.sh sets it)")
+    return value
+
+
+def binary():
+    path = required_env("ONNX_BLOCKS_BIN")
+    if not Path(path).is_file():
+        pytest.fail(f"ONNX_BLOCKS_BIN={path} does not exist (build the release product first)")
+    return path
+
+
+def conformance_models():
+    """Every .onnx file of the conformance data (tools/make_conformance_data.py)."""
+    root = Path(required_env("ONNX_BLOCKS_CACHE")) / "conformance"
+    if not (root / ".complete").exists():
+        pytest.fail(f"no conformance data in {root}; run tools/make_conformance_data.py --out {root}")
+    models = sorted(root.rglob("*.onnx"))
+    if len(models) < 2000:
+        pytest.fail(f"only {len(models)} conformance models in {root}; expected the full set (2,033)")
+    return models
+
+
+def fixture_models():
+    return sorted((ROOT / "fixtures").glob("*/model.onnx"))
+
+
+def run_cli(*args):
+    return subprocess.run([binary(), *map(str, args)], capture_output=True, text=True, timeout=300)
+
+
+def run_many(argument_lists, workers=4):
+    """Runs the binary once per argument list, a few at a time; results in order."""
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        return list(pool.map(lambda args: run_cli(*args), argument_lists))
