@@ -20,7 +20,7 @@ def build_model(spec):
     """(model, recorder) for a catalog entry, in a fresh session seeded with spec["seed"]."""
     keras.backend.clear_session()
     keras.utils.set_random_seed(spec["seed"])
-    rec = Recorder(spec["family"])
+    rec = Recorder(spec["family"], conv_bias=spec.get("conv_bias", True))
     inputs = keras.layers.Input(shape=tuple(spec["input"]))
     outputs = spec["build"](inputs, rec)
     model = keras.Model(inputs, outputs, name=spec.get("model_name", "model"))

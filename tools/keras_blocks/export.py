@@ -71,12 +71,17 @@ def make_inputs(shape, seed, batches):
 
 
 def export_onnx(model, path, sample):
+    import tf2onnx.utils
     model(sample, training=False)  # Keras needs one call before export
+    # tf2onnx numbers the nodes it inserts (`Conv__123`) from a process-wide counter; restart it
+    # so a fixture's node names do not depend on what was exported before it in this process.
+    tf2onnx.utils.INTERNAL_NAME = 1
     model.export(path, format="onnx", verbose=False)
 
 
-def write_case(out_dir, model, rec, inputs, readme):
-    """Exports, checks against Keras, writes the folder. Returns a summary dict."""
+def write_case(out_dir, model, rec, inputs, readme, strict=True):
+    """Exports, checks against Keras, writes the folder. Returns a summary dict. With
+    strict=False a Keras/onnxruntime mismatch is reported in the summary instead of raised."""
     tmp = tempfile.mkdtemp(prefix="onnx-blocks-export-")
     try:
         onnx_path = os.path.join(tmp, "model.onnx")
@@ -95,11 +100,11 @@ def write_case(out_dir, model, rec, inputs, readme):
             for label, got, want in (("output", y, np.asarray(model(x, training=False))),
                                      ("logits", logits, keras_logits(model, x))):
                 mabs, mrel, ok = compare(got, want)
-                if not ok:
+                if not ok and strict:
                     raise RuntimeError(f"{out_dir}: onnxruntime {label} differs from Keras "
                                        f"(max abs {mabs:.3g}, max rel {mrel:.3g})")
-                prev = worst.get(label, (0.0, 0.0))
-                worst[label] = (max(prev[0], mabs), max(prev[1], mrel))
+                prev = worst.get(label, (0.0, 0.0, True))
+                worst[label] = (max(prev[0], mabs), max(prev[1], mrel), prev[2] and ok)
             sets.append((x, y, logits))
         if os.path.exists(out_dir):
             shutil.rmtree(out_dir)
@@ -112,6 +117,9 @@ def write_case(out_dir, model, rec, inputs, readme):
                                      ("logits.pb", logits, logits_name)):
                 with open(os.path.join(d, fname), "wb") as f:
                     f.write(numpy_helper.from_array(np.ascontiguousarray(arr), name).SerializeToString())
+        keras_input = model.inputs[0].name
+        if keras_input != input_name:
+            raise RuntimeError(f"{out_dir}: ONNX input {input_name!r} is not Keras' {keras_input!r}")
         doc = rec.document(len(proto.graph.node))
         with open(os.path.join(out_dir, "expected_blocks.json"), "w") as f:
             json.dump(doc, f, indent=2)
@@ -123,7 +131,7 @@ def write_case(out_dir, model, rec, inputs, readme):
             "nodes": len(proto.graph.node), "input": input_name,
             "input_shape": list(inputs[0].shape[1:]), "output": output_name, "logits": logits_name,
             "bytes": os.path.getsize(os.path.join(out_dir, "model.onnx")),
-            "keras_vs_ort": {k: {"max_abs": v[0], "max_rel": v[1]} for k, v in worst.items()},
+            "keras_vs_ort": {k: {"max_abs": v[0], "max_rel": v[1], "passes": v[2]} for k, v in worst.items()},
             "logits_range": [float(sets[0][2].min()), float(sets[0][2].max())],
         }
         with open(os.path.join(out_dir, "README.md"), "w") as f:

@@ -6,7 +6,8 @@ LOGITS_LAYER = "predictions"
 
 
 def classifier_head(x, rec, classes, softmax=True, pooling="avg"):
-    """Records one `head` block; everything between the last block and here belongs to it."""
+    """Records one `head` block named "head"; the nodes between the last block and the pooling
+    (e.g. ResNetV2 post_bn/post_relu, InceptionResNetV2 conv_7b) belong to it too."""
     if pooling == "avg":
         x = layers.GlobalAveragePooling2D(name=POOLED_LAYER)(x)
     else:
