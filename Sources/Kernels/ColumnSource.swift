@@ -30,6 +30,9 @@ final class ColumnSource {
     /// second consecutive run (starting at offset `pixelOffsets[strip·16 + L]`); 0 otherwise.
     let runSplit: UnsafeMutablePointer<Int32>
     let strips: Int
+    /// Output pixel n reads image offset n (stride 1, no padding, so no padded copy): B's rows
+    /// are contiguous spans of the input.
+    let pixelsContiguous: Bool
 
     init(shape s: Conv2DShape) {
         paddedHeight = s.inHeight + s.padTop + s.padBottom
@@ -73,6 +76,9 @@ final class ColumnSource {
             let oy = p / s.outWidth, ox = p % s.outWidth
             pixelOffsets[n] = Int32(oy * s.strideHeight * paddedWidth + ox)
         }
+        var contiguous = !needsPaddedCopy
+        for n in 0..<pixels where Int(pixelOffsets[n]) != n { contiguous = false }
+        pixelsContiguous = contiguous
         for strip in 0..<strips {
             let o = pixelOffsets + strip * 16
             var breaks: [Int] = []
@@ -170,6 +176,12 @@ final class ColumnSource {
         image: UnsafePointer<Float>, depthStart: Int, depthCount: Int,
         firstStrip: Int, stripCount: Int, into packed: UnsafeMutablePointer<Float>
     ) {
+        if pixelsContiguous {
+            packContiguous(
+                image: image, depthStart: depthStart, depthCount: depthCount,
+                firstStrip: firstStrip, stripCount: stripCount, into: packed)
+            return
+        }
         for s in 0..<stripCount {
             let strip = firstStrip + s
             let offsets = pixelOffsets + strip * 16
@@ -202,6 +214,55 @@ final class ColumnSource {
                     dst += 16
                 }
             }
+        }
+    }
+
+    /// `pack` where B's rows are contiguous input spans. Rows are the outer loop, so the input
+    /// is read one span at a time front to back, which the hardware prefetchers follow; the
+    /// strip-outer order of `pack` touches every row once per strip and, when the input is not
+    /// in cache (a large network), misses on each.
+    @inline(__always)
+    private func packContiguous(
+        image: UnsafePointer<Float>, depthStart: Int, depthCount: Int,
+        firstStrip: Int, stripCount: Int, into packed: UnsafeMutablePointer<Float>
+    ) {
+        let fullStrips = stripCount - (firstStrip + stripCount == strips && runSplit[strips - 1] != 16 ? 1 : 0)
+        let first = Int(pixelOffsets[firstStrip * 16])
+        for kk in 0..<depthCount {
+            let row = image + tapOffsets[depthStart + kk] + first
+            var dst = packed + kk * 16
+            for s in 0..<fullStrips {
+                let v = UnsafeRawPointer(row + s * 16).loadUnaligned(as: SIMD16<Float>.self)
+                UnsafeMutableRawPointer(dst).storeBytes(of: v, as: SIMD16<Float>.self)
+                dst += depthCount * 16
+            }
+            if fullStrips < stripCount {
+                let offsets = pixelOffsets + (strips - 1) * 16
+                let base = image + tapOffsets[depthStart + kk]
+                for j in 0..<16 { dst[j] = base[Int(offsets[j])] }
+            }
+        }
+    }
+
+    /// Packs the im2col values of output pixels [firstPixel, +6) over the whole reduction
+    /// (`depth` rows) as one k-major panel of 6 floats per row, for the channel-vector form;
+    /// pixels past `pixels` repeat the last one.
+    func packPixelPanel(
+        image: UnsafePointer<Float>, depth: Int, firstPixel: Int, pixels: Int,
+        into panel: UnsafeMutablePointer<Float>
+    ) {
+        let o0 = Int(pixelOffsets[min(firstPixel, pixels - 1)])
+        let o1 = Int(pixelOffsets[min(firstPixel + 1, pixels - 1)])
+        let o2 = Int(pixelOffsets[min(firstPixel + 2, pixels - 1)])
+        let o3 = Int(pixelOffsets[min(firstPixel + 3, pixels - 1)])
+        let o4 = Int(pixelOffsets[min(firstPixel + 4, pixels - 1)])
+        let o5 = Int(pixelOffsets[min(firstPixel + 5, pixels - 1)])
+        var dst = panel
+        for k in 0..<depth {
+            let base = image + tapOffsets[k]
+            dst[0] = base[o0]; dst[1] = base[o1]; dst[2] = base[o2]
+            dst[3] = base[o3]; dst[4] = base[o4]; dst[5] = base[o5]
+            dst += 6
         }
     }
 }

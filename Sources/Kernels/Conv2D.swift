@@ -9,14 +9,16 @@
 public final class Conv2D: @unchecked Sendable {
     public let shape: Conv2DShape
     /// Prepacked weight panels, one set per group.
-    private let panels: UnsafeMutablePointer<Float>
+    let panels: UnsafeMutablePointer<Float>
     private let panelsPerGroup: Int
-    private let bias: UnsafeMutablePointer<Float>?
+    let bias: UnsafeMutablePointer<Float>?
 
     /// Reduction (k) block and pixel (n) block sizes; see `Blocking`.
     let blocking: Blocking
     /// Offsets that turn packing B (im2col) into copies.
     let columns: ColumnSource
+    /// Small maps run in the channel-vector form (see `Conv2D+ChannelStrips`).
+    public let usesChannelStrips: Bool
 
     /// - Parameters:
     ///   - weights: OIHW, `outChannels × inChannels/groups × kernelHeight × kernelWidth`.
@@ -27,22 +29,28 @@ public final class Conv2D: @unchecked Sendable {
         self.shape = shape
         let m = shape.outChannelsPerGroup
         let k = shape.inChannelsPerGroup * shape.kernelHeight * shape.kernelWidth
-        panelsPerGroup = PackedPanels.floatCount(rows: m, depth: k)
+        usesChannelStrips = Self.prefersChannelStrips(shape)
+        panelsPerGroup = usesChannelStrips
+            ? Self.channelStripFloats(shape: shape) : PackedPanels.floatCount(rows: m, depth: k)
         let total = panelsPerGroup * shape.groups
         let raw = UnsafeMutableRawPointer.allocate(byteCount: max(total, 1) * 4, alignment: 64)
         panels = raw.bindMemory(to: Float.self, capacity: max(total, 1))
-        // Reduction-block major: all panels of one depth block are contiguous, so a block's
-        // weights stream sequentially (prefetch-friendly) while the block is multiplied.
         let blocking = Blocking(shape: shape)
-        let rowsPadded = PackedPanels.panelCount(rows: m) * MicroKernel.rows
-        for g in 0..<shape.groups {
-            var k0 = 0
-            while k0 < k {
-                let kc = min(blocking.depthBlock, k - k0)
-                PackedPanels.pack(
-                    rows: m, depth: kc, source: weights + g * m * k + k0, rowStride: k, depthStride: 1,
-                    into: panels + g * panelsPerGroup + k0 * rowsPadded)
-                k0 += kc
+        if usesChannelStrips {
+            Self.packChannelStrips(shape: shape, weights: weights, into: panels)
+        } else {
+            // Reduction-block major: all panels of one depth block are contiguous, so a block's
+            // weights stream sequentially (prefetch-friendly) while the block is multiplied.
+            let rowsPadded = PackedPanels.panelCount(rows: m) * MicroKernel.rows
+            for g in 0..<shape.groups {
+                var k0 = 0
+                while k0 < k {
+                    let kc = min(blocking.depthBlock, k - k0)
+                    PackedPanels.pack(
+                        rows: m, depth: kc, source: weights + g * m * k + k0, rowStride: k, depthStride: 1,
+                        into: panels + g * panelsPerGroup + k0 * rowsPadded)
+                    k0 += kc
+                }
             }
         }
         if let bias {
@@ -72,6 +80,19 @@ public final class Conv2D: @unchecked Sendable {
         residual: UnsafePointer<Float>?, activation: Activation, threads: Int
     ) {
         let s = shape
+        if usesChannelStrips {
+            if s.batch == 0 { return }
+            if MultiplyAddChoice.fused {
+                runChannelStrips(
+                    input: input, output: output, residual: residual, activation: activation, threads: threads,
+                    using: FusedMultiplyAdd.self)
+            } else {
+                runChannelStrips(
+                    input: input, output: output, residual: residual, activation: activation, threads: threads,
+                    using: SeparateMultiplyAdd.self)
+            }
+            return
+        }
         let pixels = s.outHeight * s.outWidth
         let m = s.outChannelsPerGroup
         let b = blocking

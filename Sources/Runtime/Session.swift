@@ -21,6 +21,8 @@ public final class Session: @unchecked Sendable {
     /// name, e.g. `Conv+Add+Relu`) into `profile`.
     public var profiling = false
     public private(set) var profile: [String: (calls: Int, nanoseconds: UInt64)] = [:]
+    /// The same per step (node name, or the first fused node's name), with its operator.
+    public private(set) var stepProfile: [String: (op: String, calls: Int, nanoseconds: UInt64)] = [:]
 
     let plan: Plan
     private let pool = BufferPool()
@@ -56,6 +58,8 @@ public final class Session: @unchecked Sendable {
                     let spent = DispatchTime.now().uptimeNanoseconds - started
                     let old = profile[step.op] ?? (0, 0)
                     profile[step.op] = (old.calls + 1, old.nanoseconds + spent)
+                    let oldStep = stepProfile[step.name] ?? (step.op, 0, 0)
+                    stepProfile[step.name] = (step.op, oldStep.calls + 1, oldStep.nanoseconds + spent)
                 }
             }
             do {

@@ -65,6 +65,9 @@ var runs = 30
 var filter = ""
 var exact = false
 var abTest = false
+/// --cold: evict the caches before each timed call (weights and input come from memory, as
+/// they do inside a whole network whose weights exceed the last-level cache).
+var cold = false
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
     switch argument {
@@ -73,6 +76,7 @@ while let argument = arguments.next() {
     case "--filter": filter = arguments.next() ?? ""
     case "--exact": exact = true
     case "--ab": abTest = true
+    case "--cold": cold = true
     case "--list":
         for c in cases { print(c.name) }
         exit(0)
@@ -84,6 +88,15 @@ while let argument = arguments.next() {
 
 /// With one thread, the calling thread's CPU time: on a shared, loaded machine it leaves out
 /// the time other processes held the core. With more threads, wall-clock time.
+/// Larger than the last-level cache; rewritten to evict it.
+var evictionBuffer = [Float](repeating: 0, count: cold ? 16 << 20 : 0)
+func evictCaches() {
+    if !cold { return }
+    evictionBuffer.withUnsafeMutableBufferPointer { b in
+        for i in stride(from: 0, to: b.count, by: 16) { b[i] += 1 }
+    }
+}
+
 func seconds() -> Double {
     var t = timespec()
     clock_gettime(threads == 1 ? CLOCK_THREAD_CPUTIME_ID : CLOCK_MONOTONIC, &t)
@@ -105,6 +118,7 @@ for c in cases where filter.isEmpty || (exact ? c.name == filter : c.name.contai
         input.withUnsafeBufferPointer { x in
             for run in 0..<(runs + 3) {
                 for variant in (abTest ? [true, false] : [true]) {
+                    evictCaches()
                     let start = seconds()
                     (variant ? kernel : kernelB).run(input: x.baseAddress!, output: out.baseAddress!, residual: nil, activation: .relu, threads: threads)
                     let elapsed = seconds() - start

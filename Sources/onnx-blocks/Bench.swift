@@ -17,6 +17,7 @@ struct Bench: ParsableCommand {
     @Option(help: "Untimed warm-up runs.") var warmup: Int = 2
     @Flag(help: "Print JSON.") var json = false
     @Flag(help: "Print time per operator (timed runs).") var profile = false
+    @Option(help: "With --profile, also print the N slowest nodes.") var profileNodes = 0
 
     func validate() throws {
         if runs < 1 { throw ValidationError("--runs must be at least 1") }
@@ -46,6 +47,11 @@ struct Bench: ParsableCommand {
             for (op, entry) in session.profile.sorted(by: { $0.value.nanoseconds > $1.value.nanoseconds }) {
                 FileHandle.standardError.write(Data(String(format: "%-28@ %6d calls %9.2f ms/run %5.1f%%\n", op as NSString, entry.calls / runs,
                     Double(entry.nanoseconds) / 1e6 / Double(runs), 100 * Double(entry.nanoseconds) / Double(max(total, 1))).utf8))
+            }
+            let slowest = session.stepProfile.sorted { $0.value.nanoseconds > $1.value.nanoseconds }.prefix(profileNodes)
+            for (name, entry) in slowest {
+                FileHandle.standardError.write(Data(String(format: "  %9.3f ms/run  %-16@ %@\n",
+                    Double(entry.nanoseconds) / 1e6 / Double(runs), entry.op as NSString, name as NSString).utf8))
             }
         }
         let median = times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2

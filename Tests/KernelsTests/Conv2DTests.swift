@@ -67,6 +67,15 @@ let convCases: [ConvCase] = [
     ConvCase(name: "wide stride 3 width-7 kernel", shape: shape(1, 2, 8, 70, oc: 6, k: (2, 7), stride: (1, 3),
              pads: (0, 3, 1, 3))),
     ConvCase(name: "wide 1x1 stride 2 no pad", shape: shape(1, 4, 6, 38, oc: 9, k: (1, 1), stride: (2, 2))),
+    // Small maps with long reductions: the channel-vector form (checked below).
+    ConvCase(name: "channel strips: 1x1 @6x6, channel tail", shape: shape(1, 300, 6, 6, oc: 60, k: (1, 1)),
+             residual: true, activation: .relu),
+    ConvCase(name: "channel strips: 3x3 pad 1 @7x7, 2 threads", shape: shape(1, 32, 7, 7, oc: 64, k: (3, 3),
+             pads: (1, 1, 1, 1)), activation: .leakyRelu(alpha: 0.2), threads: 2),
+    ConvCase(name: "channel strips: stride 2, batch 2", shape: shape(2, 40, 13, 13, oc: 48, k: (3, 3),
+             stride: (2, 2)), bias: false, activation: .sigmoid),
+    ConvCase(name: "channel strips: groups 2", shape: shape(1, 520, 7, 7, oc: 64, k: (1, 1), groups: 2),
+             residual: true, activation: .clip(min: -0.5, max: 0.5), threads: 2),
     ConvCase(name: "output 1x1", shape: shape(1, 3, 3, 3, oc: 4, k: (3, 3))),
     ConvCase(name: "pads larger than kernel reach", shape: shape(1, 2, 3, 3, oc: 3, k: (2, 2), pads: (3, 3, 3, 3))),
 ]
@@ -102,6 +111,24 @@ func conv2DMatchesReference(_ c: ConvCase) throws {
         }
     }
     #expect(worstViolation(actual, expected) <= 1, "\(c.name)")
+}
+
+@Test("Small maps with long reductions take the channel-vector form; others do not")
+func channelStripSelection() throws {
+    func selects(_ s: Conv2DShape) -> Bool {
+        Conv2D(shape: s, weights: [Float](repeating: 0, count: s.weightCount), bias: nil).usesChannelStrips
+    }
+    for c in convCases where c.name.hasPrefix("channel strips") {
+        #expect(selects(c.shape), "\(c.name)")
+    }
+    // ResNet50's 7x7 stage takes it; its larger maps, short reductions and 8x8 maps (whose 64
+    // pixels fill 16-wide strips) do not.
+    #expect(selects(shape(1, 512, 7, 7, oc: 512, k: (3, 3), pads: (1, 1, 1, 1))))
+    #expect(selects(shape(1, 2048, 7, 7, oc: 512, k: (1, 1))))
+    #expect(!selects(shape(1, 256, 14, 14, oc: 256, k: (3, 3), pads: (1, 1, 1, 1))))
+    #expect(!selects(shape(1, 256, 56, 56, oc: 64, k: (1, 1))))
+    #expect(!selects(shape(1, 64, 7, 7, oc: 64, k: (1, 1))))
+    #expect(!selects(shape(1, 448, 8, 8, oc: 2080, k: (1, 1))))
 }
 
 @Test("Conv2D residual may alias the output (in-place add)", arguments: [6, 40])
