@@ -177,19 +177,19 @@ public final class Conv2D: @unchecked Sendable {
             var m0 = rows.lowerBound
             while m0 < rows.upperBound {
                 let m1 = min(rows.upperBound, m0 + b.rowBlock)
-                for strip in 0..<strips {
-                    let bStrip = UnsafePointer(packedB + strip * kc * 16)
-                    let column = pixelStart + strip * 16
-                    let columns = min(16, pixelCount - strip * 16)
-                    var row = m0
-                    while row < m1 {
-                        let aPanel = blockPanels + (row / mr) * mr * kc
+                // Panel-outer: each tile row of the output (and residual) is then walked front
+                // to back, a handful of sequential streams the prefetchers follow.
+                var row = m0
+                while row < m1 {
+                    let aPanel = blockPanels + (row / mr) * mr * kc
+                    for strip in 0..<strips {
+                        let bStrip = UnsafePointer(packedB + strip * kc * 16)
                         let tile = MicroKernel.multiply(depth: kc, a: aPanel, b: bStrip, using: multiplyAdd)
                         epilogue.store(
-                            tile, row: row, column: column, rows: min(mr, m1 - row), columns: columns,
-                            first: first, last: last)
-                        row += mr
+                            tile, row: row, column: pixelStart + strip * 16, rows: min(mr, m1 - row),
+                            columns: min(16, pixelCount - strip * 16), first: first, last: last)
                     }
+                    row += mr
                 }
                 m0 = m1
             }

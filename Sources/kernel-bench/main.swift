@@ -68,6 +68,8 @@ var abTest = false
 /// --cold: evict the caches before each timed call (weights and input come from memory, as
 /// they do inside a whole network whose weights exceed the last-level cache).
 var cold = false
+/// --residual: fuse a residual add (as Conv+Add+Relu in ResNet / Inception-ResNet blocks).
+var withResidual = false
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
     switch argument {
@@ -77,6 +79,7 @@ while let argument = arguments.next() {
     case "--exact": exact = true
     case "--ab": abTest = true
     case "--cold": cold = true
+    case "--residual": withResidual = true
     case "--list":
         for c in cases { print(c.name) }
         exit(0)
@@ -109,23 +112,28 @@ for c in cases where filter.isEmpty || (exact ? c.name == filter : c.name.contai
     let weights = (0..<s.weightCount).map { Float(($0 * 104_729) % 1000) / 1000 - 0.5 }
     let bias = [Float](repeating: 0.1, count: s.outChannels)
     var output = [Float](repeating: 0, count: s.outputCount)
+    let residual = [Float](repeating: 0.25, count: withResidual ? s.outputCount : 0)
     let kernel = Conv2D(shape: s, weights: weights, bias: bias)
     // --ab: a second instance to compare against (edit here to build it differently).
     let kernelB = Conv2D(shape: s, weights: weights, bias: bias)
     var times: [Double] = []
     var timesB: [Double] = []
     output.withUnsafeMutableBufferPointer { out in
+      residual.withUnsafeBufferPointer { r in
         input.withUnsafeBufferPointer { x in
             for run in 0..<(runs + 3) {
                 for variant in (abTest ? [true, false] : [true]) {
                     evictCaches()
                     let start = seconds()
-                    (variant ? kernel : kernelB).run(input: x.baseAddress!, output: out.baseAddress!, residual: nil, activation: .relu, threads: threads)
+                    (variant ? kernel : kernelB).run(
+                        input: x.baseAddress!, output: out.baseAddress!, residual: withResidual ? r.baseAddress : nil,
+                        activation: .relu, threads: threads)
                     let elapsed = seconds() - start
                     if run >= 3 { if variant { times.append(elapsed) } else { timesB.append(elapsed) } }
                 }
             }
         }
+      }
     }
     if abTest {
         timesB.sort()
