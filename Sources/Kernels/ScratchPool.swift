@@ -20,17 +20,16 @@ final class ScratchPool: @unchecked Sendable {
         /// Grows (never shrinks) to hold at least `count` floats; contents are not kept.
         func reserve(_ count: Int) {
             if count <= capacity { return }
-            pointer.deallocate()
+            LargeMemory.deallocate(pointer)
             capacity = count
             pointer = Buffer.allocate(count)
         }
 
         private static func allocate(_ count: Int) -> UnsafeMutablePointer<Float> {
-            let raw = UnsafeMutableRawPointer.allocate(byteCount: count * 4, alignment: 64)
-            return raw.bindMemory(to: Float.self, capacity: count)
+            LargeMemory.allocate(byteCount: count * 4).bindMemory(to: Float.self, capacity: count)
         }
 
-        deinit { pointer.deallocate() }
+        deinit { LargeMemory.deallocate(pointer) }
     }
 
     private let lock = NSLock()

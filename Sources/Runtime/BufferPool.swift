@@ -1,4 +1,5 @@
 import Foundation
+import Kernels
 
 /// Recycles freed tensor buffers by size class: the memory plan's arena.
 ///
@@ -16,12 +17,14 @@ public final class BufferPool: @unchecked Sendable {
     public init() {}
 
     deinit {
-        for list in free.values { for p in list { p.deallocate() } }
+        for list in free.values { for p in list { LargeMemory.deallocate(p) } }
     }
 
-    /// Size classes: multiples of 64 bytes up to 4 KiB, then multiples of 4 KiB.
+    /// Size classes: multiples of 64 bytes up to 4 KiB, then of 4 KiB, and whole huge pages
+    /// from `LargeMemory.hugeThreshold` on (such blocks are allocated on huge pages).
     static func sizeClass(_ bytes: Int) -> Int {
         let b = max(bytes, 1)
+        if b >= LargeMemory.hugeThreshold { return LargeMemory.roundedSize(b) }
         return b <= 4096 ? (b + 63) & ~63 : (b + 4095) & ~4095
     }
 
@@ -42,7 +45,7 @@ public final class BufferPool: @unchecked Sendable {
     /// Returns every parked buffer to the system.
     public func trim() {
         lock.lock(); defer { lock.unlock() }
-        for list in free.values { for p in list { p.deallocate() } }
+        for list in free.values { for p in list { LargeMemory.deallocate(p) } }
         free = [:]
         parkedBytes = 0
     }

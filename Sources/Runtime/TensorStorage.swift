@@ -1,3 +1,4 @@
+import Kernels
 /// A 64-byte-aligned block of tensor memory.
 ///
 /// Storage returns itself to the `BufferPool` it came from when the last value using it goes
@@ -12,7 +13,7 @@ public final class TensorStorage: @unchecked Sendable {
     init(capacity: Int, pool: BufferPool?) {
         self.capacity = capacity
         self.pool = pool
-        self.pointer = pool?.take(capacity) ?? UnsafeMutableRawPointer.allocate(byteCount: max(capacity, 64), alignment: 64)
+        self.pointer = pool?.take(capacity) ?? LargeMemory.allocate(byteCount: capacity)
     }
 
     /// Storage of `byteCount` bytes, uninitialized.
@@ -21,6 +22,6 @@ public final class TensorStorage: @unchecked Sendable {
     }
 
     deinit {
-        if let pool { pool.give(pointer, capacity: capacity) } else { pointer.deallocate() }
+        if let pool { pool.give(pointer, capacity: capacity) } else { LargeMemory.deallocate(pointer) }
     }
 }
