@@ -19,25 +19,37 @@ extension Conv2D {
         static let maximumPixelBlock = 16 * 12
         static let rowBlockPanels = 16
 
-        init(shape s: Conv2DShape, threads: Int = 2) {
+        /// The depth blocking (which the packed weights follow) depends on the shape alone;
+        /// pixel blocks and row chunks on the thread count too: work items come in a multiple
+        /// of `threads` of about equal size, so no worker idles at the end of a convolution.
+        init(shape s: Conv2DShape, threads: Int) {
             let mr = MicroKernel.rows
+            let t = max(1, threads)
             depth = s.inChannelsPerGroup * s.kernelHeight * s.kernelWidth
             let depthBlocks = (depth + Self.maximumDepthBlock - 1) / Self.maximumDepthBlock
             depthBlock = (depth + depthBlocks - 1) / depthBlocks
             let pixels = s.outHeight * s.outWidth
-            let pixelBlocksNeeded = (pixels + Self.maximumPixelBlock - 1) / Self.maximumPixelBlock
+            let strips = (pixels + 15) / 16
+            var blocks = (pixels + Self.maximumPixelBlock - 1) / Self.maximumPixelBlock
+            // Work items are per image (images run one after another).
+            let perImage = s.groups
+            if t > 1, blocks * perImage >= t {
+                // Enough pixel blocks: make their total a multiple of the thread count.
+                while (blocks * perImage) % t != 0, blocks < strips { blocks += 1 }
+            }
             // Balanced blocks, rounded up to whole strips.
-            pixelBlock = ((pixels + pixelBlocksNeeded - 1) / pixelBlocksNeeded + 15) / 16 * 16
+            pixelBlock = ((pixels + blocks - 1) / blocks + 15) / 16 * 16
             pixelBlocks = (pixels + pixelBlock - 1) / pixelBlock
             rowBlock = Self.rowBlockPanels * mr
             let m = s.outChannelsPerGroup
             let panels = (m + mr - 1) / mr
             rowsPadded = panels * mr
-            // Split rows only where pixel blocks alone leave threads idle.
-            let perImage = s.groups * pixelBlocks
+            // Split rows only where pixel blocks alone leave threads idle (each chunk packs
+            // its own copy of B, so never with one thread).
             var chunks = 1
-            if perImage * s.batch < 2 * threads {
-                chunks = min(panels, max(1, (2 * threads + perImage - 1) / perImage))
+            if t > 1, pixelBlocks * perImage < 2 * t {
+                chunks = min(panels, max(1, (2 * t + pixelBlocks * perImage - 1) / (pixelBlocks * perImage)))
+                while (chunks * pixelBlocks * perImage) % t != 0, chunks < panels { chunks += 1 }
             }
             rowsPerChunk = (panels + chunks - 1) / chunks * mr
             rowChunks = (m + rowsPerChunk - 1) / rowsPerChunk

@@ -13,7 +13,8 @@ public final class Conv2D: @unchecked Sendable {
     private let panelsPerGroup: Int
     let bias: UnsafeMutablePointer<Float>?
 
-    /// Reduction (k) block and pixel (n) block sizes; see `Blocking`.
+    /// Reduction (k) block and pixel (n) block sizes for one thread; see `Blocking`. (The
+    /// packed weights follow its depth blocks, which do not depend on the thread count.)
     let blocking: Blocking
     /// Offsets that turn packing B (im2col) into copies.
     let columns: ColumnSource
@@ -35,7 +36,7 @@ public final class Conv2D: @unchecked Sendable {
         let total = panelsPerGroup * shape.groups
         let raw = UnsafeMutableRawPointer.allocate(byteCount: max(total, 1) * 4, alignment: 64)
         panels = raw.bindMemory(to: Float.self, capacity: max(total, 1))
-        let blocking = Blocking(shape: shape)
+        let blocking = Blocking(shape: shape, threads: 1)
         if usesChannelStrips {
             Self.packChannelStrips(shape: shape, weights: weights, into: panels)
         } else {
@@ -95,7 +96,7 @@ public final class Conv2D: @unchecked Sendable {
         }
         let pixels = s.outHeight * s.outWidth
         let m = s.outChannelsPerGroup
-        let b = blocking
+        let b = threads == 1 ? blocking : Blocking(shape: s, threads: threads)
         let items = s.groups * b.pixelBlocks * b.rowChunks
         if s.batch == 0 || items == 0 { return }
         let workers = Parallel.workerCount(items: items, threads: threads)
@@ -138,12 +139,12 @@ public final class Conv2D: @unchecked Sendable {
                     if MultiplyAddChoice.fused {
                         computeBlock(
                             image: image, groupPanels: groupPanels, pixelStart: pixelBlock * b.pixelBlock,
-                            rows: rowStart..<rowEnd, epilogue: epilogue, workspace: buffers[worker],
+                            rows: rowStart..<rowEnd, epilogue: epilogue, workspace: buffers[worker], blocking: b,
                             using: FusedMultiplyAdd.self)
                     } else {
                         computeBlock(
                             image: image, groupPanels: groupPanels, pixelStart: pixelBlock * b.pixelBlock,
-                            rows: rowStart..<rowEnd, epilogue: epilogue, workspace: buffers[worker],
+                            rows: rowStart..<rowEnd, epilogue: epilogue, workspace: buffers[worker], blocking: b,
                             using: SeparateMultiplyAdd.self)
                     }
                 }
@@ -155,10 +156,9 @@ public final class Conv2D: @unchecked Sendable {
     private func computeBlock<F: MultiplyAdd>(
         image: UnsafePointer<Float>, groupPanels: UnsafePointer<Float>,
         pixelStart: Int, rows: Range<Int>, epilogue: TileEpilogue,
-        workspace: UnsafeMutablePointer<Float>, using multiplyAdd: F.Type
+        workspace: UnsafeMutablePointer<Float>, blocking b: Blocking, using multiplyAdd: F.Type
     ) {
         let s = shape
-        let b = blocking
         let pixels = s.outHeight * s.outWidth
         let pixelCount = min(b.pixelBlock, pixels - pixelStart)
         let strips = (pixelCount + 15) / 16

@@ -1,9 +1,11 @@
-import Dispatch
+import Synchronization
 
 /// Runs `items` independent work items on up to `threads` workers.
 ///
-/// Items are dealt round-robin (item i goes to worker i mod workers) so that each worker can
-/// own one workspace. With one worker everything runs on the calling thread.
+/// Workers take the next item from a shared counter until none is left, so a worker that
+/// finishes early (a partial block, a core shared with another process) picks up the rest.
+/// `worker` identifies the thread, so each worker can own one workspace. With one worker
+/// everything runs on the calling thread, in order.
 enum Parallel {
     static func forEach(items: Int, threads: Int, _ body: (_ item: Int, _ worker: Int) -> Void) {
         let workers = workerCount(items: items, threads: threads)
@@ -11,11 +13,12 @@ enum Parallel {
             for item in 0..<items { body(item, 0) }
             return
         }
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var item = worker
-            while item < items {
+        let next = Atomic<Int>(0)
+        WorkerPool.shared.run(workers: workers) { worker in
+            while true {
+                let item = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                if item >= items { return }
                 body(item, worker)
-                item += workers
             }
         }
     }

@@ -1,4 +1,4 @@
-import Dispatch
+import Kernels
 import ONNXIR
 
 /// What kernels get besides their inputs: the thread count and the arena to allocate from.
@@ -27,7 +27,7 @@ public struct ExecutionContext: @unchecked Sendable {
             return
         }
         let chunk = (count + workers - 1) / workers
-        DispatchQueue.concurrentPerform(iterations: workers) { w in
+        WorkerPool.shared.run(workers: workers) { w in
             let lo = w * chunk
             let hi = min(count, lo + chunk)
             if lo < hi { body(lo..<hi) }
