@@ -4,7 +4,12 @@ for 1 and 2 threads, in one run: median latency, the ratio ours / onnxruntime (w
 CPU time per run, which stays meaningful on a loaded machine), and the peak RSS of both (each
 measured in its own process).
 
-  tools/bench_runtime.py [--models DIR] [--bin PATH] [--runs N] [--threads 1 2] [--json OUT]
+The machine is shared and its speed drifts by 10-20% over seconds, so the two sides are
+measured in alternating rounds (`--rounds`, each `--runs` timed runs, who goes first swapping
+every round): the ratio printed is the median of the per-round ratios, with their range, and
+each latency the median of its per-round medians.
+
+  tools/bench_runtime.py [--models DIR] [--bin PATH] [--runs N] [--rounds R] [--threads 1 2] [--json OUT]
 
 Models: DIR/<name>/model.onnx for resnet50, inception_v3, inception_resnet_v2, inception_v4 (made
 by tools/make_bench_models.py; default DIR is $ONNX_BLOCKS_CACHE/bench, else /work/cache/bench),
@@ -71,6 +76,52 @@ def concrete_input(model_path, seed=0):
     return inputs[0].name, x
 
 
+def run_ours(binary, path, name, input_path, threads, args):
+    done = subprocess.run([binary, "bench", str(path), "--input", f"{name}={input_path}", "--threads", str(threads),
+                           "--runs", str(args.runs), "--warmup", str(args.warmup), "--json"],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        print(f"{path}: onnx-blocks failed: {done.stderr.strip()}")
+        return None
+    return json.loads(done.stdout)
+
+
+def run_ort(path, input_path, threads, args):
+    done = subprocess.run([sys.executable, "-c", ORT_CHILD, str(path), str(input_path), str(threads),
+                           str(args.runs), str(args.warmup)], capture_output=True, text=True)
+    if done.returncode != 0:
+        print(f"{path}: onnxruntime failed: {done.stderr.strip()[-500:]}")
+        return None
+    return json.loads(done.stdout)
+
+
+def measure(binary, path, name, input_path, threads, args):
+    """Alternating rounds of ours and onnxruntime; medians across rounds."""
+    ours_rounds, ort_rounds = [], []
+    for round_index in range(args.rounds):
+        order = ["ours", "ort"] if round_index % 2 == 0 else ["ort", "ours"]
+        for side in order:
+            result = (run_ours(binary, path, name, input_path, threads, args) if side == "ours"
+                      else run_ort(path, input_path, threads, args))
+            if result is None:
+                return None
+            (ours_rounds if side == "ours" else ort_rounds).append(result)
+    ratios = [a["medianMs"] / b["medianMs"] for a, b in zip(ours_rounds, ort_rounds)]
+    cpu_ratios = [a["cpuMsPerRun"] / b["cpuMsPerRun"] for a, b in zip(ours_rounds, ort_rounds)]
+
+    def summary(rounds):
+        merged = {key: float(np.median([r[key] for r in rounds])) for key in ("medianMs", "minMs", "cpuMsPerRun")}
+        merged["minMs"] = min(r["minMs"] for r in rounds)
+        merged["peakRssBytes"] = max(r["peakRssBytes"] for r in rounds)
+        if "gflops" in rounds[0]:
+            merged["gflops"] = rounds[0]["flops"] / (merged["medianMs"] * 1e6)
+        return merged
+
+    return {"threads": threads, "ours": summary(ours_rounds), "onnxruntime": summary(ort_rounds),
+            "ratio": float(np.median(ratios)), "cpuRatio": float(np.median(cpu_ratios)),
+            "roundRatios": ratios}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     cache = os.environ.get("ONNX_BLOCKS_CACHE")
@@ -79,6 +130,7 @@ def main():
     parser.add_argument("--bin", default=None)
     parser.add_argument("--runs", type=int, default=10)
     parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per model and thread count")
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--json", help="also write the results here")
     args = parser.parse_args()
@@ -98,25 +150,15 @@ def main():
             input_path = Path(tmp) / "input.npy"
             np.save(input_path, x)
             for threads in args.threads:
-                ours = subprocess.run([binary, "bench", str(path), "--input", f"{name}={input_path}", "--threads", str(threads),
-                                       "--runs", str(args.runs), "--warmup", str(args.warmup), "--json"],
-                                      capture_output=True, text=True)
-                if ours.returncode != 0:
-                    print(f"{label}: onnx-blocks failed: {ours.stderr.strip()}")
+                row = measure(binary, path, name, input_path, threads, args)
+                if row is None:
                     continue
-                ours = json.loads(ours.stdout)
-                theirs = subprocess.run([sys.executable, "-c", ORT_CHILD, str(path), str(input_path), str(threads),
-                                         str(args.runs), str(args.warmup)], capture_output=True, text=True)
-                if theirs.returncode != 0:
-                    print(f"{label}: onnxruntime failed: {theirs.stderr.strip()[-500:]}")
-                    continue
-                theirs = json.loads(theirs.stdout)
-                ratio = ours["medianMs"] / theirs["medianMs"]
-                # CPU time per run: robust when other processes load the machine.
-                cpu_ratio = ours["cpuMsPerRun"] / theirs["cpuMsPerRun"]
-                rows.append({"model": label, "threads": threads, "ours": ours, "onnxruntime": theirs, "ratio": ratio, "cpuRatio": cpu_ratio})
-                print(f"{label:24} {threads:>3} {ours['medianMs']:>9.1f} {theirs['medianMs']:>9.1f} {ratio:>6.2f} {cpu_ratio:>9.2f} "
-                      f"{ours['peakRssBytes'] / 1e6:>12.0f} {theirs['peakRssBytes'] / 1e6:>11.0f} {ours['gflops']:>8.1f}", flush=True)
+                row["model"] = label
+                rows.append(row)
+                ours, theirs = row["ours"], row["onnxruntime"]
+                print(f"{label:24} {threads:>3} {ours['medianMs']:>9.1f} {theirs['medianMs']:>9.1f} {row['ratio']:>6.2f} "
+                      f"{row['cpuRatio']:>9.2f} {ours['peakRssBytes'] / 1e6:>12.0f} {theirs['peakRssBytes'] / 1e6:>11.0f} "
+                      f"{ours['gflops']:>8.1f}  ratios {' '.join(f'{r:.2f}' for r in row['roundRatios'])}", flush=True)
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=2))
 
