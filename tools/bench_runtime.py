@@ -4,12 +4,12 @@ for 1 and 2 threads, in one run: median latency, the ratio ours / onnxruntime (w
 CPU time per run, which stays meaningful on a loaded machine), and the peak RSS of both (each
 measured in its own process).
 
-The machine is shared and its speed drifts by 10-20% over seconds, so the two sides are
-measured in alternating rounds (`--rounds`, each `--runs` timed runs, who goes first swapping
-every round): the ratio printed is the median of the per-round ratios, with their range, and
-each latency the median of its per-round medians.
+The machine is shared and its speed drifts by 10-20% over seconds, so the two are timed in
+lockstep: both load the model in their own process, then alternate single runs (`bench
+--paced` on our side), and the ratio is the ratio of the two medians; the last column is the
+interquartile range of the per-pair ratios.
 
-  tools/bench_runtime.py [--models DIR] [--bin PATH] [--runs N] [--rounds R] [--threads 1 2] [--json OUT]
+  tools/bench_runtime.py [--models DIR] [--bin PATH] [--runs N] [--threads 1 2] [--json OUT]
 
 Models: DIR/<name>/model.onnx for resnet50, inception_v3, inception_resnet_v2, inception_v4 (made
 by tools/make_bench_models.py; default DIR is $ONNX_BLOCKS_CACHE/bench, else /work/cache/bench),
@@ -22,6 +22,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
@@ -34,6 +35,7 @@ ORT_CHILD = r"""
 import json, resource, sys, time
 import numpy as np, onnxruntime as ort
 model, input_path, threads, runs, warmup = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5])
+paced = len(sys.argv) > 6 and sys.argv[6] == "--paced"
 x = np.load(input_path)
 options = ort.SessionOptions()
 options.intra_op_num_threads = threads
@@ -45,9 +47,13 @@ for _ in range(warmup):
 times = []
 cpu0 = resource.getrusage(resource.RUSAGE_SELF)
 for _ in range(runs):
+    if paced:
+        sys.stdin.readline()
     t = time.perf_counter()
     session.run(None, {name: x})
     times.append((time.perf_counter() - t) * 1000)
+    if paced:
+        print(f"step {times[-1]}", flush=True)
 cpu1 = resource.getrusage(resource.RUSAGE_SELF)
 cpu = (cpu1.ru_utime + cpu1.ru_stime - cpu0.ru_utime - cpu0.ru_stime) * 1000 / runs
 times.sort()
@@ -76,50 +82,54 @@ def concrete_input(model_path, seed=0):
     return inputs[0].name, x
 
 
-def run_ours(binary, path, name, input_path, threads, args):
-    done = subprocess.run([binary, "bench", str(path), "--input", f"{name}={input_path}", "--threads", str(threads),
-                           "--runs", str(args.runs), "--warmup", str(args.warmup), "--json"],
-                          capture_output=True, text=True)
-    if done.returncode != 0:
-        print(f"{path}: onnx-blocks failed: {done.stderr.strip()}")
-        return None
-    return json.loads(done.stdout)
-
-
-def run_ort(path, input_path, threads, args):
-    done = subprocess.run([sys.executable, "-c", ORT_CHILD, str(path), str(input_path), str(threads),
-                           str(args.runs), str(args.warmup)], capture_output=True, text=True)
-    if done.returncode != 0:
-        print(f"{path}: onnxruntime failed: {done.stderr.strip()[-500:]}")
-        return None
-    return json.loads(done.stdout)
-
-
 def measure(binary, path, name, input_path, threads, args):
-    """Alternating rounds of ours and onnxruntime; medians across rounds."""
-    ours_rounds, ort_rounds = [], []
-    for round_index in range(args.rounds):
-        order = ["ours", "ort"] if round_index % 2 == 0 else ["ort", "ours"]
-        for side in order:
-            result = (run_ours(binary, path, name, input_path, threads, args) if side == "ours"
-                      else run_ort(path, input_path, threads, args))
-            if result is None:
-                return None
-            (ours_rounds if side == "ours" else ort_rounds).append(result)
-    ratios = [a["medianMs"] / b["medianMs"] for a, b in zip(ours_rounds, ort_rounds)]
-    cpu_ratios = [a["cpuMsPerRun"] / b["cpuMsPerRun"] for a, b in zip(ours_rounds, ort_rounds)]
+    """Both runtimes load the model in their own process, then time their runs in lockstep:
+    one of ours, one of onnxruntime's (who goes first swapping every run), so each pair of runs
+    sees the same machine. Returns medians of both sides and the paired ratios."""
+    ours = subprocess.Popen([binary, "bench", str(path), "--input", f"{name}={input_path}", "--threads", str(threads),
+                             "--runs", str(args.runs), "--warmup", str(args.warmup), "--json", "--paced"],
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    theirs = subprocess.Popen([sys.executable, "-c", ORT_CHILD, str(path), str(input_path), str(threads),
+                               str(args.runs), str(args.warmup), "--paced"],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
-    def summary(rounds):
-        merged = {key: float(np.median([r[key] for r in rounds])) for key in ("medianMs", "minMs", "cpuMsPerRun")}
-        merged["minMs"] = min(r["minMs"] for r in rounds)
-        merged["peakRssBytes"] = max(r["peakRssBytes"] for r in rounds)
-        if "gflops" in rounds[0]:
-            merged["gflops"] = rounds[0]["flops"] / (merged["medianMs"] * 1e6)
-        return merged
+    def step(process, label):
+        # A pause first, so neither side's worker threads are still spinning from its last run.
+        time.sleep(0.01)
+        process.stdin.write("\n")
+        process.stdin.flush()
+        line = process.stdout.readline()
+        if not line.startswith("step "):
+            process.kill()
+            raise RuntimeError(f"{path}: {label} failed: {line.strip()} {process.stderr.read().strip()[-500:]}")
+        return float(line.split()[1])
 
-    return {"threads": threads, "ours": summary(ours_rounds), "onnxruntime": summary(ort_rounds),
-            "ratio": float(np.median(ratios)), "cpuRatio": float(np.median(cpu_ratios)),
-            "roundRatios": ratios}
+    pairs = []
+    try:
+        for run in range(args.runs):
+            if run % 2 == 0:
+                a = step(ours, "onnx-blocks"); b = step(theirs, "onnxruntime")
+            else:
+                b = step(theirs, "onnxruntime"); a = step(ours, "onnx-blocks")
+            pairs.append((a, b))
+    except RuntimeError as error:
+        print(error)
+        ours.kill(); theirs.kill()
+        return None
+    results = []
+    for process, label in ((ours, "onnx-blocks"), (theirs, "onnxruntime")):
+        out, err = process.communicate()
+        if process.returncode != 0:
+            print(f"{path}: {label} failed: {err.strip()[-500:]}")
+            return None
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    ours_summary, ort_summary = results
+    ratios = sorted(a / b for a, b in pairs)
+    return {"threads": threads, "ours": ours_summary, "onnxruntime": ort_summary,
+            "ratio": ours_summary["medianMs"] / ort_summary["medianMs"],
+            "cpuRatio": ours_summary["cpuMsPerRun"] / ort_summary["cpuMsPerRun"],
+            "pairedRatios": {"p25": float(np.percentile(ratios, 25)), "median": float(np.median(ratios)),
+                             "p75": float(np.percentile(ratios, 75))}}
 
 
 def main():
@@ -128,9 +138,8 @@ def main():
     parser.add_argument("--models", default=str(Path(cache) / "bench") if cache else "/work/cache/bench")
     parser.add_argument("--model", action="append", default=[], help="an extra .onnx to measure")
     parser.add_argument("--bin", default=None)
-    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=2)
-    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per model and thread count")
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--json", help="also write the results here")
     args = parser.parse_args()
@@ -142,7 +151,7 @@ def main():
     if not paths:
         sys.exit(f"no models in {args.models} (tools/make_bench_models.py) and none given with --model")
     rows = []
-    print(f"{'model':24} {'thr':>3} {'ours ms':>9} {'ORT ms':>9} {'ratio':>6} {'CPU ratio':>9} {'ours RSS MB':>12} {'ORT RSS MB':>11} {'GFLOP/s':>8}")
+    print(f"{'model':24} {'thr':>3} {'ours ms':>9} {'ORT ms':>9} {'ratio':>6} {'CPU ratio':>9} {'ours RSS MB':>12} {'ORT RSS MB':>11} {'GFLOP/s':>8}  pair ratios IQR")
     with tempfile.TemporaryDirectory() as tmp:
         for path in paths:
             label = path.parent.name if path.name == "model.onnx" else path.stem
@@ -158,7 +167,7 @@ def main():
                 ours, theirs = row["ours"], row["onnxruntime"]
                 print(f"{label:24} {threads:>3} {ours['medianMs']:>9.1f} {theirs['medianMs']:>9.1f} {row['ratio']:>6.2f} "
                       f"{row['cpuRatio']:>9.2f} {ours['peakRssBytes'] / 1e6:>12.0f} {theirs['peakRssBytes'] / 1e6:>11.0f} "
-                      f"{ours['gflops']:>8.1f}  ratios {' '.join(f'{r:.2f}' for r in row['roundRatios'])}", flush=True)
+                      f"{ours['gflops']:>8.1f}  {row['pairedRatios']['p25']:.2f}-{row['pairedRatios']['p75']:.2f}", flush=True)
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=2))
 

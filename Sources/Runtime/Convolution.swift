@@ -36,6 +36,15 @@ final class Convolution: @unchecked Sendable {
         }
     }
 
+    /// A 1×1, stride-1, unpadded convolution from its parts (sibling merging).
+    init(pointwise weights: TensorValue, bias: [Float]?, activation: FusedActivation) {
+        autoPad = "NOTSET"
+        group = 1
+        self.weights = weights
+        self.bias = bias
+        self.activation = activation
+    }
+
     func geometry(_ x: TensorValue) throws -> WindowGeometry {
         guard x.rank == weights.rank else { throw KernelError("input rank \(x.rank) does not match weight rank \(weights.rank)") }
         guard x.shape[1] == weights.shape[1] * group else {

@@ -55,7 +55,9 @@ struct Planner {
 
         let remaining = try fold(checked, constants: &constants)
         let protected = Set(wanted).union(graphOutputs)
-        let items = options.fusion ? try Fusion.fuse(remaining, constants: constants, protected: protected) : remaining.map { PlanItem.node($0) }
+        let items = options.fusion
+            ? SiblingMerge.merge(try Fusion.fuse(remaining, constants: constants, protected: protected))
+            : remaining.map { PlanItem.node($0) }
         return try assemble(items, constants: constants, inputs: inputs, wanted: wanted, ordered: ordered)
     }
 
@@ -179,6 +181,8 @@ struct Planner {
             case .fusedConvolution(let f):
                 step = Step(name: f.name, op: f.ops.joined(separator: "+"), inputs: [slot(f.input), f.residual.map(slot) ?? -1],
                             outputs: [slot(f.output)], kernel: f.kernel())
+            case .mergedConvolution(let m):
+                step = Step(name: m.name, op: m.op, inputs: [slot(m.input)], outputs: m.outputs.map(slot), kernel: m.kernel())
             }
             step.shapeOnly = step.op == "Shape" || step.inputs.allSatisfy { $0 < 0 || staticSlots.contains($0) }
             if step.shapeOnly { staticSlots.formUnion(step.outputs.filter { $0 >= 0 }) }
@@ -203,4 +207,5 @@ struct Planner {
 enum PlanItem {
     case node(Planner.Checked)
     case fusedConvolution(FusedConvolution)
+    case mergedConvolution(MergedConvolution)
 }

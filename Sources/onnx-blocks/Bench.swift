@@ -18,6 +18,10 @@ struct Bench: ParsableCommand {
     @Flag(help: "Print JSON.") var json = false
     @Flag(help: "Print time per operator (timed runs).") var profile = false
     @Option(help: "With --profile, also print the N slowest nodes.") var profileNodes = 0
+    @Flag(help: ArgumentHelp(
+        "Before each timed run wait for a line on standard input; after it print `step MS`.",
+        discussion: "Lets a driver interleave our runs with another runtime's (tools/bench_runtime.py)."))
+    var paced = false
 
     func validate() throws {
         if runs < 1 { throw ValidationError("--runs must be at least 1") }
@@ -36,9 +40,14 @@ struct Bench: ParsableCommand {
         session.profiling = profile
         let cpuStart = Self.cpuSeconds()
         for _ in 0..<runs {
+            if paced, readLine() == nil { throw CommandFailure.usage("--paced: standard input closed before the last run") }
             let start = DispatchTime.now().uptimeNanoseconds
             _ = try ModelSession.run(session, feeds, model: model)
             times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            if paced {
+                print("step \(times[times.count - 1])")
+                fflush(stdout)
+            }
         }
         let cpuMs = (Self.cpuSeconds() - cpuStart) * 1000 / Double(runs)
         times.sort()

@@ -42,4 +42,19 @@ import Testing
             }
         }
     }
+
+    /// Inception modules open branches with 1×1 convolutions of one tensor; the runtime runs
+    /// them as one (`SiblingMerge`), so the fixture comparisons above cover the merged path.
+    @Test("Inception fixtures run their sibling 1x1 convolutions merged")
+    func siblingConvolutionsMerged() throws {
+        for name in Self.names where name.hasPrefix("inception") {
+            let model = try ModelReader().read(contentsOf: Self.fixturesRoot.appendingPathComponent("\(name)/model.onnx"))
+            let session = try Session(model: model, options: SessionOptions(threads: 1))
+            session.profiling = true
+            let input = try #require(session.inputs.first)
+            let shape = input.concreteShape()
+            _ = try session.run([input.name: TensorValue(shape: shape, floats: [Float](repeating: 0.5, count: shape.reduce(1, *)))])
+            #expect(session.profile.keys.contains { $0.hasPrefix("Merged(") }, "\(name): no merged step in \(session.profile.keys.sorted())")
+        }
+    }
 }

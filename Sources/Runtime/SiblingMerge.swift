@@ -1,0 +1,108 @@
+import ONNXIR
+
+/// Sibling pointwise convolutions become one.
+///
+/// Inception modules start several branches with a 1×1 convolution of the same tensor
+/// (Inception-ResNet-A: three 320→32; -B: 1088→192 and 1088→128). Run separately, each packs
+/// the shared input again, and 32 output channels fill 6-row micro-kernel panels only 89% of
+/// the way. Stacked into one convolution (320→96) the input is packed once and the panels are
+/// full; the result is then split back into the original output tensors (a copy of the
+/// outputs, small next to the multiply). Merged: fused convolutions with constant weights,
+/// kernel 1×1, stride 1, no padding, one group, no residual and the same activation.
+enum SiblingMerge {
+    static func merge(_ items: [PlanItem]) -> [PlanItem] {
+        var byInput: [String: [Int]] = [:]
+        for (k, item) in items.enumerated() {
+            if case .fusedConvolution(let f) = item, isMergeable(f) { byInput[f.input, default: []].append(k) }
+        }
+        var replaced: [Int: PlanItem] = [:]
+        var removed = Set<Int>()
+        for (_, positions) in byInput where positions.count > 1 {
+            // Siblings with the same activation merge; the merged step takes the first one's place
+            // (its input is ready there, and the others' outputs are only needed later).
+            var groups: [[FusedConvolution]] = []
+            var groupPositions: [[Int]] = []
+            for k in positions {
+                guard case .fusedConvolution(let f) = items[k] else { continue }
+                if let g = groups.firstIndex(where: { $0[0].convolution.activation == f.convolution.activation }) {
+                    groups[g].append(f)
+                    groupPositions[g].append(k)
+                } else {
+                    groups.append([f])
+                    groupPositions.append([k])
+                }
+            }
+            for (members, at) in zip(groups, groupPositions) where members.count > 1 {
+                replaced[at[0]] = .mergedConvolution(MergedConvolution(members))
+                removed.formUnion(at.dropFirst())
+            }
+        }
+        return items.enumerated().compactMap { k, item in
+            removed.contains(k) ? nil : (replaced[k] ?? item)
+        }
+    }
+
+    static func isMergeable(_ f: FusedConvolution) -> Bool {
+        let c = f.convolution
+        return f.residual == nil && !f.ops.contains("Pad") && c.group == 1 && c.weights.rank == 4
+            && c.weights.shape[2] == 1 && c.weights.shape[3] == 1
+            && (c.strides ?? [1, 1]).allSatisfy { $0 == 1 } && (c.pads ?? [0, 0, 0, 0]).allSatisfy { $0 == 0 }
+            && ["NOTSET", "", "VALID"].contains(c.autoPad)
+    }
+}
+
+/// Several pointwise convolutions of one input run as one (see `SiblingMerge`).
+struct MergedConvolution {
+    var name: String
+    var op: String
+    var input: String
+    var outputs: [String]
+    /// Output channels of each original convolution, in `outputs` order.
+    var channelCounts: [Int]
+    var convolution: Convolution
+
+    init(_ members: [FusedConvolution]) {
+        name = members.map(\.name).joined(separator: " + ")
+        op = "Merged(" + members.map { $0.ops.joined(separator: "+") }.joined(separator: ", ") + ")"
+        input = members[0].input
+        outputs = members.map(\.output)
+        let convolutions = members.map(\.convolution)
+        channelCounts = convolutions.map { $0.weights.shape[0] }
+        let inputChannels = convolutions[0].weights.shape[1]
+        let total = channelCounts.reduce(0, +)
+        let weights = TensorValue(shape: [total, inputChannels, 1, 1], elementType: .float)
+        var bias: [Float] = []
+        var offset = 0
+        for c in convolutions {
+            let count = c.weights.count
+            (weights.floats + offset).update(from: c.weights.floats, count: count)
+            offset += count
+            bias += c.bias ?? Array(repeating: 0, count: c.weights.shape[0])
+        }
+        convolution = Convolution(pointwise: weights, bias: bias, activation: convolutions[0].activation)
+    }
+
+    func kernel() -> Kernel {
+        let conv = convolution
+        let counts = channelCounts
+        return { inputs, c in
+            let x = inputs[0]!
+            guard x.rank == 4, x.shape[1] == conv.weights.shape[1] else {
+                throw KernelError("input \(x.shape) does not fit the merged weights \(conv.weights.shape)")
+            }
+            let stacked = try conv.run(x, residual: nil, c)
+            let batch = stacked.shape[0], plane = stacked.shape[2] * stacked.shape[3], total = stacked.shape[1]
+            var results: [TensorValue] = []
+            var first = 0
+            for count in counts {
+                let out = c.output([batch, count] + stacked.shape[2...])
+                for n in 0..<batch {
+                    (out.floats + n * count * plane).update(from: stacked.floats + (n * total + first) * plane, count: count * plane)
+                }
+                results.append(out)
+                first += count
+            }
+            return results
+        }
+    }
+}
