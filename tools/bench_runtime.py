@@ -122,7 +122,7 @@ def measure(binary, path, name, input_path, threads, args):
         if process.returncode != 0:
             print(f"{path}: {label} failed: {err.strip()[-500:]}")
             return None
-        results.append(json.loads(out.strip().splitlines()[-1]))
+        results.append(json.loads("\n".join(line for line in out.splitlines() if not line.startswith("step "))))
     ours_summary, ort_summary = results
     ratios = sorted(a / b for a, b in pairs)
     return {"threads": threads, "ours": ours_summary, "onnxruntime": ort_summary,

@@ -23,10 +23,12 @@ public enum LargeMemory {
         byteCount >= hugeThreshold ? (byteCount + hugePageBytes - 1) / hugePageBytes * hugePageBytes : byteCount
     }
 
-    /// At least 64-byte aligned, uninitialized.
-    public static func allocate(byteCount: Int) -> UnsafeMutableRawPointer {
-        let size = max(roundedSize(byteCount), 64)
-        let huge = size >= hugeThreshold
+    /// At least 64-byte aligned, uninitialized. With `hugePages: false` (long-lived data such
+    /// as weights, where rounding up to whole huge pages would only cost memory) the block is
+    /// ordinary memory of the size asked for.
+    public static func allocate(byteCount: Int, hugePages: Bool = true) -> UnsafeMutableRawPointer {
+        let size = max(hugePages ? roundedSize(byteCount) : byteCount, 64)
+        let huge = hugePages && size >= hugeThreshold
         var result: UnsafeMutableRawPointer?
         let status = posix_memalign(&result, huge ? hugePageBytes : 64, size)
         guard status == 0, let pointer = result else {

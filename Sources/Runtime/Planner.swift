@@ -196,6 +196,11 @@ struct Planner {
         for (slot, i) in lastUse where !keep.contains(slot) && constantSlots[slot] == nil {
             steps[i].releases.append(slot)
         }
+        // Keep only constants a step reads or the caller asked for: weights live on inside the
+        // (fused, merged, pre-packed) kernels, and a tensor nothing reads would only hold memory.
+        var read = keep
+        for s in steps { read.formUnion(s.inputs.filter { $0 >= 0 }) }
+        constantSlots = constantSlots.filter { read.contains($0.key) }
         var tensorNames = inputs.map(\.name)
         for n in ordered { tensorNames += n.outputs.filter { !$0.isEmpty } }
         return Plan(steps: steps, slots: slots, slotCount: names.count, constants: constantSlots, inputs: inputs,

@@ -13,12 +13,14 @@ public final class TensorStorage: @unchecked Sendable {
     init(capacity: Int, pool: BufferPool?) {
         self.capacity = capacity
         self.pool = pool
-        self.pointer = pool?.take(capacity) ?? LargeMemory.allocate(byteCount: capacity)
+        // Arena (pool) buffers are activations: huge pages. Others (weights, constants) are
+        // long-lived and sized exactly.
+        self.pointer = pool?.take(capacity) ?? LargeMemory.allocate(byteCount: capacity, hugePages: pool != nil)
     }
 
     /// Storage of `byteCount` bytes, uninitialized.
     public convenience init(byteCount: Int) {
-        self.init(capacity: BufferPool.sizeClass(byteCount), pool: nil)
+        self.init(capacity: max(byteCount, 1), pool: nil)
     }
 
     deinit {
