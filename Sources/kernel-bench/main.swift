@@ -1,6 +1,7 @@
 // Micro benchmark of the convolution kernels on ResNet50-like shapes (tools/bench_kernels.sh).
 // Prints one JSON object per shape: name, shape, median/min milliseconds and GFLOP/s.
-// Usage: kernel-bench [--threads N] [--runs N] [--filter SUBSTRING [--exact]] [--list]
+// Usage: kernel-bench [--threads N] [--runs N] [--filter SUBSTRING [--exact]] [--cold] [--residual] [--ab] [--list]
+// --cold evicts the caches before each call; --residual fuses a residual add.
 import Foundation
 import Kernels
 
@@ -84,7 +85,7 @@ while let argument = arguments.next() {
         for c in cases { print(c.name) }
         exit(0)
     default:
-        FileHandle.standardError.write("usage: kernel-bench [--threads N] [--runs N] [--filter S]\n".data(using: .utf8)!)
+        FileHandle.standardError.write("usage: kernel-bench [--threads N] [--runs N] [--filter S [--exact]] [--cold] [--residual] [--ab] [--list]\n".data(using: .utf8)!)
         exit(2)
     }
 }
