@@ -94,8 +94,9 @@ def measure(binary, path, name, input_path, threads, args):
                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
 
     def step(process, label):
-        # A pause first, so neither side's worker threads are still spinning from its last run.
-        time.sleep(0.01)
+        # A pause first, so neither side's idle worker threads are still spinning (and holding
+        # a core) from its last run: onnxruntime's spin for a while after each parallel section.
+        time.sleep(args.pause_ms / 1000)
         process.stdin.write("\n")
         process.stdin.flush()
         line = process.stdout.readline()
@@ -140,6 +141,7 @@ def main():
     parser.add_argument("--bin", default=None)
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--pause-ms", type=float, default=100, help="pause before each lockstep run")
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--json", help="also write the results here")
     args = parser.parse_args()

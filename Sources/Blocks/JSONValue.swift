@@ -84,7 +84,9 @@ public indirect enum JSONValue: Sendable, Equatable, CustomStringConvertible {
         }
     }
 
-    static func quote(_ s: String) -> String {
+    /// `s` as a JSON string literal (quotes, escapes; other control characters as `\uXXXX`).
+    /// Also the string writer of the CLI's `OrderedJSON`.
+    public static func quote(_ s: String) -> String {
         var out = "\""
         for scalar in s.unicodeScalars {
             switch scalar {

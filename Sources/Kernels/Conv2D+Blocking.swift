@@ -16,8 +16,10 @@ extension Conv2D {
         var rowChunks: Int
 
         static let maximumDepthBlock = 256
-        static let maximumPixelBlock = 16 * 12
+        static let maximumPixelBlock = 16 * 13
         static let rowBlockPanels = 16
+        /// Panels that share each B strip while it is in L1 (see `computeBlock`).
+        static let panelGroup = 4
 
         /// The depth blocking (which the packed weights follow) depends on the shape alone;
         /// pixel blocks and row chunks on the thread count too: work items come in a multiple

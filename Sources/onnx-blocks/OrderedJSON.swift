@@ -1,3 +1,4 @@
+import Blocks
 import Foundation
 
 /// JSON output with object keys kept in insertion order (readable, stable output) and exact
@@ -57,19 +58,6 @@ indirect enum OrderedJSON: Equatable {
     }
 
     private static func writeString(_ s: String, to out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                out += String(format: "\\u%04x", scalar.value)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
+        out += JSONValue.quote(s)
     }
 }
