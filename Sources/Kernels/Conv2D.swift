@@ -20,6 +20,9 @@ public final class Conv2D: @unchecked Sendable {
     let columns: ColumnSource
     /// Small maps run in the channel-vector form (see `Conv2D+ChannelStrips`).
     public let usesChannelStrips: Bool
+    /// 3×3 stride-1 convolutions run by Winograd's F(2×2, 3×3) (see `WinogradConv3x3`).
+    private let winograd: WinogradConv3x3?
+    public var usesWinograd: Bool { winograd != nil }
 
     /// - Parameters:
     ///   - weights: OIHW, `outChannels × inChannels/groups × kernelHeight × kernelWidth`.
@@ -30,14 +33,26 @@ public final class Conv2D: @unchecked Sendable {
         self.shape = shape
         let m = shape.outChannelsPerGroup
         let k = shape.inChannelsPerGroup * shape.kernelHeight * shape.kernelWidth
-        usesChannelStrips = Self.prefersChannelStrips(shape)
-        panelsPerGroup = usesChannelStrips
+        if let bias {
+            let copy = UnsafeMutablePointer<Float>.allocate(capacity: shape.outChannels)
+            copy.initialize(from: bias, count: shape.outChannels)
+            self.bias = copy
+        } else {
+            self.bias = nil
+        }
+        winograd = WinogradConv3x3.suits(shape)
+            ? WinogradConv3x3(shape: shape, weights: weights, bias: self.bias.map { UnsafePointer($0) }) : nil
+        usesChannelStrips = winograd == nil && Self.prefersChannelStrips(shape)
+        panelsPerGroup = winograd != nil
+            ? 0 : usesChannelStrips
             ? Self.channelStripFloats(shape: shape) : PackedPanels.floatCount(rows: m, depth: k)
         let total = panelsPerGroup * shape.groups
         let raw = UnsafeMutableRawPointer.allocate(byteCount: max(total, 1) * 4, alignment: 64)
         panels = raw.bindMemory(to: Float.self, capacity: max(total, 1))
         let blocking = Blocking(shape: shape, threads: 1)
-        if usesChannelStrips {
+        if winograd != nil {
+            // The Winograd form keeps its own transformed weights.
+        } else if usesChannelStrips {
             Self.packChannelStrips(shape: shape, weights: weights, into: panels)
         } else {
             // Reduction-block major: all panels of one depth block are contiguous, so a block's
@@ -53,13 +68,6 @@ public final class Conv2D: @unchecked Sendable {
                     k0 += kc
                 }
             }
-        }
-        if let bias {
-            let copy = UnsafeMutablePointer<Float>.allocate(capacity: shape.outChannels)
-            copy.initialize(from: bias, count: shape.outChannels)
-            self.bias = copy
-        } else {
-            self.bias = nil
         }
         self.blocking = blocking
         columns = ColumnSource(shape: shape)
@@ -81,6 +89,10 @@ public final class Conv2D: @unchecked Sendable {
         residual: UnsafePointer<Float>?, activation: Activation, threads: Int
     ) {
         let s = shape
+        if let winograd {
+            winograd.run(input: input, output: output, residual: residual, activation: activation, threads: threads)
+            return
+        }
         if usesChannelStrips {
             if s.batch == 0 { return }
             if MultiplyAddChoice.fused {

@@ -76,6 +76,17 @@ let convCases: [ConvCase] = [
              stride: (2, 2)), bias: false, activation: .sigmoid),
     ConvCase(name: "channel strips: groups 2", shape: shape(1, 520, 7, 7, oc: 64, k: (1, 1), groups: 2),
              residual: true, activation: .clip(min: -0.5, max: 0.5), threads: 2),
+    // 3×3 stride 1 with ≥ 64 channels: Winograd F(2×2, 3×3) (checked below). Odd sizes leave
+    // half tiles; widths past 16 take the vector store, others the lane-by-lane one.
+    ConvCase(name: "winograd: pad 1, odd 9x7", shape: shape(1, 64, 9, 7, oc: 64, k: (3, 3), pads: (1, 1, 1, 1)),
+             activation: .relu),
+    ConvCase(name: "winograd: no pad, wide 13x41, residual", shape: shape(1, 70, 13, 41, oc: 66, k: (3, 3)),
+             residual: true, activation: .relu),
+    ConvCase(name: "winograd: asymmetric pads, batch 2, 2 threads", shape: shape(2, 64, 20, 35, oc: 80, k: (3, 3),
+             pads: (0, 1, 1, 0)), bias: false, activation: .leakyRelu(alpha: 0.1), threads: 2),
+    ConvCase(name: "winograd: deep (several k blocks), sigmoid", shape: shape(1, 300, 6, 6, oc: 64, k: (3, 3),
+             pads: (1, 1, 1, 1)), residual: true, activation: .sigmoid),
+    ConvCase(name: "winograd: 2x2 output", shape: shape(1, 64, 4, 4, oc: 64, k: (3, 3)), activation: .clip(min: 0, max: 6)),
     ConvCase(name: "output 1x1", shape: shape(1, 3, 3, 3, oc: 4, k: (3, 3))),
     ConvCase(name: "pads larger than kernel reach", shape: shape(1, 2, 3, 3, oc: 3, k: (2, 2), pads: (3, 3, 3, 3))),
 ]
@@ -113,6 +124,22 @@ func conv2DMatchesReference(_ c: ConvCase) throws {
     #expect(worstViolation(actual, expected) <= 1, "\(c.name)")
 }
 
+@Test("3x3 stride-1 convolutions with 64+ channels take the Winograd form; others do not")
+func winogradSelection() throws {
+    func selects(_ s: Conv2DShape) -> Bool {
+        Conv2D(shape: s, weights: [Float](repeating: 0, count: s.weightCount), bias: nil).usesWinograd
+    }
+    for c in convCases {
+        #expect(selects(c.shape) == c.name.hasPrefix("winograd"), "\(c.name)")
+    }
+    #expect(selects(shape(1, 512, 7, 7, oc: 512, k: (3, 3), pads: (1, 1, 1, 1))))
+    #expect(selects(shape(1, 256, 35, 35, oc: 256, k: (3, 3), pads: (1, 1, 1, 1))))
+    #expect(!selects(shape(1, 32, 147, 147, oc: 64, k: (3, 3), pads: (1, 1, 1, 1))))
+    #expect(!selects(shape(1, 320, 35, 35, oc: 384, k: (3, 3), stride: (2, 2))))
+    #expect(!selects(shape(1, 64, 20, 20, oc: 64, k: (3, 3), dilation: (2, 2))))
+    #expect(!selects(shape(1, 128, 20, 20, oc: 128, k: (3, 3), groups: 2)))
+}
+
 @Test("Small maps with long reductions take the channel-vector form; others do not")
 func channelStripSelection() throws {
     func selects(_ s: Conv2DShape) -> Bool {
@@ -123,8 +150,8 @@ func channelStripSelection() throws {
     }
     // ResNet50's 7x7 stage takes it; its larger maps, short reductions and 8x8 maps (whose 64
     // pixels fill 16-wide strips) do not.
-    #expect(selects(shape(1, 512, 7, 7, oc: 512, k: (3, 3), pads: (1, 1, 1, 1))))
     #expect(selects(shape(1, 2048, 7, 7, oc: 512, k: (1, 1))))
+    #expect(selects(shape(1, 512, 7, 7, oc: 2048, k: (1, 1))))
     #expect(!selects(shape(1, 256, 14, 14, oc: 256, k: (3, 3), pads: (1, 1, 1, 1))))
     #expect(!selects(shape(1, 256, 56, 56, oc: 64, k: (1, 1))))
     #expect(!selects(shape(1, 64, 7, 7, oc: 64, k: (1, 1))))
