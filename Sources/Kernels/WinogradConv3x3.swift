@@ -25,14 +25,15 @@ final class WinogradConv3x3: @unchecked Sendable {
     let phaseWidth: Int
     let paddedRows: Int
 
-    /// Whether `s` suits this form: 3×3, stride 1, no dilation, one group, and at least 64
+    /// Whether `s` suits this form: 3×3, stride 1, no dilation, one group, and at least 80
     /// input and output channels, so that the 16 GEMMs, not the transforms, dominate.
-    /// (Measured with kernel-bench: 1.4–1.6× faster for 128–512 channels at 7×7–35×35,
-    /// about even at 64, slower for the 32-channel stem convolutions.)
+    /// (Measured with kernel-bench: 1.4–1.6× faster for 80–512 channels at 7×7–73×73, about
+    /// even at 64 — not worth the transformed weights' 16/9 memory — and slower for the
+    /// 32-channel stem convolutions.)
     static func suits(_ s: Conv2DShape) -> Bool {
         s.kernelHeight == 3 && s.kernelWidth == 3 && s.strideHeight == 1 && s.strideWidth == 1
             && s.dilationHeight == 1 && s.dilationWidth == 1 && s.groups == 1
-            && s.inChannels >= 64 && s.outChannels >= 64
+            && s.inChannels >= 80 && s.outChannels >= 80
     }
 
     init(shape s: Conv2DShape, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?) {
@@ -82,38 +83,55 @@ final class WinogradConv3x3: @unchecked Sendable {
 
     deinit { transformedWeights.deallocate() }
 
-    /// Tiles of one image.
-    var tiles: Int { tileRows * tileColumns }
+
+    /// Tile rows transformed, multiplied and written back together: about one GEMM column
+    /// block of tiles, so the transformed inputs and products of a block stay in cache and the
+    /// scratch memory stays small whatever the image size.
+    var blockRows: Int { max(1, min(tileRows, Self.columnBlock / tileColumns)) }
 
     func run(
         input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
         residual: UnsafePointer<Float>?, activation: Activation, threads: Int
     ) {
         let s = shape
-        let m = s.outChannels, c = s.inChannels, p = tiles
+        let m = s.outChannels, c = s.inChannels
         let rowFloats = 2 * phaseWidth
         let paddedFloats = c * paddedRows * rowFloats
-        ScratchPool.shared.withBuffers(count: 3, floats: max(paddedFloats, 16 * c * p, 16 * m * p)) { buffers in
+        let blockTiles = blockRows * tileColumns
+        ScratchPool.shared.withBuffers(count: 3, floats: max(paddedFloats, 16 * c * blockTiles, 16 * m * blockTiles)) { buffers in
             let padded = buffers[0], transformedInput = buffers[1], products = buffers[2]
             for image in 0..<s.batch {
                 let x = input + image * c * s.inHeight * s.inWidth
                 Parallel.forEach(items: c, threads: threads) { channel, _ in
                     copyPhases(x + channel * s.inHeight * s.inWidth, into: padded + channel * paddedRows * rowFloats)
-                    transformInput(padded + channel * paddedRows * rowFloats, channel: channel, into: transformedInput)
                 }
-                multiplyAll(transformedInput, into: products, threads: threads)
                 let y = output + image * m * s.outHeight * s.outWidth
                 let r = residual.map { $0 + image * m * s.outHeight * s.outWidth }
-                Parallel.forEach(items: m, threads: threads) { channel, _ in
-                    transformOutput(products, channel: channel, output: y, residual: r, activation: activation)
+                var ty0 = 0
+                while ty0 < tileRows {
+                    let rows = ty0..<min(tileRows, ty0 + blockRows)
+                    let tiles = rows.count * tileColumns
+                    Parallel.forEach(items: c, threads: threads) { channel, _ in
+                        transformInput(
+                            padded + channel * paddedRows * rowFloats, channel: channel, tileRows: rows, tiles: tiles,
+                            into: transformedInput)
+                    }
+                    multiplyAll(transformedInput, tiles: tiles, into: products, threads: threads)
+                    Parallel.forEach(items: m, threads: threads) { channel, _ in
+                        transformOutput(
+                            products, channel: channel, tileRows: rows, tiles: tiles, output: y, residual: r,
+                            activation: activation)
+                    }
+                    ty0 = rows.upperBound
                 }
             }
         }
     }
 
-    /// The 16 products M_ξ = U_ξ · V_ξ, work items (ξ, column block) spread over the threads.
-    private func multiplyAll(_ v: UnsafePointer<Float>, into products: UnsafeMutablePointer<Float>, threads: Int) {
-        let m = shape.outChannels, c = shape.inChannels, p = tiles
+    /// The 16 products M_ξ = U_ξ · V_ξ over `tiles` tiles, work items (ξ, column block)
+    /// spread over the threads.
+    private func multiplyAll(_ v: UnsafePointer<Float>, tiles p: Int, into products: UnsafeMutablePointer<Float>, threads: Int) {
+        let m = shape.outChannels, c = shape.inChannels
         let columnBlocks = (p + Self.columnBlock - 1) / Self.columnBlock
         let items = 16 * columnBlocks
         let workers = Parallel.workerCount(items: items, threads: threads)
@@ -191,12 +209,15 @@ final class WinogradConv3x3: @unchecked Sendable {
 
     /// V = Bᵀ d B for every tile of one channel, 8 tiles per vector; Bᵀ = [1 0 -1 0; 0 1 1 0;
     /// 0 -1 1 0; 0 1 0 -1]. Writes V_ξ[channel][tile] for the 16 ξ.
-    private func transformInput(_ padded: UnsafePointer<Float>, channel: Int, into v: UnsafeMutablePointer<Float>) {
-        let c = shape.inChannels, p = tiles
+    private func transformInput(
+        _ padded: UnsafePointer<Float>, channel: Int, tileRows rows: Range<Int>, tiles p: Int,
+        into v: UnsafeMutablePointer<Float>
+    ) {
+        let c = shape.inChannels
         let rowFloats = 2 * phaseWidth
         withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 16) { buffer in
             let t = buffer.baseAddress!
-            for ty in 0..<tileRows {
+            for ty in rows {
                 let top = padded + 2 * ty * rowFloats
                 var tx = 0
                 while tx < tileColumns {
@@ -214,7 +235,7 @@ final class WinogradConv3x3: @unchecked Sendable {
                         t[12 + j] = d1 - d3
                     }
                     let count = min(8, tileColumns - tx)
-                    let tile = ty * tileColumns + tx
+                    let tile = (ty - rows.lowerBound) * tileColumns + tx
                     @inline(__always) func store(_ value: SIMD8<Float>, _ xi: Int) {
                         let dst = v + (xi * c + channel) * p + tile
                         if count == 8 {
@@ -240,23 +261,23 @@ final class WinogradConv3x3: @unchecked Sendable {
     /// Y = Aᵀ M A for every tile of one output channel, Aᵀ = [1 1 1 0; 0 1 -1 -1], then bias,
     /// residual and activation; outputs past the edge (odd sizes) are dropped.
     private func transformOutput(
-        _ products: UnsafePointer<Float>, channel: Int, output: UnsafeMutablePointer<Float>,
-        residual: UnsafePointer<Float>?, activation: Activation
+        _ products: UnsafePointer<Float>, channel: Int, tileRows rows: Range<Int>, tiles p: Int,
+        output: UnsafeMutablePointer<Float>, residual: UnsafePointer<Float>?, activation: Activation
     ) {
         let s = shape
-        let m = s.outChannels, p = tiles
+        let m = s.outChannels
         let oh = s.outHeight, ow = s.outWidth
         let b = bias?[channel] ?? 0
         let out = output + channel * oh * ow
         let res = residual.map { $0 + channel * oh * ow }
         withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 8) { buffer in
             // Aᵀ M: two rows of four.
-            let rows = buffer.baseAddress!
-            for ty in 0..<tileRows {
+            let half = buffer.baseAddress!
+            for ty in rows {
                 var tx = 0
                 while tx < tileColumns {
                     let count = min(8, tileColumns - tx)
-                    let tile = ty * tileColumns + tx
+                    let tile = (ty - rows.lowerBound) * tileColumns + tx
                     @inline(__always) func load(_ xi: Int) -> SIMD8<Float> {
                         let src = products + (xi * m + channel) * p + tile
                         if count == 8 { return UnsafeRawPointer(src).loadUnaligned(as: SIMD8<Float>.self) }
@@ -266,13 +287,13 @@ final class WinogradConv3x3: @unchecked Sendable {
                     }
                     for j in 0..<4 {
                         let m0 = load(j), m1 = load(4 + j), m2 = load(8 + j), m3 = load(12 + j)
-                        rows[j] = m0 + m1 + m2
-                        rows[4 + j] = m1 - m2 - m3
+                        half[j] = m0 + m1 + m2
+                        half[4 + j] = m1 - m2 - m3
                     }
                     for r in 0..<2 {
                         let oy = 2 * ty + r
                         if oy >= oh { continue }
-                        let s0 = rows[r * 4], s1 = rows[r * 4 + 1], s2 = rows[r * 4 + 2], s3 = rows[r * 4 + 3]
+                        let s0 = half[r * 4], s1 = half[r * 4 + 1], s2 = half[r * 4 + 2], s3 = half[r * 4 + 3]
                         let left = s0 + s1 + s2 + b, right = s1 - s2 - s3 + b
                         let line = oy * ow + 2 * tx
                         if count == 8 && 2 * tx + 16 <= ow {
