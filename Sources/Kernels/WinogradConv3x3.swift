@@ -25,15 +25,14 @@ final class WinogradConv3x3: @unchecked Sendable {
     let phaseWidth: Int
     let paddedRows: Int
 
-    /// Whether `s` suits this form: 3×3, stride 1, no dilation, one group, and at least 80
+    /// Whether `s` suits this form: 3×3, stride 1, no dilation, one group, and at least 64
     /// input and output channels, so that the 16 GEMMs, not the transforms, dominate.
-    /// (Measured with kernel-bench: 1.4–1.6× faster for 80–512 channels at 7×7–73×73, about
-    /// even at 64 — not worth the transformed weights' 16/9 memory — and slower for the
-    /// 32-channel stem convolutions.)
+    /// (Measured with kernel-bench: 1.4–1.6× faster for 80–512 channels at 7×7–73×73, a
+    /// little faster at 64, slower for the 32-channel stem convolutions.)
     static func suits(_ s: Conv2DShape) -> Bool {
         s.kernelHeight == 3 && s.kernelWidth == 3 && s.strideHeight == 1 && s.strideWidth == 1
             && s.dilationHeight == 1 && s.dilationWidth == 1 && s.groups == 1
-            && s.inChannels >= 80 && s.outChannels >= 80
+            && s.inChannels >= 64 && s.outChannels >= 64
     }
 
     init(shape s: Conv2DShape, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?) {
