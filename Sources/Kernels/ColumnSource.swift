@@ -141,25 +141,32 @@ final class ColumnSource {
         }
     }
 
+    /// Splits `line` into its even columns (`even[i] = line[2i]`) and odd columns
+    /// (`odd[i] = line[2i + 1]`), 8 of each per 16-float load. `line` must be readable 16
+    /// floats past `2 · max(evenCount, oddCount)`. Also used by `WinogradConv3x3`.
+    @inline(__always)
+    static func splitEvenOdd(
+        _ line: UnsafePointer<Float>, even: UnsafeMutablePointer<Float>, evenCount: Int,
+        odd: UnsafeMutablePointer<Float>, oddCount: Int
+    ) {
+        var i = 0
+        while i + 8 <= min(evenCount, oddCount) {
+            let v = UnsafeRawPointer(line + 2 * i).loadUnaligned(as: SIMD16<Float>.self)
+            UnsafeMutableRawPointer(even + i).storeBytes(of: v.evenHalf, as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(odd + i).storeBytes(of: v.oddHalf, as: SIMD8<Float>.self)
+            i += 8
+        }
+        for j in i..<evenCount { even[j] = line[2 * j] }
+        for j in i..<oddCount { odd[j] = line[2 * j + 1] }
+    }
+
     /// Stores padded row `line` as its column phases (column p + i·stride to phase p, slot i).
     @inline(__always)
     private func splitPhases(_ line: UnsafePointer<Float>, into row: UnsafeMutablePointer<Float>, stride sw: Int) {
         if sw == 2 {
-            let even = row + phaseStarts[0], odd = row + phaseStarts[1]
-            let evenWidth = phaseWidths[0], oddWidth = phaseWidths[1]
-            var i = 0
-            // 8 of each phase per 16-float load; the line has 32 floats of slack.
-            while i + 8 <= oddWidth {
-                let v = UnsafeRawPointer(line + 2 * i).loadUnaligned(as: SIMD16<Float>.self)
-                UnsafeMutableRawPointer(even + i).storeBytes(of: v.evenHalf, as: SIMD8<Float>.self)
-                UnsafeMutableRawPointer(odd + i).storeBytes(of: v.oddHalf, as: SIMD8<Float>.self)
-                i += 8
-            }
-            while i < evenWidth {
-                even[i] = line[2 * i]
-                if i < oddWidth { odd[i] = line[2 * i + 1] }
-                i += 1
-            }
+            Self.splitEvenOdd(
+                line, even: row + phaseStarts[0], evenCount: phaseWidths[0],
+                odd: row + phaseStarts[1], oddCount: phaseWidths[1])
             return
         }
         for phase in 0..<sw where usedPhases[phase] {

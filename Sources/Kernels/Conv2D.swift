@@ -175,7 +175,6 @@ public final class Conv2D: @unchecked Sendable {
         let pixelCount = min(b.pixelBlock, pixels - pixelStart)
         let strips = (pixelCount + 15) / 16
         let depth = b.depth
-        let mr = MicroKernel.rows
         let packedB = workspace
         var k0 = 0
         while k0 < depth {
@@ -189,20 +188,9 @@ public final class Conv2D: @unchecked Sendable {
             var m0 = rows.lowerBound
             while m0 < rows.upperBound {
                 let m1 = min(rows.upperBound, m0 + b.rowBlock)
-                // Panel-outer: each tile row of the output (and residual) is then walked front
-                // to back, a handful of sequential streams the prefetchers follow.
-                var row = m0
-                while row < m1 {
-                    let aPanel = blockPanels + (row / mr) * mr * kc
-                    for strip in 0..<strips {
-                        let bStrip = UnsafePointer(packedB + strip * kc * 16)
-                        let tile = MicroKernel.multiply(depth: kc, a: aPanel, b: bStrip, using: multiplyAdd)
-                        epilogue.store(
-                            tile, row: row, column: pixelStart + strip * 16, rows: min(mr, m1 - row),
-                            columns: min(16, pixelCount - strip * 16), first: first, last: last)
-                    }
-                    row += mr
-                }
+                MicroKernel.multiplyPanels(
+                    depth: kc, panels: blockPanels, rows: m0..<m1, strips: packedB, firstColumn: pixelStart,
+                    columns: pixelCount, epilogue: epilogue, first: first, last: last, using: multiplyAdd)
                 m0 = m1
             }
             k0 += kc

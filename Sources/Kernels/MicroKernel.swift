@@ -33,6 +33,31 @@ enum MicroKernel {
         return Tile(r0: c0, r1: c1, r2: c2, r3: c3, r4: c4, r5: c5)
     }
 
+    /// Rows `rows` × `columns` columns of C for one depth block, panel by panel: each panel
+    /// walks the strips front to back, so every output (and residual) row is written as a
+    /// sequential stream the prefetchers follow. `panels`: the block's packed A (the panel of
+    /// row r at (r / 6)·6·depth, `rows.lowerBound` a multiple of 6); `strips`: packed B
+    /// (strip s at s·depth·16, C columns `firstColumn + 16·s` on).
+    @inline(__always)
+    static func multiplyPanels<F: MultiplyAdd>(
+        depth: Int, panels: UnsafePointer<Float>, rows: Range<Int>,
+        strips: UnsafePointer<Float>, firstColumn: Int, columns: Int,
+        epilogue: TileEpilogue, first: Bool, last: Bool, using multiplyAdd: F.Type
+    ) {
+        let stripCount = (columns + Self.columns - 1) / Self.columns
+        var row = rows.lowerBound
+        while row < rows.upperBound {
+            let aPanel = panels + (row / Self.rows) * Self.rows * depth
+            for strip in 0..<stripCount {
+                let tile = multiply(depth: depth, a: aPanel, b: strips + strip * depth * Self.columns, using: multiplyAdd)
+                epilogue.store(
+                    tile, row: row, column: firstColumn + strip * Self.columns, rows: min(Self.rows, rows.upperBound - row),
+                    columns: min(Self.columns, columns - strip * Self.columns), first: first, last: last)
+            }
+            row += Self.rows
+        }
+    }
+
     /// Six 16-wide accumulator rows.
     struct Tile {
         var r0, r1, r2, r3, r4, r5: SIMD16<Float>

@@ -141,7 +141,6 @@ final class WinogradConv3x3: @unchecked Sendable {
                 let xi = item / columnBlocks
                 let column0 = (item % columnBlocks) * Self.columnBlock
                 let columns = min(Self.columnBlock, p - column0)
-                let strips = (columns + 15) / 16
                 let packedB = workspaces[worker]
                 let epilogue = TileEpilogue(c: products + xi * m * p, ldc: p)
                 var k0 = 0
@@ -150,19 +149,17 @@ final class WinogradConv3x3: @unchecked Sendable {
                     Gemm.packStrips(
                         source: v + (xi * c + k0) * p + column0, depthStride: p, columnStride: 1,
                         depth: kc, columns: columns, into: packedB)
-                    let blockPanels = transformedWeights + xi * panelFloats + k0 * rowsPadded
-                    var row = 0
-                    while row < m {
-                        let aPanel = blockPanels + (row / MicroKernel.rows) * MicroKernel.rows * kc
-                        for strip in 0..<strips {
-                            let tile = MultiplyAddChoice.fused
-                                ? MicroKernel.multiply(depth: kc, a: aPanel, b: packedB + strip * kc * 16, using: FusedMultiplyAdd.self)
-                                : MicroKernel.multiply(depth: kc, a: aPanel, b: packedB + strip * kc * 16, using: SeparateMultiplyAdd.self)
-                            epilogue.store(
-                                tile, row: row, column: column0 + strip * 16, rows: min(MicroKernel.rows, m - row),
-                                columns: min(16, columns - strip * 16), first: k0 == 0, last: k0 + kc == c)
-                        }
-                        row += MicroKernel.rows
+                    let blockPanels = UnsafePointer(transformedWeights + xi * panelFloats + k0 * rowsPadded)
+                    if MultiplyAddChoice.fused {
+                        MicroKernel.multiplyPanels(
+                            depth: kc, panels: blockPanels, rows: 0..<m, strips: packedB, firstColumn: column0,
+                            columns: columns, epilogue: epilogue, first: k0 == 0, last: k0 + kc == c,
+                            using: FusedMultiplyAdd.self)
+                    } else {
+                        MicroKernel.multiplyPanels(
+                            depth: kc, panels: blockPanels, rows: 0..<m, strips: packedB, firstColumn: column0,
+                            columns: columns, epilogue: epilogue, first: k0 == 0, last: k0 + kc == c,
+                            using: SeparateMultiplyAdd.self)
                     }
                     k0 += kc
                 }
@@ -189,19 +186,7 @@ final class WinogradConv3x3: @unchecked Sendable {
                     continue
                 }
                 if width > 0 { (line + s.padLeft).update(from: plane + iy * s.inWidth, count: width) }
-                let even = row, odd = row + phaseWidth
-                var i = 0
-                while i + 8 <= phaseWidth {
-                    let v = UnsafeRawPointer(line + 2 * i).loadUnaligned(as: SIMD16<Float>.self)
-                    UnsafeMutableRawPointer(even + i).storeBytes(of: v.evenHalf, as: SIMD8<Float>.self)
-                    UnsafeMutableRawPointer(odd + i).storeBytes(of: v.oddHalf, as: SIMD8<Float>.self)
-                    i += 8
-                }
-                while i < phaseWidth {
-                    even[i] = line[2 * i]
-                    odd[i] = line[2 * i + 1]
-                    i += 1
-                }
+                ColumnSource.splitEvenOdd(line, even: row, evenCount: phaseWidth, odd: row + phaseWidth, oddCount: phaseWidth)
             }
         }
     }

@@ -17,12 +17,21 @@ public final class Session: @unchecked Sendable {
     /// Floating-point work of one run at the last input shape (multiply-add = 2).
     public private(set) var lastFlops: Double = 0
 
-    /// When true, `run` accumulates wall time per operator (fused steps under their joined
-    /// name, e.g. `Conv+Add+Relu`) into `profile`.
+    /// When true, `run` accumulates wall time per step (node name, or the first fused node's
+    /// name) into `stepProfile`.
     public var profiling = false
-    public private(set) var profile: [String: (calls: Int, nanoseconds: UInt64)] = [:]
-    /// The same per step (node name, or the first fused node's name), with its operator.
     public private(set) var stepProfile: [String: (op: String, calls: Int, nanoseconds: UInt64)] = [:]
+
+    /// `stepProfile` summed per operator (fused steps under their joined name, e.g.
+    /// `Conv+Add+Relu`).
+    public var profile: [String: (calls: Int, nanoseconds: UInt64)] {
+        var byOperator: [String: (calls: Int, nanoseconds: UInt64)] = [:]
+        for entry in stepProfile.values {
+            let old = byOperator[entry.op] ?? (0, 0)
+            byOperator[entry.op] = (old.calls + entry.calls, old.nanoseconds + entry.nanoseconds)
+        }
+        return byOperator
+    }
 
     let plan: Plan
     private let pool = BufferPool()
@@ -56,8 +65,6 @@ public final class Session: @unchecked Sendable {
             defer {
                 if profiling {
                     let spent = DispatchTime.now().uptimeNanoseconds - started
-                    let old = profile[step.op] ?? (0, 0)
-                    profile[step.op] = (old.calls + 1, old.nanoseconds + spent)
                     let oldStep = stepProfile[step.name] ?? (step.op, 0, 0)
                     stepProfile[step.name] = (step.op, oldStep.calls + 1, oldStep.nanoseconds + spent)
                 }

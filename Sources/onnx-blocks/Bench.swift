@@ -52,8 +52,9 @@ struct Bench: ParsableCommand {
         let cpuMs = (Self.cpuSeconds() - cpuStart) * 1000 / Double(runs)
         times.sort()
         if profile {
-            let total = session.profile.values.reduce(0) { $0 + $1.nanoseconds }
-            for (op, entry) in session.profile.sorted(by: { $0.value.nanoseconds > $1.value.nanoseconds }) {
+            let byOperator = session.profile
+            let total = byOperator.values.reduce(0) { $0 + $1.nanoseconds }
+            for (op, entry) in byOperator.sorted(by: { $0.value.nanoseconds > $1.value.nanoseconds }) {
                 FileHandle.standardError.write(Data(String(format: "%-28@ %6d calls %9.2f ms/run %5.1f%%\n", op as NSString, entry.calls / runs,
                     Double(entry.nanoseconds) / 1e6 / Double(runs), 100 * Double(entry.nanoseconds) / Double(max(total, 1))).utf8))
             }
