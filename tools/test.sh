@@ -18,6 +18,11 @@ flags=(-c release -Xswiftc -enable-testing "${SWIFT_FAST_FLAGS[@]}")
 swift build "${flags[@]}" --build-tests
 swift test "${flags[@]}" --skip-build
 export ONNX_BLOCKS_BIN="$(swift build "${flags[@]}" --show-bin-path)/onnx-blocks"
+# The installable binary (no project flags, static Swift runtime) and the library example,
+# built as a dependent package would build them: plain `swift build -c release`.
+export ONNX_BLOCKS_PACKAGE="$(tools/package.sh .build-package/dist | tail -1)"
+(cd Examples/QuickStart && swift build -c release 2>&1 | tail -1)
+export ONNX_BLOCKS_EXAMPLE="$PWD/Examples/QuickStart/.build/release/QuickStart"
 .venv/bin/python -m pytest -q Tests/python
 # The reader's libFuzzer target (AddressSanitizer), for a bounded time; see tools/fuzz/run.sh.
 tools/fuzz/run.sh "${ONNX_BLOCKS_FUZZ_SECONDS:-60}"
