@@ -35,8 +35,13 @@ final class WinogradConv3x3: @unchecked Sendable {
             && s.inChannels >= 64 && s.outChannels >= 64
     }
 
-    init(shape s: Conv2DShape, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?) {
+    /// The micro-kernel the transformed weights are packed for.
+    let microKernel: MicroKernel
+
+    init(shape s: Conv2DShape, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?, microKernel: MicroKernel) {
         shape = s
+        self.microKernel = microKernel
+        let mr = microKernel.rows
         self.bias = bias
         tileRows = (s.outHeight + 1) / 2
         tileColumns = (s.outWidth + 1) / 2
@@ -65,15 +70,15 @@ final class WinogradConv3x3: @unchecked Sendable {
                 }
             }
         }
-        panelFloats = PackedPanels.floatCount(rows: m, depth: c)
+        panelFloats = PackedPanels.floatCount(rows: m, depth: c, panelRows: mr)
         self.transformedWeights = .allocate(capacity: 16 * panelFloats)
-        let rowsPadded = PackedPanels.panelCount(rows: m) * MicroKernel.rows
+        let rowsPadded = PackedPanels.panelCount(rows: m, panelRows: mr) * mr
         for xi in 0..<16 {
             var k0 = 0
             while k0 < c {
                 let kc = min(Self.depthBlock, c - k0)
                 PackedPanels.pack(
-                    rows: m, depth: kc, source: plain + xi * m * c + k0, rowStride: c, depthStride: 1,
+                    rows: m, depth: kc, panelRows: mr, source: plain + xi * m * c + k0, rowStride: c, depthStride: 1,
                     into: self.transformedWeights + xi * panelFloats + k0 * rowsPadded)
                 k0 += kc
             }
@@ -135,7 +140,7 @@ final class WinogradConv3x3: @unchecked Sendable {
         let items = 16 * columnBlocks
         let workers = Parallel.workerCount(items: items, threads: threads)
         let kc0 = min(c, Self.depthBlock)
-        let rowsPadded = PackedPanels.panelCount(rows: m) * MicroKernel.rows
+        let rowsPadded = PackedPanels.panelCount(rows: m, panelRows: microKernel.rows) * microKernel.rows
         ScratchPool.shared.withBuffers(count: workers, floats: kc0 * Self.columnBlock) { workspaces in
             Parallel.forEach(items: items, threads: workers) { item, worker in
                 let xi = item / columnBlocks
@@ -150,17 +155,9 @@ final class WinogradConv3x3: @unchecked Sendable {
                         source: v + (xi * c + k0) * p + column0, depthStride: p, columnStride: 1,
                         depth: kc, columns: columns, into: packedB)
                     let blockPanels = UnsafePointer(transformedWeights + xi * panelFloats + k0 * rowsPadded)
-                    if MultiplyAddChoice.fused {
-                        MicroKernel.multiplyPanels(
-                            depth: kc, panels: blockPanels, rows: 0..<m, strips: packedB, firstColumn: column0,
-                            columns: columns, epilogue: epilogue, first: k0 == 0, last: k0 + kc == c,
-                            using: FusedMultiplyAdd.self)
-                    } else {
-                        MicroKernel.multiplyPanels(
-                            depth: kc, panels: blockPanels, rows: 0..<m, strips: packedB, firstColumn: column0,
-                            columns: columns, epilogue: epilogue, first: k0 == 0, last: k0 + kc == c,
-                            using: SeparateMultiplyAdd.self)
-                    }
+                    microKernel.multiplyPanels(
+                        depth: kc, panels: blockPanels, rows: 0..<m, strips: packedB, firstColumn: column0,
+                        columns: columns, epilogue: epilogue, first: k0 == 0, last: k0 + kc == c)
                     k0 += kc
                 }
             }
