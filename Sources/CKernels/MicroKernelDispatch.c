@@ -3,10 +3,13 @@
 
 static const CKMicroKernel variants[] = {
 #if CK_X86
-    {"avx512", CK_AVX512_ROWS, 16, ck_avx512_multiply_panels, ck_avx512_multiply_tile},
-    {"avx2", CK_AVX2_ROWS, 16, ck_avx2_multiply_panels, ck_avx2_multiply_tile},
+    {"avx512", CK_AVX512_ROWS, 16, ck_avx512_multiply_panels, ck_avx512_multiply_tile,
+        ck_avx2_winograd_input, ck_avx2_winograd_output},
+    {"avx2", CK_AVX2_ROWS, 16, ck_avx2_multiply_panels, ck_avx2_multiply_tile,
+        ck_avx2_winograd_input, ck_avx2_winograd_output},
 #endif
-    {"portable", CK_PORTABLE_ROWS, 16, ck_portable_multiply_panels, ck_portable_multiply_tile},
+    {"portable", CK_PORTABLE_ROWS, 16, ck_portable_multiply_panels, ck_portable_multiply_tile,
+        ck_portable_winograd_input, ck_portable_winograd_output},
 };
 
 int ck_micro_kernel_count(void) { return (int)(sizeof variants / sizeof variants[0]); }
@@ -28,8 +31,7 @@ static unsigned long long os_saved_states(void)
     return ((unsigned long long)hi << 32) | lo;
 }
 
-/// 2: AVX-512F + FMA, 1: AVX2 + FMA, 0: neither (or the OS does not save their registers).
-static int x86_level(void)
+static int detect_x86_level(void)
 {
     unsigned int a, b, c, d;
     if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
@@ -43,6 +45,18 @@ static int x86_level(void)
     if (avx512f && (xcr0 & 0xE0) == 0xE0) return 2;
     return 1;
 }
+
+int ck_x86_level(void)
+{
+    // Racing first calls all store the same value.
+    static volatile int level = -1;
+    int known = level;
+    if (known < 0) {
+        known = detect_x86_level();
+        level = known;
+    }
+    return known;
+}
 #endif
 
 int ck_micro_kernel_supported(int index)
@@ -50,8 +64,8 @@ int ck_micro_kernel_supported(int index)
     const CKMicroKernel *kernel = ck_micro_kernel_at(index);
     if (!kernel) return 0;
 #if CK_X86
-    if (kernel->multiplyPanels == ck_avx512_multiply_panels) return x86_level() >= 2;
-    if (kernel->multiplyPanels == ck_avx2_multiply_panels) return x86_level() >= 1;
+    if (kernel->multiplyPanels == ck_avx512_multiply_panels) return ck_x86_level() >= 2;
+    if (kernel->multiplyPanels == ck_avx2_multiply_panels) return ck_x86_level() >= 1;
 #endif
     return 1;
 }

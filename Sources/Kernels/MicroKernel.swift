@@ -83,4 +83,31 @@ public struct MicroKernel: @unchecked Sendable, Equatable, CustomStringConvertib
     func multiplyTile(depth: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, into tile: UnsafeMutablePointer<Float>) {
         descriptor.pointee.multiplyTile!(depth, a, b, tile)
     }
+
+    /// The variant's Winograd F(2×2, 3×3) input transform (`CKWinogradInput`).
+    @inline(__always)
+    func winogradInput(
+        padded: UnsafePointer<Float>, phaseWidth: Int, tileRows: Range<Int>, tileColumns: Int,
+        into v: UnsafeMutablePointer<Float>, xiStride: Int
+    ) {
+        descriptor.pointee.winogradInput!(padded, phaseWidth, tileRows.lowerBound, tileRows.upperBound, tileColumns, v, xiStride)
+    }
+
+    /// The variant's Winograd F(2×2, 3×3) output transform (`CKWinogradOutput`) with bias,
+    /// residual and `activation` (clamp-type ones in C, the others over the rows written).
+    @inline(__always)
+    func winogradOutput(
+        products: UnsafePointer<Float>, xiStride: Int, tileRows: Range<Int>, tileColumns: Int, bias: Float,
+        output: UnsafeMutablePointer<Float>, residual: UnsafePointer<Float>?, outHeight: Int, outWidth: Int,
+        activation: Activation
+    ) {
+        let clamp = activation.clampBounds
+        descriptor.pointee.winogradOutput!(
+            products, xiStride, tileRows.lowerBound, tileRows.upperBound, tileColumns, bias, output, residual,
+            outHeight, outWidth, clamp?.lower ?? -.infinity, clamp?.upper ?? .infinity)
+        if clamp == nil {
+            let firstRow = min(outHeight, 2 * tileRows.lowerBound), endRow = min(outHeight, 2 * tileRows.upperBound)
+            activation.apply(output + firstRow * outWidth, count: (endRow - firstRow) * outWidth)
+        }
+    }
 }

@@ -33,15 +33,7 @@ struct TileEpilogue {
         self.activation = activation
     }
 
-    /// none / relu / clip as a clamp to [lower, upper]; nil for the others.
-    private var clampBounds: (lower: Float, upper: Float)? {
-        switch activation {
-        case .none: return (-.infinity, .infinity)
-        case .relu: return (0, .infinity)
-        case .clip(let lo, let hi): return (lo, hi)
-        case .leakyRelu, .sigmoid, .tanh: return nil
-        }
-    }
+    private var clampBounds: (lower: Float, upper: Float)? { activation.clampBounds }
 
     /// The C kernels' form for one reduction block.
     func cEpilogue(first: Bool, last: Bool) -> CKEpilogue {

@@ -47,6 +47,25 @@ typedef void (*CKMultiplyPanels)(
 /// One full tile: `tile[r * 16 + j] = sum_k a[k * rows + r] * b[k * 16 + j]`.
 typedef void (*CKMultiplyTile)(ptrdiff_t depth, const float *a, const float *b, float *tile);
 
+/// Winograd F(2×2, 3×3) input transform V = Bᵀ d B of one input channel, 8 tiles per vector:
+/// `padded` is the channel's zero-bordered plane, each stored row as its even then its odd
+/// columns (`phaseWidth` floats each, rounded so 8-tile loads past the last tile stay inside);
+/// tile rows [tileRow0, tileRow1) of `tileColumns` tiles; V_ξ of tile t goes to
+/// `v[ξ * xiStride + t]` (t counted from tileRow0).
+typedef void (*CKWinogradInput)(
+    const float *padded, ptrdiff_t phaseWidth, ptrdiff_t tileRow0, ptrdiff_t tileRow1, ptrdiff_t tileColumns,
+    float *v, ptrdiff_t xiStride);
+
+/// Winograd F(2×2, 3×3) output transform Y = Aᵀ M A of one output channel (M_ξ of tile t at
+/// `products[ξ * xiStride + t]`), then `+ bias`, `+ residual` (may alias `output`), and a clamp
+/// to [lower, upper] (NaN stays NaN); `output` / `residual` are the channel's outHeight ×
+/// outWidth planes, outputs past the edge dropped.
+typedef void (*CKWinogradOutput)(
+    const float *products, ptrdiff_t xiStride, ptrdiff_t tileRow0, ptrdiff_t tileRow1, ptrdiff_t tileColumns,
+    float bias, float *output, const float *residual, ptrdiff_t outHeight, ptrdiff_t outWidth,
+    float lower, float upper);
+
+/// One instruction-set variant: the GEMM micro-kernel and the Winograd transforms that go with it.
 typedef struct CKMicroKernel {
     /// "avx512", "avx2" or "portable".
     const char *name;
@@ -56,6 +75,8 @@ typedef struct CKMicroKernel {
     int columns;
     CKMultiplyPanels multiplyPanels;
     CKMultiplyTile multiplyTile;
+    CKWinogradInput winogradInput;
+    CKWinogradOutput winogradOutput;
 } CKMicroKernel;
 
 /// Variants compiled into this binary, best first (the last is the portable one).
