@@ -2,7 +2,8 @@
 import PackageDescription
 
 // No unsafeFlags on any target: the libraries stay usable as versioned dependencies.
-// Fast SIMD code comes from flags the project's scripts pass (see README, "Speed").
+// The GEMM micro-kernels (CKernels) pick their instruction set at run time; the rest of the
+// SIMD code gets wider from flags the project's scripts pass (see README, "Speed").
 let package = Package(
     name: "onnx-blocks",
     products: [
@@ -33,8 +34,11 @@ let package = Package(
         .target(name: "ONNXIR"),
         // Bytes, files and external data <-> ONNXIR. The only module that touches C pointers.
         .target(name: "ONNXProtobuf", dependencies: ["ONNXIR", "CONNXProto"]),
+        // GEMM micro-kernels in C, one variant per instruction set (target attributes, no
+        // flags), chosen at run time from the CPU's features.
+        .target(name: "CKernels"),
         // SIMD kernels on raw buffers; each has a scalar reference for tests.
-        .target(name: "Kernels"),
+        .target(name: "Kernels", dependencies: ["CKernels"]),
         // Graph executor: operator table, shapes, memory plan, threads.
         .target(name: "Runtime", dependencies: ["ONNXIR", "Kernels"]),
         // Native, typed ResNet / Inception block structures with forward().

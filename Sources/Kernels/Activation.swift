@@ -64,3 +64,16 @@ public enum Activation: Sendable, Equatable {
         }
     }
 }
+
+extension Activation {
+    /// none / relu / clip as a clamp to [lower, upper] (what the C kernels apply as they
+    /// store); nil for the others, which the Swift callers apply afterwards.
+    var clampBounds: (lower: Float, upper: Float)? {
+        switch self {
+        case .none: return (-.infinity, .infinity)
+        case .relu: return (0, .infinity)
+        case .clip(let lo, let hi): return (lo, hi)
+        case .leakyRelu, .sigmoid, .tanh: return nil
+        }
+    }
+}

@@ -251,12 +251,33 @@ final class ColumnSource {
         }
     }
 
-    /// Packs the im2col values of output pixels [firstPixel, +6) over the whole reduction
-    /// (`depth` rows) as one k-major panel of 6 floats per row, for the channel-vector form;
-    /// pixels past `pixels` repeat the last one.
+    /// Packs the im2col values of output pixels [firstPixel, +panelRows) over the whole
+    /// reduction (`depth` rows) as one k-major panel of `panelRows` floats per row (the
+    /// micro-kernel's panel height), for the channel-vector form; pixels past `pixels` repeat
+    /// the last one.
     func packPixelPanel(
-        image: UnsafePointer<Float>, depth: Int, firstPixel: Int, pixels: Int,
+        image: UnsafePointer<Float>, depth: Int, firstPixel: Int, pixels: Int, panelRows: Int,
         into panel: UnsafeMutablePointer<Float>
+    ) {
+        if panelRows == 8 {
+            packPixelPanel8(image: image, depth: depth, firstPixel: firstPixel, pixels: pixels, into: panel)
+            return
+        }
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: panelRows) { buffer in
+            let offsets = buffer.baseAddress!
+            for r in 0..<panelRows { offsets[r] = Int(pixelOffsets[min(firstPixel + r, pixels - 1)]) }
+            var dst = panel
+            for k in 0..<depth {
+                let base = image + tapOffsets[k]
+                for r in 0..<panelRows { dst[r] = base[offsets[r]] }
+                dst += panelRows
+            }
+        }
+    }
+
+    /// `packPixelPanel` for 8-pixel panels, offsets in registers.
+    private func packPixelPanel8(
+        image: UnsafePointer<Float>, depth: Int, firstPixel: Int, pixels: Int, into panel: UnsafeMutablePointer<Float>
     ) {
         let o0 = Int(pixelOffsets[min(firstPixel, pixels - 1)])
         let o1 = Int(pixelOffsets[min(firstPixel + 1, pixels - 1)])
@@ -264,12 +285,14 @@ final class ColumnSource {
         let o3 = Int(pixelOffsets[min(firstPixel + 3, pixels - 1)])
         let o4 = Int(pixelOffsets[min(firstPixel + 4, pixels - 1)])
         let o5 = Int(pixelOffsets[min(firstPixel + 5, pixels - 1)])
+        let o6 = Int(pixelOffsets[min(firstPixel + 6, pixels - 1)])
+        let o7 = Int(pixelOffsets[min(firstPixel + 7, pixels - 1)])
         var dst = panel
         for k in 0..<depth {
             let base = image + tapOffsets[k]
-            dst[0] = base[o0]; dst[1] = base[o1]; dst[2] = base[o2]
-            dst[3] = base[o3]; dst[4] = base[o4]; dst[5] = base[o5]
-            dst += 6
+            dst[0] = base[o0]; dst[1] = base[o1]; dst[2] = base[o2]; dst[3] = base[o3]
+            dst[4] = base[o4]; dst[5] = base[o5]; dst[6] = base[o6]; dst[7] = base[o7]
+            dst += 8
         }
     }
 }

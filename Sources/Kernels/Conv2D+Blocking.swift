@@ -24,8 +24,8 @@ extension Conv2D {
         /// The depth blocking (which the packed weights follow) depends on the shape alone;
         /// pixel blocks and row chunks on the thread count too: work items come in a multiple
         /// of `threads` of about equal size, so no worker idles at the end of a convolution.
-        init(shape s: Conv2DShape, threads: Int) {
-            let mr = MicroKernel.rows
+        /// `panelRows`: the micro-kernel's panel height.
+        init(shape s: Conv2DShape, threads: Int, panelRows mr: Int) {
             let t = max(1, threads)
             depth = s.inChannelsPerGroup * s.kernelHeight * s.kernelWidth
             let depthBlocks = (depth + Self.maximumDepthBlock - 1) / Self.maximumDepthBlock

@@ -2,24 +2,25 @@
 ///
 /// The main form vectorizes over output pixels: a 7×7 map has 49 pixels, which fill 16-wide
 /// strips only 77% of the way. This form swaps the micro-kernel's operands: the same 6 × 16
-/// tile then holds 6 pixels × 16 output channels. Weights are packed once as 16-channel
+/// tile then holds `rows` pixels × 16 output channels. Weights are packed once as 16-channel
 /// strips over the whole reduction (channel counts are multiples of 16 in these networks);
-/// the im2col matrix is packed per image as 6-pixel panels, also over the whole reduction,
+/// the im2col matrix is packed per image as pixel panels, also over the whole reduction,
 /// so each tile is finished in one pass and stored transposed (NCHW) with bias, residual
 /// and activation. Chosen by `prefersChannelStrips` where it fills the tile better.
 extension Conv2D {
     /// Whether the channel-vector form suits `s`: a small map (the whole packed im2col matrix
     /// stays cache-sized), a reduction long enough that the transposed store is amortized,
-    /// and a clearly better tile fill than 16-pixel strips × 6-channel panels (measured: 7×7
-    /// maps gain 1.2–1.4×; at 14×14, a 6% better fill does not pay for the extra packing).
-    static func prefersChannelStrips(_ s: Conv2DShape) -> Bool {
+    /// and a clearly better tile fill than 16-pixel strips × `panelRows`-channel panels
+    /// (measured: 7×7 maps gain 1.2–1.4×; at 14×14, a 6% better fill does not pay for the
+    /// extra packing).
+    static func prefersChannelStrips(_ s: Conv2DShape, panelRows: Int) -> Bool {
         let pixels = s.outHeight * s.outWidth
         let m = s.outChannelsPerGroup
         let depth = s.inChannelsPerGroup * s.kernelHeight * s.kernelWidth
         guard pixels > 0, m > 0, depth >= 256, pixels * depth * s.groups <= 1 << 20 else { return false }
         func fill(_ n: Int, _ width: Int) -> Double { Double(n) / Double((n + width - 1) / width * width) }
-        let pixelStripFill = fill(pixels, MicroKernel.columns) * fill(m, MicroKernel.rows)
-        let channelStripFill = fill(pixels, MicroKernel.rows) * fill(m, MicroKernel.columns)
+        let pixelStripFill = fill(pixels, MicroKernel.columns) * fill(m, panelRows)
+        let channelStripFill = fill(pixels, panelRows) * fill(m, MicroKernel.columns)
         return channelStripFill > pixelStripFill * 1.12
     }
 
@@ -41,15 +42,15 @@ extension Conv2D {
     }
 
     /// `run` in the channel-vector form.
-    func runChannelStrips<F: MultiplyAdd>(
+    func runChannelStrips(
         input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
-        residual: UnsafePointer<Float>?, activation: Activation, threads: Int, using _: F.Type
+        residual: UnsafePointer<Float>?, activation: Activation, threads: Int
     ) {
         let s = shape
         let pixels = s.outHeight * s.outWidth
         let m = s.outChannelsPerGroup
         let depth = blocking.depth
-        let mr = MicroKernel.rows
+        let mr = microKernel.rows
         let pixelPanels = (pixels + mr - 1) / mr
         let channelStrips = (m + MicroKernel.columns - 1) / MicroKernel.columns
         let panelFloats = pixelPanels * mr * depth
@@ -74,7 +75,7 @@ extension Conv2D {
                     let group = item / pixelPanels, panel = item % pixelPanels
                     columns.packPixelPanel(
                         image: source + group * s.inChannelsPerGroup * plane, depth: depth,
-                        firstPixel: panel * mr, pixels: pixels,
+                        firstPixel: panel * mr, pixels: pixels, panelRows: mr,
                         into: packed + group * panelFloats + panel * mr * depth)
                 }
                 Parallel.forEach(items: items, threads: workers) { item, _ in
@@ -88,40 +89,39 @@ extension Conv2D {
                     if let bias {
                         for j in 0..<channelCount { biasLanes[j] = bias[channel0 + j] }
                     }
-                    for panel in 0..<pixelPanels {
-                        let tile = MicroKernel.multiply(
-                            depth: depth, a: packed + group * panelFloats + panel * mr * depth, b: weights, using: F.self)
-                        Self.storeTransposed(
-                            tile, bias: biasLanes, output: out, residual: res, pixelStride: pixels,
-                            firstPixel: panel * mr, pixelCount: min(mr, pixels - panel * mr),
-                            channelCount: channelCount, activation: activation)
+                    withUnsafeTemporaryAllocation(of: Float.self, capacity: mr * MicroKernel.columns) { buffer in
+                        let tile = buffer.baseAddress!
+                        for panel in 0..<pixelPanels {
+                            microKernel.multiplyTile(
+                                depth: depth, a: packed + group * panelFloats + panel * mr * depth, b: weights, into: tile)
+                            Self.storeTransposed(
+                                tile, bias: biasLanes, output: out, residual: res, pixelStride: pixels,
+                                firstPixel: panel * mr, pixelCount: min(mr, pixels - panel * mr),
+                                channelCount: channelCount, activation: activation)
+                        }
                     }
                 }
             }
         }
     }
 
-    /// Writes a tile of 6 pixels (rows) × 16 channels (lanes) to NCHW `output` (channel c,
+    /// Writes a tile of pixels (rows of 16 floats) × 16 channels (lanes) to NCHW `output` (channel c,
     /// pixel p at `c * pixelStride + p`): `activation(tile + bias + residual)`. Each element
     /// is read from `residual` before it is written, so `residual` may alias `output`.
     @inline(__always)
     static func storeTransposed(
-        _ tile: MicroKernel.Tile, bias: SIMD16<Float>, output: UnsafeMutablePointer<Float>,
+        _ tile: UnsafePointer<Float>, bias: SIMD16<Float>, output: UnsafeMutablePointer<Float>,
         residual: UnsafePointer<Float>?, pixelStride: Int, firstPixel: Int, pixelCount: Int,
         channelCount: Int, activation: Activation
     ) {
-        var t = tile
-        t.r0 += bias; t.r1 += bias; t.r2 += bias; t.r3 += bias; t.r4 += bias; t.r5 += bias
-        withUnsafeBytes(of: t) { raw in
-            let values = raw.bindMemory(to: Float.self).baseAddress!
-            for j in 0..<channelCount {
-                let out = output + j * pixelStride + firstPixel
-                let res = residual.map { $0 + j * pixelStride + firstPixel }
-                for r in 0..<pixelCount {
-                    var x = values[r * MicroKernel.columns + j]
-                    if let res { x += res[r] }
-                    out[r] = activation.apply(x)
-                }
+        for j in 0..<channelCount {
+            let out = output + j * pixelStride + firstPixel
+            let res = residual.map { $0 + j * pixelStride + firstPixel }
+            let b = bias[j]
+            for r in 0..<pixelCount {
+                var x = tile[r * MicroKernel.columns + j] + b
+                if let res { x += res[r] }
+                out[r] = activation.apply(x)
             }
         }
     }

@@ -23,14 +23,22 @@ public final class Conv2D: @unchecked Sendable {
     /// 3×3 stride-1 convolutions run by Winograd's F(2×2, 3×3) (see `WinogradConv3x3`).
     private let winograd: WinogradConv3x3?
     public var usesWinograd: Bool { winograd != nil }
+    /// The micro-kernel variant the weights are packed for.
+    public let microKernel: MicroKernel
 
     /// - Parameters:
     ///   - weights: OIHW, `outChannels × inChannels/groups × kernelHeight × kernelWidth`.
     ///   - bias: `outChannels` values, or nil.
+    ///   - microKernel: the variant to run (tests pin each one the CPU supports).
     /// - Precondition: `shape.isValid`.
-    public init(shape: Conv2DShape, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?) {
+    public init(
+        shape: Conv2DShape, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+        microKernel: MicroKernel = .preferred
+    ) {
         precondition(shape.isValid, "invalid convolution shape \(shape)")
         self.shape = shape
+        self.microKernel = microKernel
+        let mr = microKernel.rows
         let m = shape.outChannelsPerGroup
         let k = shape.inChannelsPerGroup * shape.kernelHeight * shape.kernelWidth
         if let bias {
@@ -41,15 +49,16 @@ public final class Conv2D: @unchecked Sendable {
             self.bias = nil
         }
         winograd = WinogradConv3x3.suits(shape)
-            ? WinogradConv3x3(shape: shape, weights: weights, bias: self.bias.map { UnsafePointer($0) }) : nil
-        usesChannelStrips = winograd == nil && Self.prefersChannelStrips(shape)
+            ? WinogradConv3x3(
+                shape: shape, weights: weights, bias: self.bias.map { UnsafePointer($0) }, microKernel: microKernel) : nil
+        usesChannelStrips = winograd == nil && Self.prefersChannelStrips(shape, panelRows: mr)
         panelsPerGroup = winograd != nil
             ? 0 : usesChannelStrips
-            ? Self.channelStripFloats(shape: shape) : PackedPanels.floatCount(rows: m, depth: k)
+            ? Self.channelStripFloats(shape: shape) : PackedPanels.floatCount(rows: m, depth: k, panelRows: mr)
         let total = panelsPerGroup * shape.groups
         let raw = UnsafeMutableRawPointer.allocate(byteCount: max(total, 1) * 4, alignment: 64)
         panels = raw.bindMemory(to: Float.self, capacity: max(total, 1))
-        let blocking = Blocking(shape: shape, threads: 1)
+        let blocking = Blocking(shape: shape, threads: 1, panelRows: mr)
         if winograd != nil {
             // The Winograd form keeps its own transformed weights.
         } else if usesChannelStrips {
@@ -57,13 +66,13 @@ public final class Conv2D: @unchecked Sendable {
         } else {
             // Reduction-block major: all panels of one depth block are contiguous, so a block's
             // weights stream sequentially (prefetch-friendly) while the block is multiplied.
-            let rowsPadded = PackedPanels.panelCount(rows: m) * MicroKernel.rows
+            let rowsPadded = PackedPanels.panelCount(rows: m, panelRows: mr) * mr
             for g in 0..<shape.groups {
                 var k0 = 0
                 while k0 < k {
                     let kc = min(blocking.depthBlock, k - k0)
                     PackedPanels.pack(
-                        rows: m, depth: kc, source: weights + g * m * k + k0, rowStride: k, depthStride: 1,
+                        rows: m, depth: kc, panelRows: mr, source: weights + g * m * k + k0, rowStride: k, depthStride: 1,
                         into: panels + g * panelsPerGroup + k0 * rowsPadded)
                     k0 += kc
                 }
@@ -95,20 +104,12 @@ public final class Conv2D: @unchecked Sendable {
         }
         if usesChannelStrips {
             if s.batch == 0 { return }
-            if MultiplyAddChoice.fused {
-                runChannelStrips(
-                    input: input, output: output, residual: residual, activation: activation, threads: threads,
-                    using: FusedMultiplyAdd.self)
-            } else {
-                runChannelStrips(
-                    input: input, output: output, residual: residual, activation: activation, threads: threads,
-                    using: SeparateMultiplyAdd.self)
-            }
+            runChannelStrips(input: input, output: output, residual: residual, activation: activation, threads: threads)
             return
         }
         let pixels = s.outHeight * s.outWidth
         let m = s.outChannelsPerGroup
-        let b = threads == 1 ? blocking : Blocking(shape: s, threads: threads)
+        let b = threads == 1 ? blocking : Blocking(shape: s, threads: threads, panelRows: microKernel.rows)
         let items = s.groups * b.pixelBlocks * b.rowChunks
         if s.batch == 0 || items == 0 { return }
         let workers = Parallel.workerCount(items: items, threads: threads)
@@ -148,28 +149,21 @@ public final class Conv2D: @unchecked Sendable {
                         activation: activation)
                     let image = source + group * s.inChannelsPerGroup * plane
                     let groupPanels = panels + group * panelsPerGroup
-                    if MultiplyAddChoice.fused {
-                        computeBlock(
-                            image: image, groupPanels: groupPanels, pixelStart: pixelBlock * b.pixelBlock,
-                            rows: rowStart..<rowEnd, epilogue: epilogue, workspace: buffers[worker], blocking: b,
-                            using: FusedMultiplyAdd.self)
-                    } else {
-                        computeBlock(
-                            image: image, groupPanels: groupPanels, pixelStart: pixelBlock * b.pixelBlock,
-                            rows: rowStart..<rowEnd, epilogue: epilogue, workspace: buffers[worker], blocking: b,
-                            using: SeparateMultiplyAdd.self)
-                    }
+                    computeBlock(
+                        image: image, groupPanels: groupPanels, pixelStart: pixelBlock * b.pixelBlock,
+                        rows: rowStart..<rowEnd, epilogue: epilogue, workspace: buffers[worker], blocking: b)
                 }
             }
         }
     }
 
     /// One work item: output rows `rows` × pixels [pixelStart, +pixelBlock) of one image and group.
-    private func computeBlock<F: MultiplyAdd>(
+    private func computeBlock(
         image: UnsafePointer<Float>, groupPanels: UnsafePointer<Float>,
         pixelStart: Int, rows: Range<Int>, epilogue: TileEpilogue,
-        workspace: UnsafeMutablePointer<Float>, blocking b: Blocking, using multiplyAdd: F.Type
+        workspace: UnsafeMutablePointer<Float>, blocking b: Blocking
     ) {
+        let mr = microKernel.rows
         let s = shape
         let pixels = s.outHeight * s.outWidth
         let pixelCount = min(b.pixelBlock, pixels - pixelStart)
@@ -188,9 +182,9 @@ public final class Conv2D: @unchecked Sendable {
             var m0 = rows.lowerBound
             while m0 < rows.upperBound {
                 let m1 = min(rows.upperBound, m0 + b.rowBlock)
-                MicroKernel.multiplyPanels(
-                    depth: kc, panels: blockPanels, rows: m0..<m1, strips: packedB, firstColumn: pixelStart,
-                    columns: pixelCount, epilogue: epilogue, first: first, last: last, using: multiplyAdd)
+                microKernel.multiplyPanels(
+                    depth: kc, panels: blockPanels + (m0 / mr) * mr * kc, rows: m0..<m1, strips: packedB,
+                    firstColumn: pixelStart, columns: pixelCount, epilogue: epilogue, first: first, last: last)
                 m0 = m1
             }
             k0 += kc

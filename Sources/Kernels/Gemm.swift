@@ -5,12 +5,15 @@
 public enum Gemm {
     static let depthBlock = 256
     static let columnBlock = 16 * 12
-    static let rowBlock = MicroKernel.rows * 16
+    /// Rows of A packed at a time: 16 panels.
+    static func rowBlock(_ kernel: MicroKernel) -> Int { kernel.rows * 16 }
 
+    /// - Parameter microKernel: the variant to run (tests pin each one the CPU supports).
     public static func multiply(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float,
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, threads: Int,
+        microKernel: MicroKernel = .preferred
     ) {
         if m <= 0 || n <= 0 { return }
         if k <= 0 || alpha == 0 {
@@ -23,12 +26,14 @@ public enum Gemm {
                 beta: beta, c: c, ldc: ldc, threads: threads)
             return
         }
+        let mr = microKernel.rows
+        let rowBlock = rowBlock(microKernel)
         let columnBlocks = (n + columnBlock - 1) / columnBlock
         let rowChunks = columnBlocks >= 2 * threads ? 1 : min((m + rowBlock - 1) / rowBlock, 2 * threads)
-        let rowsPerChunk = ((m + rowChunks - 1) / rowChunks + MicroKernel.rows - 1) / MicroKernel.rows * MicroKernel.rows
+        let rowsPerChunk = ((m + rowChunks - 1) / rowChunks + mr - 1) / mr * mr
         let items = columnBlocks * rowChunks
         let kc0 = min(k, depthBlock)
-        let workspaceFloats = kc0 * columnBlock + PackedPanels.floatCount(rows: rowBlock, depth: kc0)
+        let workspaceFloats = kc0 * columnBlock + PackedPanels.floatCount(rows: rowBlock, depth: kc0, panelRows: mr)
         let workers = Parallel.workerCount(items: items, threads: threads)
         let epilogue = TileEpilogue(c: c, ldc: ldc, alpha: alpha, beta: beta)
         // A element (i, p) and B element (p, j) as strides.
@@ -36,14 +41,11 @@ public enum Gemm {
         let bDepth = transB ? 1 : ldb, bColumn = transB ? ldb : 1
         let call = Call(
             m: m, n: n, k: k, a: a, b: b, aRow: aRow, aDepth: aDepth, bDepth: bDepth, bColumn: bColumn,
-            depthBlock: kc0, rowsPerChunk: rowsPerChunk, rowChunks: rowChunks, epilogue: epilogue)
+            depthBlock: kc0, rowsPerChunk: rowsPerChunk, rowChunks: rowChunks, epilogue: epilogue,
+            microKernel: microKernel)
         ScratchPool.shared.withBuffers(count: workers, floats: workspaceFloats) { workspaces in
             Parallel.forEach(items: items, threads: workers) { item, worker in
-                if MultiplyAddChoice.fused {
-                    call.run(item: item, workspace: workspaces[worker], using: FusedMultiplyAdd.self)
-                } else {
-                    call.run(item: item, workspace: workspaces[worker], using: SeparateMultiplyAdd.self)
-                }
+                call.run(item: item, workspace: workspaces[worker])
             }
         }
     }
@@ -57,8 +59,9 @@ public enum Gemm {
         var aRow, aDepth, bDepth, bColumn: Int
         var depthBlock, rowsPerChunk, rowChunks: Int
         var epilogue: TileEpilogue
+        var microKernel: MicroKernel
 
-        func run<F: MultiplyAdd>(item: Int, workspace: UnsafeMutablePointer<Float>, using multiplyAdd: F.Type) {
+        func run(item: Int, workspace: UnsafeMutablePointer<Float>) {
             let chunk = item % rowChunks
             let columnStart = (item / rowChunks) * Gemm.columnBlock
             let columns = min(Gemm.columnBlock, n - columnStart)
@@ -67,7 +70,7 @@ public enum Gemm {
             if rowStart >= rowEnd { return }
             let packedB = workspace
             let packedA = packedB + depthBlock * Gemm.columnBlock
-            let strips = (columns + 15) / 16
+            let rowBlock = Gemm.rowBlock(microKernel)
             var k0 = 0
             while k0 < k {
                 let kc = min(depthBlock, k - k0)
@@ -76,22 +79,14 @@ public enum Gemm {
                     depth: kc, columns: columns, into: packedB)
                 var m0 = rowStart
                 while m0 < rowEnd {
-                    let rows = min(Gemm.rowBlock, rowEnd - m0)
+                    let rows = min(rowBlock, rowEnd - m0)
                     PackedPanels.pack(
-                        rows: rows, depth: kc, source: a + m0 * aRow + k0 * aDepth,
+                        rows: rows, depth: kc, panelRows: microKernel.rows, source: a + m0 * aRow + k0 * aDepth,
                         rowStride: aRow, depthStride: aDepth, into: packedA)
-                    for strip in 0..<strips {
-                        let bStrip = UnsafePointer(packedB + strip * kc * 16)
-                        var r = 0
-                        while r < rows {
-                            let tile = MicroKernel.multiply(depth: kc, a: packedA + r * kc, b: bStrip, using: multiplyAdd)
-                            epilogue.store(
-                                tile, row: m0 + r, column: columnStart + strip * 16,
-                                rows: min(MicroKernel.rows, rows - r), columns: min(16, columns - strip * 16),
-                                first: k0 == 0, last: k0 + kc == k)
-                            r += MicroKernel.rows
-                        }
-                    }
+                    microKernel.multiplyPanels(
+                        depth: kc, panels: packedA,
+                        rows: m0..<(m0 + rows), strips: packedB, firstColumn: columnStart, columns: columns,
+                        epilogue: epilogue, first: k0 == 0, last: k0 + kc == k)
                     m0 += rows
                 }
                 k0 += kc

@@ -1,65 +1,113 @@
-/// The register-blocked inner product shared by `Conv2D` and `Gemm`.
+internal import CKernels
+import Foundation
+
+/// The register-blocked inner product shared by `Conv2D`, `Gemm` and `WinogradConv3x3`: one
+/// of the C variants in `CKernels` (AVX-512, AVX2 + FMA, portable), chosen at run time from
+/// the CPU's features, so one binary built without CPU flags is fast on every host.
 ///
-/// A tile of `rows` × `columns` outputs is held in registers while the kernel walks the
-/// reduction dimension: each step broadcasts `rows` values of the packed A panel and
-/// multiplies them with one 16-wide row of the packed B strip. 6 × 16 keeps 12 accumulator
-/// registers live on AVX2 (16 ymm), leaving room for the B row and a broadcast.
-enum MicroKernel {
+/// A tile of `rows` × 16 outputs is held in registers while the kernel walks the reduction
+/// dimension. The tile's height is the variant's (`rows`: the C variant table is the one
+/// source of truth), so everything packed for a kernel (weight panels) belongs to that kernel:
+/// a `Conv2D` keeps the kernel it was packed for.
+public struct MicroKernel: @unchecked Sendable, Equatable, CustomStringConvertible {
+    private let descriptor: UnsafePointer<CKMicroKernel>
     /// Rows of a packed A panel (output channels per tile).
-    static let rows = 6
-    /// Columns of a packed B strip (output pixels per tile).
-    static let columns = 16
+    public let rows: Int
+    /// The variant's name: "avx512", "avx2" or "portable".
+    public let name: String
+    /// Columns of a packed B strip (output pixels per tile): 16 in every variant.
+    public static let columns = 16
 
-    /// `a`: `depth` groups of 6 floats (k-major panel); `b`: `depth` rows of 16 floats.
-    @inline(__always)
-    static func multiply<F: MultiplyAdd>(
-        depth: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, using _: F.Type
-    ) -> Tile {
-        var c0 = SIMD16<Float>(), c1 = SIMD16<Float>(), c2 = SIMD16<Float>()
-        var c3 = SIMD16<Float>(), c4 = SIMD16<Float>(), c5 = SIMD16<Float>()
-        var ap = a
-        var bp = UnsafeRawPointer(b)
-        for _ in 0..<depth {
-            let row = bp.loadUnaligned(as: SIMD16<Float>.self)
-            c0 = F.apply(SIMD16(repeating: ap[0]), row, c0)
-            c1 = F.apply(SIMD16(repeating: ap[1]), row, c1)
-            c2 = F.apply(SIMD16(repeating: ap[2]), row, c2)
-            c3 = F.apply(SIMD16(repeating: ap[3]), row, c3)
-            c4 = F.apply(SIMD16(repeating: ap[4]), row, c4)
-            c5 = F.apply(SIMD16(repeating: ap[5]), row, c5)
-            ap += 6
-            bp += 64
-        }
-        return Tile(r0: c0, r1: c1, r2: c2, r3: c3, r4: c4, r5: c5)
+    private init(_ descriptor: UnsafePointer<CKMicroKernel>) {
+        self.descriptor = descriptor
+        rows = Int(descriptor.pointee.rows)
+        name = String(cString: descriptor.pointee.name)
+        precondition(Int(descriptor.pointee.columns) == Self.columns, "micro-kernel \(name) has a strip width other than 16")
     }
 
-    /// Rows `rows` × `columns` columns of C for one depth block, panel by panel: each panel
-    /// walks the strips front to back, so every output (and residual) row is written as a
-    /// sequential stream the prefetchers follow. `panels`: the block's packed A (the panel of
-    /// row r at (r / 6)·6·depth, `rows.lowerBound` a multiple of 6); `strips`: packed B
-    /// (strip s at s·depth·16, C columns `firstColumn + 16·s` on).
+    public var description: String { "\(name) (\(rows)×\(Self.columns))" }
+
+    public static func == (a: MicroKernel, b: MicroKernel) -> Bool { a.descriptor == b.descriptor }
+
+    /// Every variant compiled into this binary, best first.
+    public static let compiled: [MicroKernel] = (0..<Int(ck_micro_kernel_count())).map {
+        MicroKernel(ck_micro_kernel_at(Int32($0))!)
+    }
+
+    /// The variants this CPU can run, best first (the portable one always).
+    public static let supported: [MicroKernel] = (0..<Int(ck_micro_kernel_count())).compactMap {
+        ck_micro_kernel_supported(Int32($0)) != 0 ? MicroKernel(ck_micro_kernel_at(Int32($0))!) : nil
+    }
+
+    /// The supported variant called `name`, if any.
+    public static func supported(named name: String) -> MicroKernel? {
+        supported.first { $0.name == name }
+    }
+
+    /// Environment variable that pins the variant (for tests and benchmarks), e.g. `avx2`.
+    public static let environmentKey = "ONNX_BLOCKS_KERNEL"
+
+    /// The best variant this CPU supports, or the one named by `ONNX_BLOCKS_KERNEL` when the
+    /// CPU supports it (otherwise a warning on stderr and the best one).
+    public static let preferred: MicroKernel = {
+        let best = supported[0]
+        guard let requested = ProcessInfo.processInfo.environment[environmentKey], !requested.isEmpty else { return best }
+        if let pinned = supported(named: requested) { return pinned }
+        let names = supported.map(\.name).joined(separator: ", ")
+        FileHandle.standardError.write(
+            Data("warning: \(environmentKey)=\(requested) is not a micro-kernel this CPU runs (\(names)); using \(best.name)\n".utf8))
+        return best
+    }()
+
+    /// Rows `rows` × `columns` columns of C for one depth block, panel by panel (each panel
+    /// walks the strips front to back, so every output row is written as a sequential
+    /// stream). `panels`: packed A from the panel of row `rows.lowerBound` on (panel i at
+    /// i·self.rows·depth); `strips`: packed B (strip s at s·depth·16, C columns
+    /// `firstColumn + 16·s` on).
     @inline(__always)
-    static func multiplyPanels<F: MultiplyAdd>(
-        depth: Int, panels: UnsafePointer<Float>, rows: Range<Int>,
+    func multiplyPanels(
+        depth: Int, panels: UnsafePointer<Float>, rows range: Range<Int>,
         strips: UnsafePointer<Float>, firstColumn: Int, columns: Int,
-        epilogue: TileEpilogue, first: Bool, last: Bool, using multiplyAdd: F.Type
+        epilogue: TileEpilogue, first: Bool, last: Bool
     ) {
-        let stripCount = (columns + Self.columns - 1) / Self.columns
-        var row = rows.lowerBound
-        while row < rows.upperBound {
-            let aPanel = panels + (row / Self.rows) * Self.rows * depth
-            for strip in 0..<stripCount {
-                let tile = multiply(depth: depth, a: aPanel, b: strips + strip * depth * Self.columns, using: multiplyAdd)
-                epilogue.store(
-                    tile, row: row, column: firstColumn + strip * Self.columns, rows: min(Self.rows, rows.upperBound - row),
-                    columns: min(Self.columns, columns - strip * Self.columns), first: first, last: last)
-            }
-            row += Self.rows
-        }
+        if range.isEmpty || columns <= 0 { return }
+        var e = epilogue.cEpilogue(first: first, last: last)
+        descriptor.pointee.multiplyPanels!(
+            depth, panels, range.lowerBound, range.count, strips, firstColumn, columns, &e)
+        if last { epilogue.finish(rows: range, columns: firstColumn..<(firstColumn + columns)) }
     }
 
-    /// Six 16-wide accumulator rows.
-    struct Tile {
-        var r0, r1, r2, r3, r4, r5: SIMD16<Float>
+    /// One full tile into memory: `tile[r·16 + j] = Σ_k a[k·rows + r] · b[k·16 + j]`
+    /// (`tile` holds rows × 16 floats).
+    @inline(__always)
+    func multiplyTile(depth: Int, a: UnsafePointer<Float>, b: UnsafePointer<Float>, into tile: UnsafeMutablePointer<Float>) {
+        descriptor.pointee.multiplyTile!(depth, a, b, tile)
+    }
+
+    /// The variant's Winograd F(2×2, 3×3) input transform (`CKWinogradInput`).
+    @inline(__always)
+    func winogradInput(
+        padded: UnsafePointer<Float>, phaseWidth: Int, tileRows: Range<Int>, tileColumns: Int,
+        into v: UnsafeMutablePointer<Float>, xiStride: Int
+    ) {
+        descriptor.pointee.winogradInput!(padded, phaseWidth, tileRows.lowerBound, tileRows.upperBound, tileColumns, v, xiStride)
+    }
+
+    /// The variant's Winograd F(2×2, 3×3) output transform (`CKWinogradOutput`) with bias,
+    /// residual and `activation` (clamp-type ones in C, the others over the rows written).
+    @inline(__always)
+    func winogradOutput(
+        products: UnsafePointer<Float>, xiStride: Int, tileRows: Range<Int>, tileColumns: Int, bias: Float,
+        output: UnsafeMutablePointer<Float>, residual: UnsafePointer<Float>?, outHeight: Int, outWidth: Int,
+        activation: Activation
+    ) {
+        let clamp = activation.clampBounds
+        descriptor.pointee.winogradOutput!(
+            products, xiStride, tileRows.lowerBound, tileRows.upperBound, tileColumns, bias, output, residual,
+            outHeight, outWidth, clamp?.lower ?? -.infinity, clamp?.upper ?? .infinity)
+        if clamp == nil {
+            let firstRow = min(outHeight, 2 * tileRows.lowerBound), endRow = min(outHeight, 2 * tileRows.upperBound)
+            activation.apply(output + firstRow * outWidth, count: (endRow - firstRow) * outWidth)
+        }
     }
 }

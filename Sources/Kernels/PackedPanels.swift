@@ -1,23 +1,23 @@
-/// A row-major matrix (rows × depth) repacked for the micro-kernel: panels of 6 rows, each
-/// stored depth-major (for every k, the 6 row values side by side), rows past the end zero.
-/// Convolution weights are packed once at construction; Gemm packs blocks of A per call.
+/// A row-major matrix (rows × depth) repacked for a micro-kernel: panels of `panelRows` rows
+/// (the kernel's `rows`), each stored depth-major (for every k, the panel's row values side
+/// by side), rows past the end zero. Convolution weights are packed once at construction;
+/// Gemm packs blocks of A per call.
 struct PackedPanels {
-    static func panelCount(rows: Int) -> Int {
-        (rows + MicroKernel.rows - 1) / MicroKernel.rows
+    static func panelCount(rows: Int, panelRows: Int) -> Int {
+        (rows + panelRows - 1) / panelRows
     }
 
-    static func floatCount(rows: Int, depth: Int) -> Int {
-        panelCount(rows: rows) * MicroKernel.rows * depth
+    static func floatCount(rows: Int, depth: Int, panelRows: Int) -> Int {
+        panelCount(rows: rows, panelRows: panelRows) * panelRows * depth
     }
 
     /// Packs `rows` × `depth` values where element (i, k) is `source[i * rowStride + k * depthStride]`.
     static func pack(
-        rows: Int, depth: Int,
+        rows: Int, depth: Int, panelRows mr: Int,
         source: UnsafePointer<Float>, rowStride: Int, depthStride: Int,
         into destination: UnsafeMutablePointer<Float>
     ) {
-        let mr = MicroKernel.rows
-        for panel in 0..<panelCount(rows: rows) {
+        for panel in 0..<panelCount(rows: rows, panelRows: mr) {
             let out = destination + panel * mr * depth
             let firstRow = panel * mr
             let validRows = min(mr, rows - firstRow)

@@ -35,8 +35,13 @@ final class WinogradConv3x3: @unchecked Sendable {
             && s.inChannels >= 64 && s.outChannels >= 64
     }
 
-    init(shape s: Conv2DShape, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?) {
+    /// The micro-kernel the transformed weights are packed for.
+    let microKernel: MicroKernel
+
+    init(shape s: Conv2DShape, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?, microKernel: MicroKernel) {
         shape = s
+        self.microKernel = microKernel
+        let mr = microKernel.rows
         self.bias = bias
         tileRows = (s.outHeight + 1) / 2
         tileColumns = (s.outWidth + 1) / 2
@@ -65,15 +70,15 @@ final class WinogradConv3x3: @unchecked Sendable {
                 }
             }
         }
-        panelFloats = PackedPanels.floatCount(rows: m, depth: c)
+        panelFloats = PackedPanels.floatCount(rows: m, depth: c, panelRows: mr)
         self.transformedWeights = .allocate(capacity: 16 * panelFloats)
-        let rowsPadded = PackedPanels.panelCount(rows: m) * MicroKernel.rows
+        let rowsPadded = PackedPanels.panelCount(rows: m, panelRows: mr) * mr
         for xi in 0..<16 {
             var k0 = 0
             while k0 < c {
                 let kc = min(Self.depthBlock, c - k0)
                 PackedPanels.pack(
-                    rows: m, depth: kc, source: plain + xi * m * c + k0, rowStride: c, depthStride: 1,
+                    rows: m, depth: kc, panelRows: mr, source: plain + xi * m * c + k0, rowStride: c, depthStride: 1,
                     into: self.transformedWeights + xi * panelFloats + k0 * rowsPadded)
                 k0 += kc
             }
@@ -135,7 +140,7 @@ final class WinogradConv3x3: @unchecked Sendable {
         let items = 16 * columnBlocks
         let workers = Parallel.workerCount(items: items, threads: threads)
         let kc0 = min(c, Self.depthBlock)
-        let rowsPadded = PackedPanels.panelCount(rows: m) * MicroKernel.rows
+        let rowsPadded = PackedPanels.panelCount(rows: m, panelRows: microKernel.rows) * microKernel.rows
         ScratchPool.shared.withBuffers(count: workers, floats: kc0 * Self.columnBlock) { workspaces in
             Parallel.forEach(items: items, threads: workers) { item, worker in
                 let xi = item / columnBlocks
@@ -150,17 +155,9 @@ final class WinogradConv3x3: @unchecked Sendable {
                         source: v + (xi * c + k0) * p + column0, depthStride: p, columnStride: 1,
                         depth: kc, columns: columns, into: packedB)
                     let blockPanels = UnsafePointer(transformedWeights + xi * panelFloats + k0 * rowsPadded)
-                    if MultiplyAddChoice.fused {
-                        MicroKernel.multiplyPanels(
-                            depth: kc, panels: blockPanels, rows: 0..<m, strips: packedB, firstColumn: column0,
-                            columns: columns, epilogue: epilogue, first: k0 == 0, last: k0 + kc == c,
-                            using: FusedMultiplyAdd.self)
-                    } else {
-                        MicroKernel.multiplyPanels(
-                            depth: kc, panels: blockPanels, rows: 0..<m, strips: packedB, firstColumn: column0,
-                            columns: columns, epilogue: epilogue, first: k0 == 0, last: k0 + kc == c,
-                            using: SeparateMultiplyAdd.self)
-                    }
+                    microKernel.multiplyPanels(
+                        depth: kc, panels: blockPanels, rows: 0..<m, strips: packedB, firstColumn: column0,
+                        columns: columns, epilogue: epilogue, first: k0 == 0, last: k0 + kc == c)
                     k0 += kc
                 }
             }
@@ -191,119 +188,30 @@ final class WinogradConv3x3: @unchecked Sendable {
         }
     }
 
-    /// V = Bᵀ d B for every tile of one channel, 8 tiles per vector; Bᵀ = [1 0 -1 0; 0 1 1 0;
-    /// 0 -1 1 0; 0 1 0 -1]. Writes V_ξ[channel][tile] for the 16 ξ.
+    /// V = Bᵀ d B for every tile of one channel, in C (`CKWinogradInput`, 8 tiles per vector;
+    /// Bᵀ = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]). Writes V_ξ[channel][tile] for the 16 ξ.
     private func transformInput(
         _ padded: UnsafePointer<Float>, channel: Int, tileRows rows: Range<Int>, tiles p: Int,
         into v: UnsafeMutablePointer<Float>
     ) {
-        let c = shape.inChannels
-        let rowFloats = 2 * phaseWidth
-        withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 16) { buffer in
-            let t = buffer.baseAddress!
-            for ty in rows {
-                let top = padded + 2 * ty * rowFloats
-                var tx = 0
-                while tx < tileColumns {
-                    // Column j of the tiles' 4×4 inputs (column 2(tx + lane) + j): even/odd
-                    // phase, shifted by one tile for j ≥ 2. Rows first: t = Bᵀ d.
-                    for j in 0..<4 {
-                        let column = top + (j & 1) * phaseWidth + tx + (j >> 1)
-                        let d0 = UnsafeRawPointer(column).loadUnaligned(as: SIMD8<Float>.self)
-                        let d1 = UnsafeRawPointer(column + rowFloats).loadUnaligned(as: SIMD8<Float>.self)
-                        let d2 = UnsafeRawPointer(column + 2 * rowFloats).loadUnaligned(as: SIMD8<Float>.self)
-                        let d3 = UnsafeRawPointer(column + 3 * rowFloats).loadUnaligned(as: SIMD8<Float>.self)
-                        t[j] = d0 - d2
-                        t[4 + j] = d1 + d2
-                        t[8 + j] = d2 - d1
-                        t[12 + j] = d1 - d3
-                    }
-                    let count = min(8, tileColumns - tx)
-                    let tile = (ty - rows.lowerBound) * tileColumns + tx
-                    @inline(__always) func store(_ value: SIMD8<Float>, _ xi: Int) {
-                        let dst = v + (xi * c + channel) * p + tile
-                        if count == 8 {
-                            UnsafeMutableRawPointer(dst).storeBytes(of: value, as: SIMD8<Float>.self)
-                        } else {
-                            for lane in 0..<count { dst[lane] = value[lane] }
-                        }
-                    }
-                    // Then columns: V = t B.
-                    for i in 0..<4 {
-                        let t0 = t[i * 4], t1 = t[i * 4 + 1], t2 = t[i * 4 + 2], t3 = t[i * 4 + 3]
-                        store(t0 - t2, i * 4)
-                        store(t1 + t2, i * 4 + 1)
-                        store(t2 - t1, i * 4 + 2)
-                        store(t1 - t3, i * 4 + 3)
-                    }
-                    tx += 8
-                }
-            }
-        }
+        microKernel.winogradInput(
+            padded: padded, phaseWidth: phaseWidth, tileRows: rows, tileColumns: tileColumns,
+            into: v + channel * p, xiStride: shape.inChannels * p)
     }
 
     /// Y = Aᵀ M A for every tile of one output channel, Aᵀ = [1 1 1 0; 0 1 -1 -1], then bias,
-    /// residual and activation; outputs past the edge (odd sizes) are dropped.
+    /// residual and activation, in C (clamp-type activations there, others after it over the
+    /// rows written); outputs past the edge (odd sizes) are dropped.
     private func transformOutput(
         _ products: UnsafePointer<Float>, channel: Int, tileRows rows: Range<Int>, tiles p: Int,
         output: UnsafeMutablePointer<Float>, residual: UnsafePointer<Float>?, activation: Activation
     ) {
         let s = shape
-        let m = s.outChannels
         let oh = s.outHeight, ow = s.outWidth
-        let b = bias?[channel] ?? 0
         let out = output + channel * oh * ow
-        let res = residual.map { $0 + channel * oh * ow }
-        withUnsafeTemporaryAllocation(of: SIMD8<Float>.self, capacity: 8) { buffer in
-            // Aᵀ M: two rows of four.
-            let half = buffer.baseAddress!
-            for ty in rows {
-                var tx = 0
-                while tx < tileColumns {
-                    let count = min(8, tileColumns - tx)
-                    let tile = (ty - rows.lowerBound) * tileColumns + tx
-                    @inline(__always) func load(_ xi: Int) -> SIMD8<Float> {
-                        let src = products + (xi * m + channel) * p + tile
-                        if count == 8 { return UnsafeRawPointer(src).loadUnaligned(as: SIMD8<Float>.self) }
-                        var value = SIMD8<Float>()
-                        for lane in 0..<count { value[lane] = src[lane] }
-                        return value
-                    }
-                    for j in 0..<4 {
-                        let m0 = load(j), m1 = load(4 + j), m2 = load(8 + j), m3 = load(12 + j)
-                        half[j] = m0 + m1 + m2
-                        half[4 + j] = m1 - m2 - m3
-                    }
-                    for r in 0..<2 {
-                        let oy = 2 * ty + r
-                        if oy >= oh { continue }
-                        let s0 = half[r * 4], s1 = half[r * 4 + 1], s2 = half[r * 4 + 2], s3 = half[r * 4 + 3]
-                        let left = s0 + s1 + s2 + b, right = s1 - s2 - s3 + b
-                        let line = oy * ow + 2 * tx
-                        if count == 8 && 2 * tx + 16 <= ow {
-                            // Interleave the two output columns of 8 tiles: 16 consecutive outputs.
-                            var v = SIMD16<Float>(
-                                left[0], right[0], left[1], right[1], left[2], right[2], left[3], right[3],
-                                left[4], right[4], left[5], right[5], left[6], right[6], left[7], right[7])
-                            if let res { v += UnsafeRawPointer(res + line).loadUnaligned(as: SIMD16<Float>.self) }
-                            UnsafeMutableRawPointer(out + line).storeBytes(of: activation.apply(v), as: SIMD16<Float>.self)
-                            continue
-                        }
-                        for lane in 0..<count {
-                            let ox = 2 * (tx + lane)
-                            var v0 = left[lane]
-                            if let res { v0 += res[line + 2 * lane] }
-                            out[line + 2 * lane] = activation.apply(v0)
-                            if ox + 1 < ow {
-                                var v1 = right[lane]
-                                if let res { v1 += res[line + 2 * lane + 1] }
-                                out[line + 2 * lane + 1] = activation.apply(v1)
-                            }
-                        }
-                    }
-                    tx += 8
-                }
-            }
-        }
+        microKernel.winogradOutput(
+            products: products + channel * p, xiStride: s.outChannels * p, tileRows: rows, tileColumns: tileColumns,
+            bias: bias?[channel] ?? 0, output: out, residual: residual.map { $0 + channel * oh * ow },
+            outHeight: oh, outWidth: ow, activation: activation)
     }
 }

@@ -1,7 +1,10 @@
 // Micro benchmark of the convolution kernels on ResNet50-like shapes (tools/bench_kernels.sh).
 // Prints one JSON object per shape: name, shape, median/min milliseconds and GFLOP/s.
-// Usage: kernel-bench [--threads N] [--runs N] [--filter SUBSTRING [--exact]] [--cold] [--residual] [--ab] [--list]
-// --cold evicts the caches before each call; --residual fuses a residual add.
+// Usage: kernel-bench [--threads N] [--runs N] [--filter SUBSTRING [--exact]] [--cold] [--residual]
+//                     [--kernel NAME] [--ab [--ab-kernel NAME]] [--list]
+// --cold evicts the caches before each call; --residual fuses a residual add; --kernel pins the
+// micro-kernel variant (avx512, avx2, portable; default: the best this CPU runs); --ab times a
+// second instance against the first, built with --ab-kernel's variant.
 import Foundation
 import Kernels
 
@@ -68,6 +71,16 @@ var runs = 30
 var filter = ""
 var exact = false
 var abTest = false
+var kernelA = MicroKernel.preferred
+var kernelB = MicroKernel.preferred
+func kernelNamed(_ name: String?) -> MicroKernel {
+    guard let name, let kernel = MicroKernel.supported(named: name) else {
+        let names = MicroKernel.supported.map(\.name).joined(separator: ", ")
+        FileHandle.standardError.write("kernel-bench: --kernel wants one of \(names)\n".data(using: .utf8)!)
+        exit(2)
+    }
+    return kernel
+}
 /// --cold: evict the caches before each timed call (weights and input come from memory, as
 /// they do inside a whole network whose weights exceed the last-level cache).
 var cold = false
@@ -81,13 +94,15 @@ while let argument = arguments.next() {
     case "--filter": filter = arguments.next() ?? ""
     case "--exact": exact = true
     case "--ab": abTest = true
+    case "--kernel": kernelA = kernelNamed(arguments.next())
+    case "--ab-kernel": kernelB = kernelNamed(arguments.next())
     case "--cold": cold = true
     case "--residual": withResidual = true
     case "--list":
         for c in cases { print(c.name) }
         exit(0)
     default:
-        FileHandle.standardError.write("usage: kernel-bench [--threads N] [--runs N] [--filter S [--exact]] [--cold] [--residual] [--ab] [--list]\n".data(using: .utf8)!)
+        FileHandle.standardError.write("usage: kernel-bench [--threads N] [--runs N] [--filter S [--exact]] [--cold] [--residual] [--kernel NAME] [--ab [--ab-kernel NAME]] [--list]\n".data(using: .utf8)!)
         exit(2)
     }
 }
@@ -116,9 +131,9 @@ for c in cases where filter.isEmpty || (exact ? c.name == filter : c.name.contai
     let bias = [Float](repeating: 0.1, count: s.outChannels)
     var output = [Float](repeating: 0, count: s.outputCount)
     let residual = [Float](repeating: 0.25, count: withResidual ? s.outputCount : 0)
-    let kernel = Conv2D(shape: s, weights: weights, bias: bias)
-    // --ab: a second instance to compare against (edit here to build it differently).
-    let kernelB = Conv2D(shape: s, weights: weights, bias: bias)
+    let kernel = Conv2D(shape: s, weights: weights, bias: bias, microKernel: kernelA)
+    // --ab: a second instance to compare against (--ab-kernel, or edit here to build it differently).
+    let instanceB = Conv2D(shape: s, weights: weights, bias: bias, microKernel: kernelB)
     var times: [Double] = []
     var timesB: [Double] = []
     output.withUnsafeMutableBufferPointer { out in
@@ -128,7 +143,7 @@ for c in cases where filter.isEmpty || (exact ? c.name == filter : c.name.contai
                 for variant in (abTest ? [true, false] : [true]) {
                     evictCaches()
                     let start = seconds()
-                    (variant ? kernel : kernelB).run(
+                    (variant ? kernel : instanceB).run(
                         input: x.baseAddress!, output: out.baseAddress!, residual: withResidual ? r.baseAddress : nil,
                         activation: .relu, threads: threads)
                     let elapsed = seconds() - start
@@ -154,7 +169,7 @@ for c in cases where filter.isEmpty || (exact ? c.name == filter : c.name.contai
     ]
         .map(String.init).joined(separator: ",")
     print(
-        "{\"name\": \"\(c.name)\", \"shape\": [\(shapeText)], \"medianMs\": \(String(format: "%.4f", median * 1e3)), "
+        "{\"name\": \"\(c.name)\", \"kernel\": \"\(kernelA.name)\", \"shape\": [\(shapeText)], \"medianMs\": \(String(format: "%.4f", median * 1e3)), "
             + "\"minMs\": \(String(format: "%.4f", times[0] * 1e3)), \"gflops\": \(String(format: "%.1f", s.flops / median / 1e9)), "
             + "\"bestGflops\": \(String(format: "%.1f", s.flops / times[0] / 1e9))}")
 }
@@ -169,7 +184,7 @@ for (m, n, k) in [(96, 192, 256), (512, 512, 512), (1, 1000, 2048)] where filter
         let start = seconds()
         Gemm.multiply(
             transA: false, transB: false, m: m, n: n, k: k, alpha: 1, a: a, lda: k, b: b, ldb: n,
-            beta: 0, c: &c, ldc: n, threads: threads)
+            beta: 0, c: &c, ldc: n, threads: threads, microKernel: kernelA)
         if run >= 3 { times.append(seconds() - start) }
     }
     times.sort()

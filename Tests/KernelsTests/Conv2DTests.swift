@@ -55,6 +55,10 @@ let convCases: [ConvCase] = [
     ConvCase(name: "deep reduction (several k blocks)", shape: shape(1, 70, 5, 6, oc: 13, k: (3, 3),
              pads: (1, 1, 1, 1)), residual: true, activation: .relu),
     ConvCase(name: "many output channels", shape: shape(1, 3, 4, 5, oc: 131, k: (1, 1))),
+    ConvCase(name: "32 output channels, stride 2, batch 2, 2 threads", shape: shape(2, 19, 15, 17, oc: 32, k: (3, 3),
+             stride: (2, 2), pads: (1, 1, 1, 1)), residual: true, activation: .relu, threads: 2),
+    ConvCase(name: "odd channels and pixels past two strips", shape: shape(1, 9, 7, 11, oc: 23, k: (1, 3),
+             pads: (0, 1, 0, 1)), residual: true, activation: .clip(min: -0.3, max: 0.4)),
     ConvCase(name: "many pixels (several pixel blocks), 2 threads", shape: shape(1, 3, 23, 19, oc: 7, k: (3, 3),
              pads: (1, 1, 1, 1)), threads: 2),
     ConvCase(name: "few pixels, many channels, 2 threads (row split)", shape: shape(1, 16, 3, 3, oc: 70, k: (3, 3),
@@ -93,8 +97,8 @@ let convCases: [ConvCase] = [
     ConvCase(name: "pads larger than kernel reach", shape: shape(1, 2, 3, 3, oc: 3, k: (2, 2), pads: (3, 3, 3, 3))),
 ]
 
-@Test("Conv2D matches the scalar reference", arguments: convCases)
-func conv2DMatchesReference(_ c: ConvCase) throws {
+@Test("Conv2D matches the scalar reference with every micro-kernel this CPU runs", arguments: convCases, MicroKernel.supported)
+func conv2DMatchesReference(_ c: ConvCase, _ kernel: MicroKernel) throws {
     let s = c.shape
     #expect(s.isValid)
     var values = SeededValues(seed: UInt64(s.inputCount &* 31 &+ s.weightCount))
@@ -113,7 +117,8 @@ func conv2DMatchesReference(_ c: ConvCase) throws {
                     ReferenceKernels.conv2D(
                         shape: s, input: x.baseAddress!, weights: w.baseAddress!, bias: biasPointer,
                         residual: residualPointer, activation: c.activation, output: &expected)
-                    let conv = Conv2D(shape: s, weights: w.baseAddress!, bias: biasPointer)
+                    let conv = Conv2D(shape: s, weights: w.baseAddress!, bias: biasPointer, microKernel: kernel)
+                    #expect(conv.microKernel == kernel)
                     actual.withUnsafeMutableBufferPointer { y in
                         conv.run(
                             input: x.baseAddress!, output: y.baseAddress!, residual: residualPointer,
@@ -123,7 +128,7 @@ func conv2DMatchesReference(_ c: ConvCase) throws {
             }
         }
     }
-    #expect(worstViolation(actual, expected) <= 1, "\(c.name)")
+    #expect(worstViolation(actual, expected) <= 1, "\(c.name) with \(kernel)")
 }
 
 @Test("3x3 stride-1 convolutions with 64+ channels take the Winograd form; others do not")
@@ -162,8 +167,8 @@ func channelStripSelection() throws {
     #expect(!selects(shape(1, 448, 8, 8, oc: 2080, k: (1, 1))))
 }
 
-@Test("Conv2D residual may alias the output (in-place add)", arguments: [6, 40])
-func conv2DResidualAliasingOutput(channels: Int) {
+@Test("Conv2D residual may alias the output (in-place add)", arguments: [6, 40], MicroKernel.supported)
+func conv2DResidualAliasingOutput(channels: Int, kernel: MicroKernel) {
     // 40 channels × 9 taps = 360: more than one reduction block.
     let s = shape(1, channels, 5, 7, oc: 8, k: (3, 3), pads: (1, 1, 1, 1))
     var values = SeededValues(seed: 7)
@@ -175,7 +180,7 @@ func conv2DResidualAliasingOutput(channels: Int) {
         shape: s, input: input, weights: weights, bias: nil, residual: residual, activation: .relu,
         output: &expected)
     var inOut = residual
-    let conv = Conv2D(shape: s, weights: weights, bias: nil)
+    let conv = Conv2D(shape: s, weights: weights, bias: nil, microKernel: kernel)
     inOut.withUnsafeMutableBufferPointer { y in
         conv.run(input: input, output: y.baseAddress!, residual: UnsafePointer(y.baseAddress!), activation: .relu, threads: 1)
     }

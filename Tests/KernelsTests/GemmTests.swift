@@ -29,10 +29,14 @@ let gemmCases: [GemmCase] = [
     GemmCase(m: 2, n: 83, k: 33, transB: true, alpha: 2, beta: 0.5, padding: 1),
     GemmCase(m: 3, n: 40, k: 17, transA: true, beta: 1, padding: 2, threads: 2),
     GemmCase(m: 4, n: 300, k: 5, transA: true, transB: true, threads: 2),
+    // Whole 8 × 32 and 6 × 16 tiles, and partial ones in both directions past them.
+    GemmCase(m: 8, n: 32, k: 19),
+    GemmCase(m: 24, n: 48, k: 300, beta: 0.5, padding: 1),
+    GemmCase(m: 17, n: 47, k: 600, alpha: 1.5, beta: 1, threads: 2),
 ]
 
-@Test("Gemm matches the scalar reference", arguments: gemmCases)
-func gemmMatchesReference(_ g: GemmCase) {
+@Test("Gemm matches the scalar reference with every micro-kernel this CPU runs", arguments: gemmCases, MicroKernel.supported)
+func gemmMatchesReference(_ g: GemmCase, _ kernel: MicroKernel) {
     let aRows = g.transA ? g.k : g.m, aCols = g.transA ? g.m : g.k
     let bRows = g.transB ? g.n : g.k, bCols = g.transB ? g.k : g.n
     let lda = aCols + g.padding, ldb = bCols + g.padding, ldc = g.n + g.padding
@@ -47,17 +51,18 @@ func gemmMatchesReference(_ g: GemmCase) {
         a: a, lda: lda, b: b, ldb: ldb, beta: g.beta, c: &expected, ldc: ldc)
     Gemm.multiply(
         transA: g.transA, transB: g.transB, m: g.m, n: g.n, k: g.k, alpha: g.alpha,
-        a: a, lda: lda, b: b, ldb: ldb, beta: g.beta, c: &actual, ldc: ldc, threads: g.threads)
+        a: a, lda: lda, b: b, ldb: ldb, beta: g.beta, c: &actual, ldc: ldc, threads: g.threads,
+        microKernel: kernel)
     #expect(worstViolation(actual, expected) <= 1)
 }
 
-@Test("Gemm with beta 0 ignores NaN in C")
-func gemmBetaZeroIgnoresOldC() {
+@Test("Gemm with beta 0 ignores NaN in C", arguments: MicroKernel.supported)
+func gemmBetaZeroIgnoresOldC(_ kernel: MicroKernel) {
     let a: [Float] = [1, 2, 3, 4]
     let b: [Float] = [5, 6, 7, 8]
     var c = [Float](repeating: .nan, count: 4)
     Gemm.multiply(
         transA: false, transB: false, m: 2, n: 2, k: 2, alpha: 1, a: a, lda: 2, b: b, ldb: 2,
-        beta: 0, c: &c, ldc: 2, threads: 1)
+        beta: 0, c: &c, ldc: 2, threads: 1, microKernel: kernel)
     #expect(c == [19, 22, 43, 50])
 }

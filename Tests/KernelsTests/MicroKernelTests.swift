@@ -1,31 +1,132 @@
+import Foundation
 @testable import Kernels
 import Testing
 
-/// Both multiply-add forms (the one chosen at run time depends on the build's CPU flags) must
-/// compute the same 6 × 16 tile as a plain double-precision loop.
-@Test("Micro-kernel tile matches a scalar product with either multiply-add form", arguments: [false, true])
-func microKernelTile(fused: Bool) {
+/// Every micro-kernel variant this CPU runs (the C AVX-512, AVX2 and portable ones) must compute
+/// the same tile as a plain double-precision loop.
+@Test("Micro-kernel tile matches a scalar product", arguments: MicroKernel.supported)
+func microKernelTile(_ kernel: MicroKernel) {
     let depth = 37
+    let mr = kernel.rows
     var values = SeededValues(seed: 99)
-    let a = values.array(depth * MicroKernel.rows)
+    let a = values.array(depth * mr)
     let b = values.array(depth * 16)
-    let tile = a.withUnsafeBufferPointer { ap in
-        b.withUnsafeBufferPointer { bp in
-            fused
-                ? MicroKernel.multiply(depth: depth, a: ap.baseAddress!, b: bp.baseAddress!, using: FusedMultiplyAdd.self)
-                : MicroKernel.multiply(depth: depth, a: ap.baseAddress!, b: bp.baseAddress!, using: SeparateMultiplyAdd.self)
-        }
-    }
-    let rows = [tile.r0, tile.r1, tile.r2, tile.r3, tile.r4, tile.r5]
-    var actual: [Float] = []
+    var tile = [Float](repeating: .nan, count: mr * 16)
+    kernel.multiplyTile(depth: depth, a: a, b: b, into: &tile)
     var expected: [Float] = []
-    for r in 0..<MicroKernel.rows {
+    for r in 0..<mr {
         for j in 0..<16 {
             var sum: Double = 0
-            for k in 0..<depth { sum += Double(a[k * MicroKernel.rows + r]) * Double(b[k * 16 + j]) }
+            for k in 0..<depth { sum += Double(a[k * mr + r]) * Double(b[k * 16 + j]) }
             expected.append(Float(sum))
-            actual.append(rows[r][j])
         }
     }
-    #expect(worstViolation(actual, expected) <= 1)
+    #expect(worstViolation(tile, expected) <= 1)
+}
+
+/// One panels-call case: which epilogue terms, where the block sits in the reduction.
+struct PanelsCase: CustomTestStringConvertible, Sendable {
+    var name: String
+    var alpha: Float = 1, beta: Float = 0
+    var bias = false, residual = false
+    var activation: Activation = .none
+    var first = true, last = true
+    var testDescription: String { name }
+}
+
+let panelsCases: [PanelsCase] = [
+    PanelsCase(name: "plain"),
+    PanelsCase(name: "bias + residual + relu", bias: true, residual: true, activation: .relu),
+    PanelsCase(name: "clip, first block only", bias: true, activation: .clip(min: -0.5, max: 0.5), last: false),
+    PanelsCase(name: "later block accumulates, clip", residual: true, activation: .clip(min: -1, max: 2), first: false),
+    PanelsCase(name: "middle block", bias: true, first: false, last: false),
+    PanelsCase(name: "alpha and beta", alpha: -0.5, beta: 2, bias: true),
+    PanelsCase(name: "leaky relu after the store", residual: true, activation: .leakyRelu(alpha: 0.1)),
+    PanelsCase(name: "sigmoid after the store", alpha: 2, activation: .sigmoid),
+]
+
+/// Rows past whole panels and columns past whole strips (and past whole pairs of strips)
+/// take the partial-tile stores; the C store must follow `TileEpilogue`'s rules exactly.
+@Test("Micro-kernel panels with every epilogue match a scalar product", arguments: panelsCases, MicroKernel.supported)
+func microKernelPanels(_ c: PanelsCase, _ kernel: MicroKernel) {
+    let mr = kernel.rows
+    let depth = 29, rows = 2 * mr + 3, columns = 3 * 16 + 5, ldc = columns + 4, row0 = mr, column0 = 2
+    var values = SeededValues(seed: UInt64(rows * 100 + mr))
+    let a = values.array(rows * depth)
+    let b = values.array(depth * columns)
+    let bias = values.array(row0 + rows)
+    let residual = values.array((row0 + rows) * ldc)
+    let old = values.array((row0 + rows) * ldc)
+    var expected = old
+    for i in 0..<rows {
+        for j in 0..<columns {
+            var sum: Double = 0
+            for k in 0..<depth { sum += Double(a[i * depth + k]) * Double(b[k * columns + j]) }
+            let index = (row0 + i) * ldc + column0 + j
+            var x = c.alpha * Float(sum)
+            if !c.first {
+                x += old[index]
+            } else {
+                if c.beta != 0 { x += c.beta * old[index] }
+                if c.bias { x += bias[row0 + i] }
+                if c.residual { x += residual[index] }
+            }
+            expected[index] = c.last ? c.activation.apply(x) : x
+        }
+    }
+    var panels = [Float](repeating: 0, count: PackedPanels.floatCount(rows: rows, depth: depth, panelRows: mr))
+    PackedPanels.pack(rows: rows, depth: depth, panelRows: mr, source: a, rowStride: depth, depthStride: 1, into: &panels)
+    let stripsFloats = (columns + 15) / 16 * 16 * depth
+    var strips = [Float](repeating: .nan, count: stripsFloats)
+    Gemm.packStrips(source: b, depthStride: columns, columnStride: 1, depth: depth, columns: columns, into: &strips)
+    var actual = old
+    actual.withUnsafeMutableBufferPointer { out in
+        bias.withUnsafeBufferPointer { biasBuffer in
+            residual.withUnsafeBufferPointer { residualBuffer in
+                let epilogue = TileEpilogue(
+                    c: out.baseAddress!, ldc: ldc, alpha: c.alpha, beta: c.beta,
+                    bias: c.bias ? biasBuffer.baseAddress! : nil, residual: c.residual ? residualBuffer.baseAddress! : nil,
+                    activation: c.activation)
+                kernel.multiplyPanels(
+                    depth: depth, panels: panels, rows: row0..<(row0 + rows), strips: strips, firstColumn: column0,
+                    columns: columns, epilogue: epilogue, first: c.first, last: c.last)
+            }
+        }
+    }
+    // Outside the block nothing changed; inside, the rule.
+    #expect(worstViolation(actual, expected) <= 1, "\(c.name) with \(kernel)")
+}
+
+@Test("A NaN product stays NaN through the ReLU clamp", arguments: MicroKernel.supported)
+func microKernelClampKeepsNaN(_ kernel: MicroKernel) {
+    let mr = kernel.rows, depth = 3
+    var a = [Float](repeating: 1, count: mr * depth)
+    a[0] = .nan  // row 0, k 0
+    let b = [Float](repeating: -1, count: 16 * depth)
+    var c = [Float](repeating: 7, count: mr * 16)
+    c.withUnsafeMutableBufferPointer { out in
+        kernel.multiplyPanels(
+            depth: depth, panels: a, rows: 0..<mr, strips: b, firstColumn: 0, columns: 16,
+            epilogue: TileEpilogue(c: out.baseAddress!, ldc: 16, activation: .relu), first: true, last: true)
+    }
+    #expect(c[0..<16].allSatisfy { $0.isNaN })
+    #expect(c[16...].allSatisfy { $0 == 0 })
+}
+
+/// The CPU's own feature list (an independent source) says which variants must be offered.
+@Test("The supported micro-kernels follow the CPU's features")
+func microKernelVariantsFollowCPUFeatures() throws {
+    let supported = MicroKernel.supported.map(\.name)
+    #expect(supported.last == "portable")
+    #expect(MicroKernel.supported.contains(MicroKernel.preferred))
+    #expect(MicroKernel.compiled.allSatisfy { $0.rows >= 1 })
+    #if arch(x86_64) && os(Linux)
+    let cpuinfo = try String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)
+    let flagsLine = try #require(cpuinfo.split(separator: "\n").first { $0.hasPrefix("flags") })
+    let flags = Set(flagsLine.split(separator: " ").map(String.init))
+    #expect(supported.contains("avx512") == flags.contains("avx512f"))
+    #expect(supported.contains("avx2") == (flags.contains("avx2") && flags.contains("fma")))
+    #expect(MicroKernel.compiled.map(\.name) == ["avx512", "avx2", "portable"])
+    #expect(MicroKernel.compiled.map(\.rows) == [8, 6, 6])
+    #endif
 }

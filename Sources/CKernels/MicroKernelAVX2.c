@@ -1,0 +1,127 @@
+// The AVX2 + FMA variant: a 6 × 16 tile in 12 ymm accumulators (of 16 registers), leaving room
+// for the two B vectors and a broadcast.
+#include "MicroKernelVariants.h"
+
+#if CK_X86
+#include <immintrin.h>
+
+#define CK_AVX2 __attribute__((target("avx2,fma")))
+enum { MR = CK_AVX2_ROWS };
+
+/// Full-width row: `x` (16 lanes as two halves) through the epilogue into C.
+CK_AVX2 static inline void store_row(__m256 lo, __m256 hi, ptrdiff_t row, ptrdiff_t column, const CKEpilogue *e)
+{
+    float *out = e->c + row * e->ldc + column;
+    if (e->alpha != 1.0f) {
+        __m256 alpha = _mm256_set1_ps(e->alpha);
+        lo = _mm256_mul_ps(lo, alpha);
+        hi = _mm256_mul_ps(hi, alpha);
+    }
+    if (!e->first) {
+        lo = _mm256_add_ps(lo, _mm256_loadu_ps(out));
+        hi = _mm256_add_ps(hi, _mm256_loadu_ps(out + 8));
+    } else {
+        if (e->beta != 0.0f) {
+            __m256 beta = _mm256_set1_ps(e->beta);
+            lo = _mm256_add_ps(lo, _mm256_mul_ps(beta, _mm256_loadu_ps(out)));
+            hi = _mm256_add_ps(hi, _mm256_mul_ps(beta, _mm256_loadu_ps(out + 8)));
+        }
+        if (e->bias) {
+            __m256 bias = _mm256_set1_ps(e->bias[row]);
+            lo = _mm256_add_ps(lo, bias);
+            hi = _mm256_add_ps(hi, bias);
+        }
+        if (e->residual) {
+            const float *residual = e->residual + (out - e->c);
+            lo = _mm256_add_ps(lo, _mm256_loadu_ps(residual));
+            hi = _mm256_add_ps(hi, _mm256_loadu_ps(residual + 8));
+        }
+    }
+    if (e->last) {
+        // max(lower, x) / min(upper, x) return x when x is NaN.
+        __m256 lower = _mm256_set1_ps(e->lower), upper = _mm256_set1_ps(e->upper);
+        lo = _mm256_min_ps(upper, _mm256_max_ps(lower, lo));
+        hi = _mm256_min_ps(upper, _mm256_max_ps(lower, hi));
+    }
+    _mm256_storeu_ps(out, lo);
+    _mm256_storeu_ps(out + 8, hi);
+}
+
+#define CK_AVX2_ACCUMULATE                                                  \
+    __m256 c0l = _mm256_setzero_ps(), c0h = _mm256_setzero_ps();           \
+    __m256 c1l = _mm256_setzero_ps(), c1h = _mm256_setzero_ps();           \
+    __m256 c2l = _mm256_setzero_ps(), c2h = _mm256_setzero_ps();           \
+    __m256 c3l = _mm256_setzero_ps(), c3h = _mm256_setzero_ps();           \
+    __m256 c4l = _mm256_setzero_ps(), c4h = _mm256_setzero_ps();           \
+    __m256 c5l = _mm256_setzero_ps(), c5h = _mm256_setzero_ps();           \
+    for (ptrdiff_t k = 0; k < depth; k++) {                                 \
+        __m256 bl = _mm256_loadu_ps(b + 16 * k);                            \
+        __m256 bh = _mm256_loadu_ps(b + 16 * k + 8);                        \
+        const float *ak = a + MR * k;                                       \
+        __m256 x;                                                           \
+        x = _mm256_broadcast_ss(ak + 0);                                    \
+        c0l = _mm256_fmadd_ps(x, bl, c0l); c0h = _mm256_fmadd_ps(x, bh, c0h); \
+        x = _mm256_broadcast_ss(ak + 1);                                    \
+        c1l = _mm256_fmadd_ps(x, bl, c1l); c1h = _mm256_fmadd_ps(x, bh, c1h); \
+        x = _mm256_broadcast_ss(ak + 2);                                    \
+        c2l = _mm256_fmadd_ps(x, bl, c2l); c2h = _mm256_fmadd_ps(x, bh, c2h); \
+        x = _mm256_broadcast_ss(ak + 3);                                    \
+        c3l = _mm256_fmadd_ps(x, bl, c3l); c3h = _mm256_fmadd_ps(x, bh, c3h); \
+        x = _mm256_broadcast_ss(ak + 4);                                    \
+        c4l = _mm256_fmadd_ps(x, bl, c4l); c4h = _mm256_fmadd_ps(x, bh, c4h); \
+        x = _mm256_broadcast_ss(ak + 5);                                    \
+        c5l = _mm256_fmadd_ps(x, bl, c5l); c5h = _mm256_fmadd_ps(x, bh, c5h); \
+    }
+
+CK_AVX2 void ck_avx2_multiply_tile(ptrdiff_t depth, const float *a, const float *b, float *tile)
+{
+    CK_AVX2_ACCUMULATE
+    _mm256_storeu_ps(tile + 0, c0l); _mm256_storeu_ps(tile + 8, c0h);
+    _mm256_storeu_ps(tile + 16, c1l); _mm256_storeu_ps(tile + 24, c1h);
+    _mm256_storeu_ps(tile + 32, c2l); _mm256_storeu_ps(tile + 40, c2h);
+    _mm256_storeu_ps(tile + 48, c3l); _mm256_storeu_ps(tile + 56, c3h);
+    _mm256_storeu_ps(tile + 64, c4l); _mm256_storeu_ps(tile + 72, c4h);
+    _mm256_storeu_ps(tile + 80, c5l); _mm256_storeu_ps(tile + 88, c5h);
+}
+
+/// One tile of C: full ones through the vector epilogue, partial ones through memory.
+CK_AVX2 static inline void multiply_store(
+    ptrdiff_t depth, const float *a, const float *b, ptrdiff_t row, ptrdiff_t column,
+    ptrdiff_t rows, ptrdiff_t columns, const CKEpilogue *e)
+{
+    CK_AVX2_ACCUMULATE
+    if (columns == 16) {
+        // Whole rows (a partial panel stores only its valid ones).
+        store_row(c0l, c0h, row, column, e);
+        if (rows > 1) store_row(c1l, c1h, row + 1, column, e);
+        if (rows > 2) store_row(c2l, c2h, row + 2, column, e);
+        if (rows > 3) store_row(c3l, c3h, row + 3, column, e);
+        if (rows > 4) store_row(c4l, c4h, row + 4, column, e);
+        if (rows > 5) store_row(c5l, c5h, row + 5, column, e);
+    } else {
+        float tile[MR * 16];
+        _mm256_storeu_ps(tile + 0, c0l); _mm256_storeu_ps(tile + 8, c0h);
+        _mm256_storeu_ps(tile + 16, c1l); _mm256_storeu_ps(tile + 24, c1h);
+        _mm256_storeu_ps(tile + 32, c2l); _mm256_storeu_ps(tile + 40, c2h);
+        _mm256_storeu_ps(tile + 48, c3l); _mm256_storeu_ps(tile + 56, c3h);
+        _mm256_storeu_ps(tile + 64, c4l); _mm256_storeu_ps(tile + 72, c4h);
+        _mm256_storeu_ps(tile + 80, c5l); _mm256_storeu_ps(tile + 88, c5h);
+        ck_store_tile_scalar(tile, row, column, rows, columns, e);
+    }
+}
+
+CK_AVX2 void ck_avx2_multiply_panels(
+    ptrdiff_t depth, const float *panels, ptrdiff_t row0, ptrdiff_t rowCount,
+    const float *strips, ptrdiff_t column0, ptrdiff_t columnCount, const CKEpilogue *e)
+{
+    ptrdiff_t stripCount = (columnCount + 15) / 16;
+    for (ptrdiff_t r = 0; r < rowCount; r += MR) {
+        const float *a = panels + (r / MR) * MR * depth;
+        ptrdiff_t rows = rowCount - r < MR ? rowCount - r : MR;
+        for (ptrdiff_t s = 0; s < stripCount; s++) {
+            ptrdiff_t columns = columnCount - 16 * s < 16 ? columnCount - 16 * s : 16;
+            multiply_store(depth, a, strips + s * depth * 16, row0 + r, column0 + 16 * s, rows, columns, e);
+        }
+    }
+}
+#endif

@@ -1,0 +1,121 @@
+// The AVX-512 variant: 8-row panels, multiplied two 16-column strips at a time (an 8 × 32
+// tile in 16 zmm accumulators of 32): per reduction step 2 B loads and 8 broadcasts feed 16
+// FMAs, enough independent chains for two FMA ports with 4-cycle latency. 8 rows divide the
+// channel counts of the ResNet / Inception families (32, 48, 80, 1088, ...), so panels are full.
+#include "MicroKernelVariants.h"
+
+#if CK_X86
+#include <immintrin.h>
+
+#define CK_AVX512 __attribute__((target("avx512f,fma")))
+enum { MR = CK_AVX512_ROWS };
+
+/// Row `row` of C, columns where `mask` is set, from accumulator `x`.
+CK_AVX512 static inline void store_row(__m512 x, ptrdiff_t row, ptrdiff_t column, __mmask16 mask, const CKEpilogue *e)
+{
+    float *out = e->c + row * e->ldc + column;
+    if (e->alpha != 1.0f) x = _mm512_mul_ps(x, _mm512_set1_ps(e->alpha));
+    if (!e->first) {
+        x = _mm512_add_ps(x, _mm512_maskz_loadu_ps(mask, out));
+    } else {
+        if (e->beta != 0.0f) x = _mm512_add_ps(x, _mm512_mul_ps(_mm512_set1_ps(e->beta), _mm512_maskz_loadu_ps(mask, out)));
+        if (e->bias) x = _mm512_add_ps(x, _mm512_set1_ps(e->bias[row]));
+        if (e->residual) x = _mm512_add_ps(x, _mm512_maskz_loadu_ps(mask, e->residual + (out - e->c)));
+    }
+    if (e->last) {
+        // max(lower, x) / min(upper, x) return x when x is NaN.
+        x = _mm512_min_ps(_mm512_set1_ps(e->upper), _mm512_max_ps(_mm512_set1_ps(e->lower), x));
+    }
+    _mm512_mask_storeu_ps(out, mask, x);
+}
+
+static inline __mmask16 column_mask(ptrdiff_t columns)
+{
+    return columns >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << columns) - 1u);
+}
+
+/// Two strips (b0, b1 = the next strip): rows × (16 + columns1) of C.
+CK_AVX512 static inline void multiply_store_pair(
+    ptrdiff_t depth, const float *a, const float *b0, const float *b1, ptrdiff_t row, ptrdiff_t column,
+    ptrdiff_t rows, ptrdiff_t columns1, const CKEpilogue *e)
+{
+    __m512 c0[MR], c1[MR];
+#pragma clang loop unroll(full)
+    for (int r = 0; r < MR; r++) { c0[r] = _mm512_setzero_ps(); c1[r] = _mm512_setzero_ps(); }
+    for (ptrdiff_t k = 0; k < depth; k++) {
+        __m512 x0 = _mm512_loadu_ps(b0 + 16 * k);
+        __m512 x1 = _mm512_loadu_ps(b1 + 16 * k);
+        const float *ak = a + MR * k;
+#pragma clang loop unroll(full)
+        for (int r = 0; r < MR; r++) {
+            __m512 s = _mm512_set1_ps(ak[r]);
+            c0[r] = _mm512_fmadd_ps(s, x0, c0[r]);
+            c1[r] = _mm512_fmadd_ps(s, x1, c1[r]);
+        }
+    }
+    __mmask16 mask1 = column_mask(columns1);
+#pragma clang loop unroll(full)
+    for (int r = 0; r < MR; r++) {
+        if (r < rows) {
+            store_row(c0[r], row + r, column, 0xFFFF, e);
+            store_row(c1[r], row + r, column + 16, mask1, e);
+        }
+    }
+}
+
+/// One strip: rows × columns of C.
+CK_AVX512 static inline void multiply_store(
+    ptrdiff_t depth, const float *a, const float *b, ptrdiff_t row, ptrdiff_t column,
+    ptrdiff_t rows, ptrdiff_t columns, const CKEpilogue *e)
+{
+    __m512 c0[MR];
+#pragma clang loop unroll(full)
+    for (int r = 0; r < MR; r++) c0[r] = _mm512_setzero_ps();
+    for (ptrdiff_t k = 0; k < depth; k++) {
+        __m512 x0 = _mm512_loadu_ps(b + 16 * k);
+        const float *ak = a + MR * k;
+#pragma clang loop unroll(full)
+        for (int r = 0; r < MR; r++) c0[r] = _mm512_fmadd_ps(_mm512_set1_ps(ak[r]), x0, c0[r]);
+    }
+    __mmask16 mask = column_mask(columns);
+#pragma clang loop unroll(full)
+    for (int r = 0; r < MR; r++) {
+        if (r < rows) store_row(c0[r], row + r, column, mask, e);
+    }
+}
+
+CK_AVX512 void ck_avx512_multiply_tile(ptrdiff_t depth, const float *a, const float *b, float *tile)
+{
+    __m512 c0[MR];
+#pragma clang loop unroll(full)
+    for (int r = 0; r < MR; r++) c0[r] = _mm512_setzero_ps();
+    for (ptrdiff_t k = 0; k < depth; k++) {
+        __m512 x0 = _mm512_loadu_ps(b + 16 * k);
+        const float *ak = a + MR * k;
+#pragma clang loop unroll(full)
+        for (int r = 0; r < MR; r++) c0[r] = _mm512_fmadd_ps(_mm512_set1_ps(ak[r]), x0, c0[r]);
+    }
+#pragma clang loop unroll(full)
+    for (int r = 0; r < MR; r++) _mm512_storeu_ps(tile + 16 * r, c0[r]);
+}
+
+CK_AVX512 void ck_avx512_multiply_panels(
+    ptrdiff_t depth, const float *panels, ptrdiff_t row0, ptrdiff_t rowCount,
+    const float *strips, ptrdiff_t column0, ptrdiff_t columnCount, const CKEpilogue *e)
+{
+    ptrdiff_t stripCount = (columnCount + 15) / 16;
+    for (ptrdiff_t r = 0; r < rowCount; r += MR) {
+        const float *a = panels + (r / MR) * MR * depth;
+        ptrdiff_t rows = rowCount - r < MR ? rowCount - r : MR;
+        ptrdiff_t s = 0;
+        for (; s + 1 < stripCount; s += 2) {
+            const float *b = strips + s * depth * 16;
+            ptrdiff_t columns1 = columnCount - 16 * (s + 1) < 16 ? columnCount - 16 * (s + 1) : 16;
+            multiply_store_pair(depth, a, b, b + depth * 16, row0 + r, column0 + 16 * s, rows, columns1, e);
+        }
+        if (s < stripCount) {
+            multiply_store(depth, a, strips + s * depth * 16, row0 + r, column0 + 16 * s, rows, columnCount - 16 * s, e);
+        }
+    }
+}
+#endif

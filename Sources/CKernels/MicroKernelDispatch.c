@@ -1,0 +1,71 @@
+// The variant table and the CPU feature checks that pick among them.
+#include "MicroKernelVariants.h"
+
+static const CKMicroKernel variants[] = {
+#if CK_X86
+    {"avx512", CK_AVX512_ROWS, 16, ck_avx512_multiply_panels, ck_avx512_multiply_tile,
+        ck_avx2_winograd_input, ck_avx2_winograd_output},
+    {"avx2", CK_AVX2_ROWS, 16, ck_avx2_multiply_panels, ck_avx2_multiply_tile,
+        ck_avx2_winograd_input, ck_avx2_winograd_output},
+#endif
+    {"portable", CK_PORTABLE_ROWS, 16, ck_portable_multiply_panels, ck_portable_multiply_tile,
+        ck_portable_winograd_input, ck_portable_winograd_output},
+};
+
+int ck_micro_kernel_count(void) { return (int)(sizeof variants / sizeof variants[0]); }
+
+const CKMicroKernel *ck_micro_kernel_at(int index)
+{
+    if (index < 0 || index >= ck_micro_kernel_count()) return 0;
+    return &variants[index];
+}
+
+#if CK_X86
+#include <cpuid.h>
+
+/// XCR0: which register states the OS saves (so the instructions may be used).
+static unsigned long long os_saved_states(void)
+{
+    unsigned int lo, hi;
+    __asm__ volatile("xgetbv" : "=a"(lo), "=d"(hi) : "c"(0));
+    return ((unsigned long long)hi << 32) | lo;
+}
+
+static int detect_x86_level(void)
+{
+    unsigned int a, b, c, d;
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
+    int fma = (c >> 12) & 1, osxsave = (c >> 27) & 1, avx = (c >> 28) & 1;
+    if (!(fma && osxsave && avx)) return 0;
+    unsigned long long xcr0 = os_saved_states();
+    if ((xcr0 & 0x6) != 0x6) return 0;
+    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
+    int avx2 = (b >> 5) & 1, avx512f = (b >> 16) & 1;
+    if (!avx2) return 0;
+    if (avx512f && (xcr0 & 0xE0) == 0xE0) return 2;
+    return 1;
+}
+
+int ck_x86_level(void)
+{
+    // Racing first calls all store the same value.
+    static volatile int level = -1;
+    int known = level;
+    if (known < 0) {
+        known = detect_x86_level();
+        level = known;
+    }
+    return known;
+}
+#endif
+
+int ck_micro_kernel_supported(int index)
+{
+    const CKMicroKernel *kernel = ck_micro_kernel_at(index);
+    if (!kernel) return 0;
+#if CK_X86
+    if (kernel->multiplyPanels == ck_avx512_multiply_panels) return ck_x86_level() >= 2;
+    if (kernel->multiplyPanels == ck_avx2_multiply_panels) return ck_x86_level() >= 1;
+#endif
+    return 1;
+}

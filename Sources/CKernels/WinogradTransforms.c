@@ -1,0 +1,158 @@
+// Winograd F(2×2, 3×3) transforms (see WinogradConv3x3.swift): one body written with 8-lane
+// vector extensions, compiled twice: for AVX2 + FMA (used by the AVX-512 and AVX2 variants)
+// and for the build's baseline (the portable variant).
+#include "MicroKernelVariants.h"
+
+typedef float v8 __attribute__((vector_size(32)));
+typedef float v16 __attribute__((vector_size(64)));
+typedef int v16i __attribute__((vector_size(64)));
+/// Unaligned views for loads and stores.
+typedef float v8u __attribute__((vector_size(32), aligned(4)));
+typedef float v16u __attribute__((vector_size(64), aligned(4)));
+
+#define CK_INLINE static inline __attribute__((always_inline))
+#define load8(p) ((v8) * (const v8u *)(p))
+#define store8(p, x) (*(v8u *)(p) = (x))
+#define load16(p) ((v16) * (const v16u *)(p))
+#define store16(p, x) (*(v16u *)(p) = (x))
+
+/// x = min(upper, max(lower, x)) lane by lane, NaN kept (a macro: vectors stay out of
+/// function signatures, whose ABI depends on the target).
+#define CLAMP16(x, lower, upper)                                       \
+    do {                                                               \
+        v16 lo_ = (lower) - (v16){0}, hi_ = (upper) - (v16){0};        \
+        v16i below_ = (x) < lo_, above_ = (x) > hi_;                   \
+        v16i bits_ = ((v16i)(x) & ~below_) | ((v16i)lo_ & below_);     \
+        bits_ = (bits_ & ~above_) | ((v16i)hi_ & above_);              \
+        (x) = (v16)bits_;                                              \
+    } while (0)
+
+CK_INLINE float clamp1(float x, float lower, float upper)
+{
+    if (x < lower) x = lower;
+    if (x > upper) x = upper;
+    return x;
+}
+
+CK_INLINE void input_body(
+    const float *padded, ptrdiff_t phaseWidth, ptrdiff_t tileRow0, ptrdiff_t tileRow1, ptrdiff_t tileColumns,
+    float *v, ptrdiff_t xiStride)
+{
+    ptrdiff_t rowFloats = 2 * phaseWidth;
+    for (ptrdiff_t ty = tileRow0; ty < tileRow1; ty++) {
+        const float *top = padded + 2 * ty * rowFloats;
+        for (ptrdiff_t tx = 0; tx < tileColumns; tx += 8) {
+            // Column j of the tiles' 4×4 inputs: even/odd phase, one tile on for j ≥ 2.
+            // Rows first: t = Bᵀ d, Bᵀ = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1].
+            v8 t[16];
+            for (int j = 0; j < 4; j++) {
+                const float *column = top + (j & 1) * phaseWidth + tx + (j >> 1);
+                v8 d0 = load8(column), d1 = load8(column + rowFloats);
+                v8 d2 = load8(column + 2 * rowFloats), d3 = load8(column + 3 * rowFloats);
+                t[j] = d0 - d2;
+                t[4 + j] = d1 + d2;
+                t[8 + j] = d2 - d1;
+                t[12 + j] = d1 - d3;
+            }
+            ptrdiff_t count = tileColumns - tx < 8 ? tileColumns - tx : 8;
+            float *dst = v + (ty - tileRow0) * tileColumns + tx;
+            // Then columns: V = t B.
+            for (int i = 0; i < 4; i++) {
+                v8 t0 = t[i * 4], t1 = t[i * 4 + 1], t2 = t[i * 4 + 2], t3 = t[i * 4 + 3];
+                v8 values[4] = {t0 - t2, t1 + t2, t2 - t1, t1 - t3};
+                for (int q = 0; q < 4; q++) {
+                    float *out = dst + (i * 4 + q) * xiStride;
+                    if (count == 8) {
+                        store8(out, values[q]);
+                    } else {
+                        for (ptrdiff_t lane = 0; lane < count; lane++) out[lane] = values[q][lane];
+                    }
+                }
+            }
+        }
+    }
+}
+
+CK_INLINE void output_body(
+    const float *products, ptrdiff_t xiStride, ptrdiff_t tileRow0, ptrdiff_t tileRow1, ptrdiff_t tileColumns,
+    float bias, float *output, const float *residual, ptrdiff_t oh, ptrdiff_t ow, float lower, float upper)
+{
+    for (ptrdiff_t ty = tileRow0; ty < tileRow1; ty++) {
+        for (ptrdiff_t tx = 0; tx < tileColumns; tx += 8) {
+            ptrdiff_t count = tileColumns - tx < 8 ? tileColumns - tx : 8;
+            const float *src = products + (ty - tileRow0) * tileColumns + tx;
+            // Aᵀ M, Aᵀ = [1 1 1 0; 0 1 -1 -1]: two rows of four.
+            v8 half[8];
+            for (int j = 0; j < 4; j++) {
+                v8 m[4];
+                for (int q = 0; q < 4; q++) {
+                    const float *p = src + (4 * q + j) * xiStride;
+                    if (count == 8) {
+                        m[q] = load8(p);
+                    } else {
+                        m[q] = (v8){0};
+                        for (ptrdiff_t lane = 0; lane < count; lane++) m[q][lane] = p[lane];
+                    }
+                }
+                half[j] = m[0] + m[1] + m[2];
+                half[4 + j] = m[1] - m[2] - m[3];
+            }
+            for (int r = 0; r < 2; r++) {
+                ptrdiff_t oy = 2 * ty + r;
+                if (oy >= oh) continue;
+                v8 s0 = half[r * 4], s1 = half[r * 4 + 1], s2 = half[r * 4 + 2], s3 = half[r * 4 + 3];
+                v8 left = s0 + s1 + s2 + bias, right = s1 - s2 - s3 + bias;
+                ptrdiff_t line = oy * ow + 2 * tx;
+                if (count == 8 && 2 * tx + 16 <= ow) {
+                    // The two output columns of 8 tiles interleaved: 16 consecutive outputs.
+                    v16 x = __builtin_shufflevector(left, right, 0, 8, 1, 9, 2, 10, 3, 11, 4, 12, 5, 13, 6, 14, 7, 15);
+                    if (residual) x += load16(residual + line);
+                    CLAMP16(x, lower, upper);
+                    store16(output + line, x);
+                    continue;
+                }
+                for (ptrdiff_t lane = 0; lane < count; lane++) {
+                    ptrdiff_t ox = 2 * (tx + lane);
+                    float x0 = left[lane];
+                    if (residual) x0 += residual[line + 2 * lane];
+                    output[line + 2 * lane] = clamp1(x0, lower, upper);
+                    if (ox + 1 < ow) {
+                        float x1 = right[lane];
+                        if (residual) x1 += residual[line + 2 * lane + 1];
+                        output[line + 2 * lane + 1] = clamp1(x1, lower, upper);
+                    }
+                }
+            }
+        }
+    }
+}
+
+#if CK_X86
+__attribute__((target("avx2,fma"))) void ck_avx2_winograd_input(
+    const float *padded, ptrdiff_t phaseWidth, ptrdiff_t tileRow0, ptrdiff_t tileRow1, ptrdiff_t tileColumns,
+    float *v, ptrdiff_t xiStride)
+{
+    input_body(padded, phaseWidth, tileRow0, tileRow1, tileColumns, v, xiStride);
+}
+
+__attribute__((target("avx2,fma"))) void ck_avx2_winograd_output(
+    const float *products, ptrdiff_t xiStride, ptrdiff_t tileRow0, ptrdiff_t tileRow1, ptrdiff_t tileColumns,
+    float bias, float *output, const float *residual, ptrdiff_t oh, ptrdiff_t ow, float lower, float upper)
+{
+    output_body(products, xiStride, tileRow0, tileRow1, tileColumns, bias, output, residual, oh, ow, lower, upper);
+}
+#endif
+
+void ck_portable_winograd_input(
+    const float *padded, ptrdiff_t phaseWidth, ptrdiff_t tileRow0, ptrdiff_t tileRow1, ptrdiff_t tileColumns,
+    float *v, ptrdiff_t xiStride)
+{
+    input_body(padded, phaseWidth, tileRow0, tileRow1, tileColumns, v, xiStride);
+}
+
+void ck_portable_winograd_output(
+    const float *products, ptrdiff_t xiStride, ptrdiff_t tileRow0, ptrdiff_t tileRow1, ptrdiff_t tileColumns,
+    float bias, float *output, const float *residual, ptrdiff_t oh, ptrdiff_t ow, float lower, float upper)
+{
+    output_body(products, xiStride, tileRow0, tileRow1, tileColumns, bias, output, residual, oh, ow, lower, upper);
+}

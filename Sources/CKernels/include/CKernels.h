@@ -1,0 +1,92 @@
+// SGEMM micro-kernels for the convolution and GEMM paths of the Kernels module, one variant
+// per instruction set, chosen at run time from the CPU's features.
+//
+// Why C: Swift has no per-function target attribute, so Swift SIMD code is only as wide as
+// the build's flags; a package that depends on ours builds without them. Each variant here
+// carries its own `__attribute__((target(...)))`, so one binary built with no flags runs the
+// AVX-512 code on AVX-512 hosts, the AVX2 code on AVX2 hosts, and portable C elsewhere.
+//
+// Layouts (one source of truth for the tile shape: `CKMicroKernel.rows` / `.columns`):
+// - packed A: panels of `rows` rows, each depth-major (for every k, the `rows` values side by
+//   side), rows past the end zero;
+// - packed B: strips of `columns` (16) columns, each depth-major, columns past the end zero;
+//   strip s of a block starts at s * depth * 16.
+#ifndef CKERNELS_H
+#define CKERNELS_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// How a finished tile is written: `x = alpha * acc`; on the first reduction block
+/// `x += beta * C` (C not read when beta == 0), `+ bias[row]`, `+ residual` (same layout as C;
+/// read before C is written, so it may alias C); on later blocks `x += C`; on the last block
+/// `x = min(upper, max(lower, x))` (NaN stays NaN). Other activations are applied by the caller.
+typedef struct CKEpilogue {
+    float *c;
+    ptrdiff_t ldc;
+    float alpha;
+    float beta;
+    const float *bias;
+    const float *residual;
+    float lower;
+    float upper;
+    int first;
+    int last;
+} CKEpilogue;
+
+/// Rows [row0, row0 + rowCount) × columns [column0, column0 + columnCount) of C for one
+/// reduction block of `depth`: `panels` is the packed A panel of row0 (row0's panel first,
+/// then the following ones), `strips` the packed B strips of the block's columns.
+typedef void (*CKMultiplyPanels)(
+    ptrdiff_t depth, const float *panels, ptrdiff_t row0, ptrdiff_t rowCount,
+    const float *strips, ptrdiff_t column0, ptrdiff_t columnCount, const CKEpilogue *epilogue);
+
+/// One full tile: `tile[r * 16 + j] = sum_k a[k * rows + r] * b[k * 16 + j]`.
+typedef void (*CKMultiplyTile)(ptrdiff_t depth, const float *a, const float *b, float *tile);
+
+/// Winograd F(2×2, 3×3) input transform V = Bᵀ d B of one input channel, 8 tiles per vector:
+/// `padded` is the channel's zero-bordered plane, each stored row as its even then its odd
+/// columns (`phaseWidth` floats each, rounded so 8-tile loads past the last tile stay inside);
+/// tile rows [tileRow0, tileRow1) of `tileColumns` tiles; V_ξ of tile t goes to
+/// `v[ξ * xiStride + t]` (t counted from tileRow0).
+typedef void (*CKWinogradInput)(
+    const float *padded, ptrdiff_t phaseWidth, ptrdiff_t tileRow0, ptrdiff_t tileRow1, ptrdiff_t tileColumns,
+    float *v, ptrdiff_t xiStride);
+
+/// Winograd F(2×2, 3×3) output transform Y = Aᵀ M A of one output channel (M_ξ of tile t at
+/// `products[ξ * xiStride + t]`), then `+ bias`, `+ residual` (may alias `output`), and a clamp
+/// to [lower, upper] (NaN stays NaN); `output` / `residual` are the channel's outHeight ×
+/// outWidth planes, outputs past the edge dropped.
+typedef void (*CKWinogradOutput)(
+    const float *products, ptrdiff_t xiStride, ptrdiff_t tileRow0, ptrdiff_t tileRow1, ptrdiff_t tileColumns,
+    float bias, float *output, const float *residual, ptrdiff_t outHeight, ptrdiff_t outWidth,
+    float lower, float upper);
+
+/// One instruction-set variant: the GEMM micro-kernel and the Winograd transforms that go with it.
+typedef struct CKMicroKernel {
+    /// "avx512", "avx2" or "portable".
+    const char *name;
+    /// Rows of a packed A panel (the tile's height).
+    int rows;
+    /// Columns of a packed B strip (the tile's width): 16 in every variant.
+    int columns;
+    CKMultiplyPanels multiplyPanels;
+    CKMultiplyTile multiplyTile;
+    CKWinogradInput winogradInput;
+    CKWinogradOutput winogradOutput;
+} CKMicroKernel;
+
+/// Variants compiled into this binary, best first (the last is the portable one).
+int ck_micro_kernel_count(void);
+const CKMicroKernel *ck_micro_kernel_at(int index);
+/// Whether this CPU can run variant `index`.
+int ck_micro_kernel_supported(int index);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
