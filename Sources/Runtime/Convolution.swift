@@ -17,6 +17,8 @@ final class Convolution: @unchecked Sendable {
     var activation: FusedActivation = .none
     /// Pre-packed 2-D kernels per input shape (packing happens once per shape, not per run).
     private var packed: [Conv2DShape: Conv2D] = [:]
+    /// Depthwise kernels per input shape (weights copied once per shape).
+    private var depthwise: [Conv2DShape: DepthwiseConv2D] = [:]
     private let packLock = NSLock()
 
     init(node: NodeAttributes, weights: TensorValue, bias: TensorValue?) throws {
@@ -71,6 +73,11 @@ final class Convolution: @unchecked Sendable {
         }
         let out = c.output(outShape)
         c.flops.add(2 * Double(n * m * g.outputSize) * Double(weights.count / max(m, 1)))
+        if g.spatialRank <= 2, out.count > 0, let kernel = depthwiseKernel(x, g) {
+            kernel.run(input: x.floats, output: out.floats, residual: residual.map { UnsafePointer($0.floats) },
+                       activation: (activation ?? self.activation).kernelActivation, threads: c.threads)
+            return out
+        }
         if g.spatialRank <= 2, out.count > 0 {
             let kernel = packedKernel(x, g)
             kernel.run(input: x.floats, output: out.floats, residual: residual.map { UnsafePointer($0.floats) },
@@ -105,13 +112,7 @@ final class Convolution: @unchecked Sendable {
     /// The 2-D kernel for this input shape, packed on first use (1-D convolutions run as 2-D
     /// with height 1).
     func packedKernel(_ x: TensorValue, _ g: WindowGeometry) -> Conv2D {
-        let shape = Conv2DShape(
-            batch: x.shape[0], inChannels: x.shape[1], inHeight: g.input[1], inWidth: g.input[2],
-            outChannels: weights.shape[0], kernelHeight: g.kernel[1], kernelWidth: g.kernel[2],
-            strideHeight: g.strides[1], strideWidth: g.strides[2],
-            dilationHeight: g.dilations[1], dilationWidth: g.dilations[2],
-            padTop: g.padsBegin[1], padLeft: g.padsBegin[2], padBottom: g.padsEnd[1], padRight: g.padsEnd[2],
-            groups: group)
+        let shape = kernelShape(x, g)
         packLock.lock(); defer { packLock.unlock() }
         if let k = packed[shape] { return k }
         let k: Conv2D
@@ -122,6 +123,35 @@ final class Convolution: @unchecked Sendable {
         }
         packed[shape] = k
         return k
+    }
+
+    /// The direct depthwise kernel when this convolution is one (groups = channels, strides 1
+    /// or 2, no dilation), else nil (the GEMM path).
+    func depthwiseKernel(_ x: TensorValue, _ g: WindowGeometry) -> DepthwiseConv2D? {
+        guard group > 1, group == x.shape[1], group == weights.shape[0] else { return nil }
+        let shape = kernelShape(x, g)
+        guard DepthwiseConv2D.suits(shape) else { return nil }
+        packLock.lock(); defer { packLock.unlock() }
+        if let k = depthwise[shape] { return k }
+        let k: DepthwiseConv2D
+        if let bias {
+            k = bias.withUnsafeBufferPointer { DepthwiseConv2D(shape: shape, weights: weights.floats, bias: $0.baseAddress) }
+        } else {
+            k = DepthwiseConv2D(shape: shape, weights: weights.floats, bias: nil)
+        }
+        depthwise[shape] = k
+        return k
+    }
+
+    /// The Kernels module's description of this convolution on `x` (1-D runs as height 1).
+    func kernelShape(_ x: TensorValue, _ g: WindowGeometry) -> Conv2DShape {
+        Conv2DShape(
+            batch: x.shape[0], inChannels: x.shape[1], inHeight: g.input[1], inWidth: g.input[2],
+            outChannels: weights.shape[0], kernelHeight: g.kernel[1], kernelWidth: g.kernel[2],
+            strideHeight: g.strides[1], strideWidth: g.strides[2],
+            dilationHeight: g.dilations[1], dilationWidth: g.dilations[2],
+            padTop: g.padsBegin[1], padLeft: g.padsBegin[2], padBottom: g.padsEnd[1], padRight: g.padsEnd[2],
+            groups: group)
     }
 
     /// Adds bias and residual and applies the activation, in place on `out`.

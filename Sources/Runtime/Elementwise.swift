@@ -2,16 +2,18 @@ import ONNXIR
 /// Broadcasting binary and plain unary loops over raw buffers, generic over the element.
 /// Inner loops are written so the optimizer vectorizes them (contiguous, or one side scalar).
 enum Elementwise {
+    /// `op` over `a` and `b` broadcast together; the result has element type `type` (default: `a`'s).
     @inline(__always)
-    static func binary<T>(
+    static func binary<T, U>(
         _ a: TensorValue, _ b: TensorValue, as _: T.Type, into type: ElementType? = nil,
-        _ context: ExecutionContext, _ op: (T, T) -> T
+        _ context: ExecutionContext, _ op: (T, T) -> U
     ) throws -> TensorValue {
         let bc = try Broadcast([a.shape, b.shape])
         let out = context.output(bc.shape, type ?? a.elementType)
         let pa = UnsafePointer(a.raw.assumingMemoryBound(to: T.self))
         let pb = UnsafePointer(b.raw.assumingMemoryBound(to: T.self))
-        let po = out.raw.assumingMemoryBound(to: T.self)
+        let po = out.raw.assumingMemoryBound(to: U.self)
+        if out.count == 0 { return out }
         let n = bc.inner
         let sa = bc.strides[0].last!, sb = bc.strides[1].last!
         context.parallelFor(bc.outerCount, cost: n) { range in

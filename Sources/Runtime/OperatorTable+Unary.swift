@@ -1,0 +1,57 @@
+import Foundation
+import ONNXIR
+
+/// Elementwise math without parameters: Neg, Abs, Sign, Sqrt, Exp, Log, Reciprocal, Floor,
+/// Ceil, Round, Erf, Sin, Cos, Relu, Sigmoid, Tanh, Softplus, Softsign.
+extension Operators {
+    static let neg = OperatorDefinition("Neg", [signedUnary(float: { -$0 }, int32: { 0 &- $0 }, int64: { 0 &- $0 })])
+    static let abs = OperatorDefinition("Abs", [signedUnary(float: { Swift.abs($0) }, int32: { $0 < 0 ? 0 &- $0 : $0 }, int64: { $0 < 0 ? 0 &- $0 : $0 })])
+    static let sign = OperatorDefinition("Sign", [signedUnary(float: { $0 > 0 ? 1 : $0 < 0 ? -1 : 0 }, int32: { $0.signum() }, int64: { $0.signum() })])
+    static let sqrt = OperatorDefinition("Sqrt", [floatUnary { _ in { $0.squareRoot() } }])
+    static let exp = OperatorDefinition("Exp", [floatUnary { _ in { Foundation.expf($0) } }])
+    static let log = OperatorDefinition("Log", [floatUnary { _ in { Foundation.logf($0) } }])
+    static let reciprocal = OperatorDefinition("Reciprocal", [floatUnary { _ in { 1 / $0 } }])
+    static let floor = OperatorDefinition("Floor", [floatUnary { _ in { $0.rounded(.down) } }])
+    static let ceil = OperatorDefinition("Ceil", [floatUnary { _ in { $0.rounded(.up) } }])
+    /// Round: halves go to the even neighbour.
+    static let round = OperatorDefinition("Round", [floatUnary { _ in { $0.rounded(.toNearestOrEven) } }])
+    static let erf = OperatorDefinition("Erf", [floatUnary { _ in { Foundation.erff($0) } }])
+    static let sin = OperatorDefinition("Sin", [floatUnary { _ in { Foundation.sinf($0) } }])
+    static let cos = OperatorDefinition("Cos", [floatUnary { _ in { Foundation.cosf($0) } }])
+    static let relu = OperatorDefinition("Relu", [floatUnary { _ in { Swift.max($0, 0) } }])
+    /// Sigmoid, written so that neither branch overflows.
+    static let sigmoid = OperatorDefinition("Sigmoid", [floatUnary { _ in { x in x >= 0 ? 1 / (1 + expf(-x)) : expf(x) / (1 + expf(x)) } }])
+    static let tanh = OperatorDefinition("Tanh", [floatUnary { _ in { Foundation.tanhf($0) } }])
+    /// Softplus `log(1 + e^x)`, stable for large |x|.
+    static let softplus = OperatorDefinition("Softplus", [floatUnary { _ in { OperatorTable.softplus($0) } }])
+    static let softsign = OperatorDefinition("Softsign", [floatUnary { _ in { $0 / (1 + Swift.abs($0)) } }])
+
+    /// A float-only map whose closure is made once from the node's attributes.
+    static func floatUnary(opsets: ClosedRange<Int> = OperatorTable.all, _ makeOp: @escaping (NodeAttributes) throws -> (Float) -> Float) -> OperatorSpec {
+        OperatorSpec(opsets: opsets, inputs: 1...1, types: TypeRules.same(TypeRules.float)) { node, _ in
+            let op = try makeOp(node)
+            return { inputs, c in [Elementwise.unary(try inputs[0], from: Float.self, to: Float.self, type: .float, c, op)] }
+        }
+    }
+
+    /// A map over float, int32 and int64 (integer forms wrap instead of trapping).
+    static func signedUnary(float: @escaping (Float) -> Float, int32: @escaping (Int32) -> Int32, int64: @escaping (Int64) -> Int64) -> OperatorSpec {
+        OperatorSpec(inputs: 1...1, types: TypeRules.same(TypeRules.numeric)) { _, _ in
+            { inputs, c in
+                let x = try inputs[0]
+                switch x.elementType {
+                case .float: return [Elementwise.unary(x, from: Float.self, to: Float.self, type: .float, c, float)]
+                case .int32: return [Elementwise.unary(x, from: Int32.self, to: Int32.self, type: .int32, c, int32)]
+                default: return [Elementwise.unary(x, from: Int64.self, to: Int64.self, type: .int64, c, int64)]
+                }
+            }
+        }
+    }
+}
+
+extension OperatorTable {
+    @inline(__always)
+    static func softplus(_ x: Float) -> Float {
+        x > 0 ? x + log1pf(expf(-x)) : log1pf(expf(x))
+    }
+}

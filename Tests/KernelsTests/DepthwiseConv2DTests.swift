@@ -1,0 +1,79 @@
+import Kernels
+import Testing
+
+private func depthwise(
+    _ n: Int, _ c: Int, _ h: Int, _ w: Int, k: Int, stride: Int, pads: (Int, Int, Int, Int)
+) -> Conv2DShape {
+    Conv2DShape(batch: n, inChannels: c, inHeight: h, inWidth: w, outChannels: c, kernelHeight: k, kernelWidth: k,
+                strideHeight: stride, strideWidth: stride,
+                padTop: pads.0, padLeft: pads.1, padBottom: pads.2, padRight: pads.3, groups: c)
+}
+
+/// Depthwise cases: MobileNet/EfficientNet shapes shrunk to odd sizes, both strides, the
+/// epilogues the fusion pass produces (BN folded into bias, ReLU6 as Clip, residual), 2 threads.
+let depthwiseCases: [ConvCase] = [
+    ConvCase(name: "3x3 s1 pad 1, ReLU6", shape: depthwise(1, 5, 9, 11, k: 3, stride: 1, pads: (1, 1, 1, 1)),
+             activation: .clip(min: 0, max: 6)),
+    ConvCase(name: "3x3 s2 pad 1, odd size, ReLU6", shape: depthwise(1, 6, 13, 15, k: 3, stride: 2, pads: (1, 1, 1, 1)),
+             activation: .clip(min: 0, max: 6)),
+    ConvCase(name: "3x3 s2 TF-same pads (0,0,1,1)", shape: depthwise(1, 4, 12, 12, k: 3, stride: 2, pads: (0, 0, 1, 1))),
+    ConvCase(name: "5x5 s1 pad 2, wide rows (vector + tail)", shape: depthwise(1, 3, 7, 37, k: 5, stride: 1, pads: (2, 2, 2, 2)),
+             activation: .relu),
+    ConvCase(name: "5x5 s2 pad 2, batch 2, 2 threads", shape: depthwise(2, 7, 17, 19, k: 5, stride: 2, pads: (2, 2, 2, 2)),
+             threads: 2),
+    ConvCase(name: "3x3 s1 residual, no bias", shape: depthwise(2, 3, 6, 21, k: 3, stride: 1, pads: (1, 1, 1, 1)), bias: false,
+             residual: true, activation: .leakyRelu(alpha: 0.1), threads: 2),
+    ConvCase(name: "7x7 s1 pad 3 (ConvNeXt)", shape: depthwise(1, 4, 9, 8, k: 7, stride: 1, pads: (3, 3, 3, 3))),
+    ConvCase(name: "3x3 no pad, sigmoid", shape: depthwise(1, 2, 5, 5, k: 3, stride: 1, pads: (0, 0, 0, 0)), activation: .sigmoid),
+    ConvCase(name: "3x3 s2 32 wide, residual", shape: depthwise(1, 3, 8, 64, k: 3, stride: 2, pads: (1, 1, 1, 1)),
+             residual: true, activation: .relu),
+]
+
+@Test("DepthwiseConv2D matches the scalar reference", arguments: depthwiseCases)
+func depthwiseMatchesReference(_ c: ConvCase) throws {
+    let s = c.shape
+    #expect(DepthwiseConv2D.suits(s))
+    var values = SeededValues(seed: UInt64(s.inputCount &* 17 &+ s.weightCount))
+    let input = values.array(s.inputCount)
+    let weights = values.array(s.weightCount)
+    let bias = values.array(s.outChannels)
+    let residual = values.array(s.outputCount)
+    var expected = [Float](repeating: 0, count: s.outputCount)
+    var actual = [Float](repeating: .nan, count: s.outputCount)
+    weights.withUnsafeBufferPointer { w in
+        bias.withUnsafeBufferPointer { b in
+            input.withUnsafeBufferPointer { x in
+                residual.withUnsafeBufferPointer { r in
+                    let biasPointer = c.bias ? b.baseAddress : nil
+                    let residualPointer = c.residual ? r.baseAddress : nil
+                    ReferenceKernels.conv2D(
+                        shape: s, input: x.baseAddress!, weights: w.baseAddress!, bias: biasPointer,
+                        residual: residualPointer, activation: c.activation, output: &expected)
+                    let conv = DepthwiseConv2D(shape: s, weights: w.baseAddress!, bias: biasPointer)
+                    actual.withUnsafeMutableBufferPointer { y in
+                        conv.run(input: x.baseAddress!, output: y.baseAddress!, residual: residualPointer,
+                                 activation: c.activation, threads: c.threads)
+                    }
+                }
+            }
+        }
+    }
+    #expect(worstViolation(actual, expected) <= 1, "\(c.name)")
+}
+
+@Test("Only plain depthwise shapes take the direct kernel")
+func depthwiseSelection() {
+    #expect(DepthwiseConv2D.suits(depthwise(1, 32, 112, 112, k: 3, stride: 1, pads: (1, 1, 1, 1))))
+    // Channel multiplier 2, dilation, stride 3 and grouped (not depthwise) stay on the GEMM path.
+    var multiplier = depthwise(1, 4, 8, 8, k: 3, stride: 1, pads: (1, 1, 1, 1))
+    multiplier.outChannels = 8
+    #expect(!DepthwiseConv2D.suits(multiplier))
+    var dilated = depthwise(1, 4, 8, 8, k: 3, stride: 1, pads: (2, 2, 2, 2))
+    dilated.dilationHeight = 2
+    dilated.dilationWidth = 2
+    #expect(!DepthwiseConv2D.suits(dilated))
+    #expect(!DepthwiseConv2D.suits(depthwise(1, 4, 9, 9, k: 3, stride: 3, pads: (0, 0, 0, 0))))
+    var grouped = depthwise(1, 8, 8, 8, k: 3, stride: 1, pads: (1, 1, 1, 1))
+    grouped.groups = 4
+    #expect(!DepthwiseConv2D.suits(grouped))
+}

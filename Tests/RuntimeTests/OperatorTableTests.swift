@@ -1,0 +1,49 @@
+import ONNXIR
+@testable import Runtime
+import Testing
+
+/// The operator table's own rules: one row per opset, and required inputs checked before
+/// anything runs (typed errors naming the node, never a trap).
+@Suite struct OperatorTableTests {
+    @Test func rowsOfAnOperatorNeverOverlap() {
+        var seen = Set<String>()
+        for definition in OperatorTable.registered {
+            #expect(seen.insert(definition.name).inserted, "\(definition.name) is registered twice")
+            for opset in OperatorTable.all {
+                let matching = definition.rows.filter { $0.opsets.contains(opset) }.count
+                #expect(matching <= 1, "\(definition.name) has \(matching) rows at opset \(opset)")
+            }
+        }
+    }
+
+    /// Nodes whose required input has an empty name: (op, inputs, expected reason).
+    static let missingRequired: [(String, [String], String)] = [
+        ("Conv", ["x", "", "b"], "required input 1 is missing (its name is empty)"),
+        ("Add", ["", "x"], "required input 0 is missing (its name is empty)"),
+        ("Where", ["x", "", "x"], "required input 1 is missing (its name is empty)"),
+        ("LayerNormalization", ["x", ""], "wrong arity"),
+    ]
+
+    @Test(arguments: missingRequired)
+    func missingRequiredInputIsATypedError(_ op: String, _ inputs: [String], _ reason: String) {
+        let node = Node(opType: op, inputs: inputs, outputs: ["y"], name: "the_node")
+        let model = Model(irVersion: 8, opsetImports: [OperatorSetID(domain: "", version: 18)],
+                          graph: Graph(name: "g", nodes: [node], initializers: [Tensor(name: "b", dims: [1], values: [Float(0)])],
+                                       inputs: [.tensor("x", .float, [1, 1, 3, 3])], outputs: [.tensor("y", .float, [1, 1, 3, 3])]))
+        do {
+            _ = try Session(model: model)
+            Issue.record("\(op) with inputs \(inputs) was accepted")
+        } catch let error as RuntimeError {
+            switch error {
+            case let .invalidNode(node, errorOp, message):
+                #expect(node == "the_node" && errorOp == op && message == reason)
+            case let .wrongArity(node, _, what, _, _):
+                #expect(node == "the_node" && what == "inputs" && reason == "wrong arity")
+            default:
+                Issue.record("unexpected error \(error)")
+            }
+        } catch {
+            Issue.record("untyped error \(error)")
+        }
+    }
+}

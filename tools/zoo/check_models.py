@@ -1,0 +1,104 @@
+#!/usr/bin/env python3
+"""Runs every DIR/<name>/model.onnx with onnx-blocks and onnxruntime on one seeded input and
+prints one line per model: pass/fail under max|ours - ort| <= 1e-5 + 1e-5 * max|ort| on each
+output (the logits), the error, its scale, and the median time of each (single thread, after
+a warm-up). A model our runtime refuses prints its error. Exit 1 when any model fails.
+
+  check_models.py DIR --bin PATH [--runs 3] [--only SUBSTRING ...]
+"""
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+
+
+def input_spec(model):
+    initializers = {t.name for t in model.graph.initializer}
+    info = next(i for i in model.graph.input if i.name not in initializers)
+    dims = [d.dim_value if d.HasField("dim_value") and d.dim_value > 0 else 1 for d in info.type.tensor_type.shape.dim]
+    return info.name, dims
+
+
+def ort_run(path, name, x, runs):
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    session = ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+    outputs = session.run(None, {name: x})
+    times = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        session.run(None, {name: x})
+        times.append((time.perf_counter() - t) * 1000)
+    return [o.name for o in session.get_outputs()], outputs, float(np.median(times)) if times else float("nan")
+
+
+def ours_run(binary, path, name, x, output_names, runs, work):
+    xin = os.path.join(work, "x.npy")
+    np.save(xin, x)
+    out_dir = os.path.join(work, "out")
+    os.makedirs(out_dir, exist_ok=True)
+    cmd = [binary, "run", path, "--input", f"{name}={xin}", "--threads", "1", "--output-dir", out_dir]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    if done.returncode != 0:
+        raise RuntimeError((done.stderr or done.stdout).strip().splitlines()[-1][:300])
+    outs = [np.load(os.path.join(out_dir, re.sub(r"[^A-Za-z0-9._-]", "_", n) + ".npy")) for n in output_names]
+    ms = float("nan")
+    if runs:
+        bench = subprocess.run([binary, "bench", path, "--input", f"{name}={xin}", "--threads", "1", "--runs", str(runs), "--json"],
+                               capture_output=True, text=True, timeout=1200)
+        if bench.returncode == 0:
+            report = json.loads(bench.stdout)
+            ms = report.get("medianMs", float("nan"))
+    return outs, ms
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("dir")
+    p.add_argument("--bin", required=True)
+    p.add_argument("--runs", type=int, default=3)
+    p.add_argument("--only", nargs="*", default=[])
+    args = p.parse_args()
+    failures = 0
+    names = sorted(d for d in os.listdir(args.dir) if os.path.exists(os.path.join(args.dir, d, "model.onnx")))
+    print(f"{'model':34} {'result':6} {'max abs err':>12} {'scale':>10} {'ours ms':>9} {'ort ms':>9}")
+    for d in names:
+        if args.only and not any(s in d for s in args.only):
+            continue
+        path = os.path.join(args.dir, d, "model.onnx")
+        model = onnx.load(path, load_external_data=False)
+        name, dims = input_spec(model)
+        x = np.random.default_rng(0).standard_normal(dims).astype(np.float32)
+        try:
+            output_names, expected, ort_ms = ort_run(path, name, x, args.runs)
+        except Exception as error:
+            print(f"{d:34} SKIP   onnxruntime refuses it: {str(error)[:150]}")
+            continue
+        with tempfile.TemporaryDirectory() as work:
+            try:
+                actual, our_ms = ours_run(args.bin, path, name, x, output_names, args.runs, work)
+            except Exception as error:
+                failures += 1
+                print(f"{d:34} FAIL   {error}")
+                continue
+        worst, scale, ok = 0.0, 0.0, True
+        for a, e in zip(actual, expected):
+            err = float(np.max(np.abs(a.astype(np.float64) - e))) if e.size else 0.0
+            s = float(np.max(np.abs(e))) if e.size else 0.0
+            ok = ok and a.shape == e.shape and err <= 1e-5 + 1e-5 * s
+            worst, scale = max(worst, err), max(scale, s)
+        failures += 0 if ok else 1
+        print(f"{d:34} {'ok' if ok else 'FAIL':6} {worst:12.3e} {scale:10.3g} {our_ms:9.1f} {ort_ms:9.1f}", flush=True)
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,67 @@
+#!/usr/bin/env python3
+"""Exports torchvision classifiers (random weights, eval mode) to ONNX with torch.onnx.export,
+one folder per model and opset: OUT/tv_<name>_op<opset>/model.onnx. Skips models already
+exported. Not a test; needs torch + torchvision (tools/setup_torch_venv.sh or any venv).
+
+  export_torchvision.py --out DIR [--opset 17 18] [--models mobilenet_v2 resnext50_32x4d ...]
+"""
+import argparse
+import os
+import sys
+import traceback
+
+import torch
+import torchvision
+
+# torchvision.models name -> input side (Inception-V3 wants 299).
+SIDE = {"inception_v3": 299}
+# The representative subset first; --models all takes every classifier torchvision lists.
+SUBSET = ["mobilenet_v2", "resnext50_32x4d", "convnext_tiny", "efficientnet_b0", "densenet121", "googlenet",
+          "squeezenet1_0", "shufflenet_v2_x1_0", "mobilenet_v3_large"]
+
+
+def export(name, opset, out):
+    folder = os.path.join(out, f"tv_{name}_op{opset}")
+    path = os.path.join(folder, "model.onnx")
+    if os.path.exists(path):
+        return "cached"
+    os.makedirs(folder, exist_ok=True)
+    torch.manual_seed(0)
+    kwargs = {"aux_logits": False, "init_weights": True} if name in ("googlenet", "inception_v3") else {}
+    model = torchvision.models.get_model(name, weights=None, **kwargs).eval()
+    # Random BN statistics: the defaults (0, 1) hide folding mistakes.
+    with torch.no_grad():
+        for m in model.modules():
+            if isinstance(m, torch.nn.BatchNorm2d):
+                m.running_mean.uniform_(-0.2, 0.2)
+                m.running_var.uniform_(0.5, 1.5)
+    side = SIDE.get(name, 224)
+    x = torch.randn(1, 3, side, side)
+    tmp = path + ".tmp"
+    torch.onnx.export(model, (x,), tmp, opset_version=opset, input_names=["input"], output_names=["logits"], dynamo=False)
+    os.replace(tmp, path)
+    return "exported"
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--out", required=True)
+    p.add_argument("--opset", type=int, nargs="+", default=[17])
+    p.add_argument("--models", nargs="+", default=SUBSET, help="names, or 'all' for every classifier")
+    args = p.parse_args()
+    torch.set_num_threads(1)
+    names = torchvision.models.list_models(module=torchvision.models) if args.models == ["all"] else args.models
+    failed = 0
+    for name in names:
+        for opset in args.opset:
+            try:
+                print(f"tv_{name}_op{opset}: {export(name, opset, args.out)}", flush=True)
+            except Exception as error:  # report and go on with the next model
+                failed += 1
+                print(f"tv_{name}_op{opset}: EXPORT FAILED {type(error).__name__}: {str(error)[:200]}", flush=True)
+                traceback.print_exc(limit=2, file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
