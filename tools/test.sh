@@ -19,5 +19,6 @@ swift build "${flags[@]}" --build-tests
 swift test "${flags[@]}" --skip-build
 export ONNX_BLOCKS_BIN="$(swift build "${flags[@]}" --show-bin-path)/onnx-blocks"
 .venv/bin/python -m pytest -q Tests/python
-# The reader's libFuzzer target (AddressSanitizer), for a bounded time; see tools/fuzz/run.sh.
-tools/fuzz/run.sh "${ONNX_BLOCKS_FUZZ_SECONDS:-60}"
+# Both libFuzzer targets (AddressSanitizer), for a bounded time each; see tools/fuzz/run.sh.
+tools/fuzz/run.sh "${ONNX_BLOCKS_FUZZ_SECONDS:-60}" reader
+tools/fuzz/run.sh "${ONNX_BLOCKS_GRAPH_FUZZ_SECONDS:-30}" graph
