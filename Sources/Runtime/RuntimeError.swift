@@ -64,7 +64,8 @@ public enum RuntimeError: Error, Sendable, Equatable, CustomStringConvertible {
             return "node '\(node)' (\(op)): \(reason)"
         case let .memoryBudget(node, tensor, shape, bytes, limit):
             let size = bytes.map { "\($0) bytes" } ?? "more than 2^63 bytes"
-            return "node '\(node)': output '\(tensor)' of shape \(shape) needs \(size), over the memory budget of \(limit) bytes (--max-memory)"
+            let what = node == "graph input" ? "graph input '\(tensor)'" : "node '\(node)': output '\(tensor)'"
+            return "\(what) of shape \(shape) needs \(size), over the memory budget of \(limit) bytes (--max-memory)"
         }
     }
 }

@@ -4,12 +4,23 @@ extension CheckPass {
     mutating func checkSchema(_ node: Node, opset: Int) {
         let op = node.opType ?? ""
         guard !op.isEmpty else { return }
-        guard OperatorSchema.knows(op) else {
-            warning(.schema, "op_type", "operator \(op) is not in the schema table: arity, attributes and shapes not checked")
+        switch OperatorSchema.standing(op, opset: opset) {
+        case .defined:
+            break
+        case .notYetDefined(let first):
+            error(.schema, "op_type", "operator \(op) does not exist at opset \(opset) (it first appears in opset \(first))")
+            return
+        case .deprecated(let since):
+            error(.schema, "op_type", "operator \(op) is deprecated since opset \(since)")
+            return
+        case .undefined:
+            // A warning, not an error: a newer ONNX may define it (onnx's checker errors here).
+            if model.functions.contains(where: { $0.name == op && Self.normalizedDomain($0.domain).isEmpty }) { return }
+            warning(.schema, "op_type", "ONNX (as of the schema table) defines no operator \(op) in the default domain: not checked")
             return
         }
         guard let schema = OperatorSchema.lookup(op, opset: opset) else {
-            error(.schema, "op_type", "operator \(op) does not exist at opset \(opset)")
+            warning(.schema, "op_type", "operator \(op) is not in the schema table: arity, attributes and shapes not checked")
             return
         }
         for v in schema.arityViolations(of: node) + schema.attributeViolations(of: node) {

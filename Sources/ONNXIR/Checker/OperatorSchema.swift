@@ -39,8 +39,39 @@ public struct OperatorSchema: Sendable {
         table[op]?.last { $0.since <= opset }
     }
 
-    /// Whether the table knows `op` at any version.
+    /// Whether the detailed table knows `op` at any version.
     public static func knows(_ op: String) -> Bool { table[op] != nil }
+
+    /// Where `op` stands in the default domain at `opset`, for operators in or outside the
+    /// detailed table (every ONNX operator's versions are listed).
+    public enum Standing: Sendable, Equatable {
+        case defined
+        /// No version of `op` exists at this opset; it first appears at `firstVersion`.
+        case notYetDefined(firstVersion: Int)
+        /// The version in effect is deprecated (since `since`).
+        case deprecated(since: Int)
+        /// ONNX defines no operator of this name in the default domain.
+        case undefined
+    }
+
+    public static func standing(_ op: String, opset: Int) -> Standing {
+        guard let list = versions[op], let first = list.first else { return .undefined }
+        guard let current = list.last(where: { $0.since <= opset }) else { return .notYetDefined(firstVersion: first.since) }
+        return current.deprecated ? .deprecated(since: current.since) : .defined
+    }
+
+    static let versions: [String: [(since: Int, deprecated: Bool)]] = {
+        var result: [String: [(since: Int, deprecated: Bool)]] = [:]
+        for line in generatedVersions.split(separator: "\n") {
+            let parts = line.split(separator: ":", maxSplits: 1)
+            guard parts.count == 2 else { continue }
+            result[String(parts[0])] = parts[1].split(separator: ",").compactMap { item in
+                let deprecated = item.hasSuffix("d")
+                return Int(deprecated ? item.dropLast() : item).map { ($0, deprecated) }
+            }
+        }
+        return result
+    }()
 
     /// Versions of each operator, oldest first.
     static let table: [String: [OperatorSchema]] = {
