@@ -24,5 +24,6 @@ export ONNX_BLOCKS_PACKAGE="$(tools/package.sh .build-package/dist | tail -1)"
 (cd Examples/QuickStart && swift build -c release 2>&1 | tail -1)
 export ONNX_BLOCKS_EXAMPLE="$PWD/Examples/QuickStart/.build/release/QuickStart"
 .venv/bin/python -m pytest -q Tests/python
-# The reader's libFuzzer target (AddressSanitizer), for a bounded time; see tools/fuzz/run.sh.
-tools/fuzz/run.sh "${ONNX_BLOCKS_FUZZ_SECONDS:-60}"
+# Both libFuzzer targets (AddressSanitizer), for a bounded time each; see tools/fuzz/run.sh.
+tools/fuzz/run.sh "${ONNX_BLOCKS_FUZZ_SECONDS:-60}" reader
+tools/fuzz/run.sh "${ONNX_BLOCKS_GRAPH_FUZZ_SECONDS:-30}" graph

@@ -21,6 +21,8 @@ public struct Attribute: Sendable, Equatable {
     public var graphs: [Graph]
     public var sparseTensors: [SparseTensor]
     public var typeProtos: [ValueType]
+    /// Fields unknown to this build, written back unchanged.
+    public var unknownFields: [UnknownField] = []
 
     public init(
         name: String? = nil, type: AttributeType? = nil, refAttrName: String? = nil,

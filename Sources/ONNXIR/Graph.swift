@@ -10,6 +10,8 @@ public struct Graph: Sendable, Equatable {
     public var valueInfo: [ValueInfo]
     public var quantizationAnnotations: [TensorAnnotation]
     public var metadataProps: [MetadataEntry]
+    /// Fields unknown to this build, written back unchanged.
+    public var unknownFields: [UnknownField] = []
 
     public init(
         name: String? = nil, nodes: [Node] = [], initializers: [Tensor] = [],

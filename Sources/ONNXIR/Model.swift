@@ -17,6 +17,8 @@ public struct Model: Sendable, Equatable {
     public var trainingInfo: [TrainingInfo]
     public var functions: [Function]
     public var configurations: [DeviceConfiguration]
+    /// Fields unknown to this build, written back unchanged.
+    public var unknownFields: [UnknownField] = []
 
     public init(
         irVersion: Int64? = nil, opsetImports: [OperatorSetID] = [], producerName: String? = nil,

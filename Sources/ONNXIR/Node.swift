@@ -11,6 +11,8 @@ public struct Node: Sendable, Equatable {
     public var docString: String?
     public var metadataProps: [MetadataEntry]
     public var deviceConfigurations: [NodeDeviceConfiguration]
+    /// Fields unknown to this build, written back unchanged.
+    public var unknownFields: [UnknownField] = []
 
     public init(
         opType: String? = nil, inputs: [String] = [], outputs: [String] = [], name: String? = nil,

@@ -21,6 +21,8 @@ public struct Tensor: Sendable, Equatable {
     public var dataLocation: DataLocation?
     public var docString: String?
     public var metadataProps: [MetadataEntry]
+    /// Fields unknown to this build, written back unchanged.
+    public var unknownFields: [UnknownField] = []
 
     public init(
         name: String? = nil, dims: [Int64] = [], dataType: ElementType? = nil,

@@ -4,6 +4,8 @@ public struct ValueInfo: Sendable, Equatable {
     public var type: ValueType?
     public var docString: String?
     public var metadataProps: [MetadataEntry]
+    /// Fields unknown to this build, written back unchanged.
+    public var unknownFields: [UnknownField] = []
 
     public init(name: String? = nil, type: ValueType? = nil, docString: String? = nil,
                 metadataProps: [MetadataEntry] = []) {

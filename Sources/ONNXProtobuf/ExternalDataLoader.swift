@@ -10,6 +10,9 @@ import Glibc
 /// and ranges past the end of the file.
 struct ExternalDataLoader {
     let baseDirectory: URL?
+    /// Compare each file's SHA-1 with the tensor's `checksum` entry, when it has one (the
+    /// spec: "SHA1 digest of file specified in under 'location' key").
+    var verifyChecksums = true
 
     static let knownKeys: Set<String> = ["location", "offset", "length", "checksum"]
 
@@ -18,6 +21,8 @@ struct ExternalDataLoader {
         var location: String
         var offset: Int64
         var length: Int64?
+        /// Lowercase hex SHA-1 of the whole file, when the tensor declares one.
+        var checksum: String?
     }
 
     func load(into model: inout Model) throws {
@@ -30,6 +35,10 @@ struct ExternalDataLoader {
             let problem = { (p: ExternalDataProblem) in ONNXProtobufError.externalData(tensor: name, location: reference.location, problem: p) }
             guard let base = baseDirectory else { throw problem(.noBaseDirectory) }
             let file = try files.open(reference.location, in: base, problem)
+            if verifyChecksums, let expected = reference.checksum {
+                let actual = try files.checksum(of: file, problem)
+                guard actual == expected else { throw problem(.checksumMismatch(expected: expected, actual: actual)) }
+            }
             let size = file.size
             guard reference.offset <= size else { throw problem(.pastEndOfFile(offset: reference.offset, length: reference.length, fileSize: size)) }
             let length = reference.length ?? (size - reference.offset)
@@ -61,7 +70,13 @@ struct ExternalDataLoader {
             guard let n = Int64(text), n >= 0 else { throw problem(.invalidNumber(key: key, value: text)) }
             return n
         }
-        return Reference(location: location, offset: try number("offset") ?? 0, length: try number("length"))
+        var checksum: String?
+        if let text = values["checksum"] {
+            let digest = text.lowercased()
+            guard digest.count == 40, digest.allSatisfy({ $0.isHexDigit }) else { throw problem(.invalidChecksum(text)) }
+            checksum = digest
+        }
+        return Reference(location: location, offset: try number("offset") ?? 0, length: try number("length"), checksum: checksum)
     }
 
     /// Rejects absolute paths and any `..` component (before touching the file system).
@@ -79,6 +94,7 @@ struct OpenFiles {
     struct File {
         var fd: Int32
         var size: Int64
+        var path: String
 
         func read(offset: Int64, length: Int, _ problem: (ExternalDataProblem) -> ONNXProtobufError) throws -> Data {
             var data = Data(count: length)
@@ -120,9 +136,26 @@ struct OpenFiles {
         }
         guard (info.st_mode & S_IFMT) == S_IFREG else { close(fd); throw problem(.notARegularFile) }
         guard info.st_nlink <= 1 else { close(fd); throw problem(.hardLink(linkCount: Int(info.st_nlink))) }
-        let file = File(fd: fd, size: Int64(info.st_size))
+        let file = File(fd: fd, size: Int64(info.st_size), path: resolved)
         byPath[resolved] = file
         return file
+    }
+
+    private var digests: [String: String] = [:]
+
+    /// SHA-1 of the whole file (once per file), read in 8 MiB pieces.
+    mutating func checksum(of file: File, _ problem: (ExternalDataProblem) -> ONNXProtobufError) throws -> String {
+        if let known = digests[file.path] { return known }
+        var hasher = SHA1()
+        var offset: Int64 = 0
+        while offset < file.size {
+            let piece = try file.read(offset: offset, length: Int(min(8 << 20, file.size - offset)), problem)
+            hasher.update(piece)
+            offset += Int64(piece.count)
+        }
+        let digest = hasher.finalize()
+        digests[file.path] = digest
+        return digest
     }
 
     mutating func closeAll() {

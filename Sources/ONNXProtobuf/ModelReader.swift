@@ -13,6 +13,9 @@ public struct ModelReader: Sendable {
     /// model's folder; see `ExternalDataLoader` for what is refused). Loaded tensors look
     /// like `onnx.load`'s: `dataLocation = .default`, no `externalData` entries.
     public var loadExternalData: Bool = true
+    /// Verify the SHA-1 `checksum` of external data files that declare one (refusing a
+    /// mismatch with `ExternalDataProblem.checksumMismatch`).
+    public var verifyChecksums: Bool = true
     /// Deepest message nesting accepted (protobuf's own default limit is 100).
     public var maxNestingDepth: Int = WireScanner.defaultMaxDepth
     /// Reports (bytes done, total) while reading large files.
@@ -34,7 +37,7 @@ public struct ModelReader: Sendable {
         var model = try WireReading.decode(bytes, descriptor: Descriptors.model, as: Onnx__ModelProto.self,
                                            label: label, maxDepth: maxNestingDepth) { $0.model($1) }
         if loadExternalData {
-            try ExternalDataLoader(baseDirectory: baseDirectory).load(into: &model)
+            try ExternalDataLoader(baseDirectory: baseDirectory, verifyChecksums: verifyChecksums).load(into: &model)
         }
         return model
     }
@@ -44,7 +47,7 @@ extension ModelReader {
     /// Loads external tensors of a model read with `loadExternalData = false`
     /// (same checks and result as reading with `loadExternalData = true`).
     public func resolveExternalData(in model: inout Model, baseDirectory: URL?) throws {
-        try ExternalDataLoader(baseDirectory: baseDirectory).load(into: &model)
+        try ExternalDataLoader(baseDirectory: baseDirectory, verifyChecksums: verifyChecksums).load(into: &model)
     }
 
     /// Whether any tensor of `model` still refers to an external file.

@@ -53,6 +53,8 @@ public enum ExternalDataProblem: Sendable, Equatable, CustomStringConvertible {
     case cannotOpen(reason: String)
     case pastEndOfFile(offset: Int64, length: Int64?, fileSize: Int64)
     case noBaseDirectory
+    case invalidChecksum(String)
+    case checksumMismatch(expected: String, actual: String)
 
     public var description: String {
         switch self {
@@ -69,6 +71,9 @@ public enum ExternalDataProblem: Sendable, Equatable, CustomStringConvertible {
         case let .pastEndOfFile(offset, length, size):
             return "offset \(offset)\(length.map { " + length \($0)" } ?? "") is past the end of the file (\(size) bytes)"
         case .noBaseDirectory: return "the model was read from memory without a base directory"
+        case let .invalidChecksum(value): return "'checksum' is not a 40-digit hex SHA-1: '\(value)'"
+        case let .checksumMismatch(expected, actual):
+            return "the file's SHA-1 is \(actual), the model's checksum says \(expected) (corrupted or replaced file; --skip-checksum to load anyway)"
         }
     }
 }

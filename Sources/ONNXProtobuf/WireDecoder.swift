@@ -43,10 +43,21 @@ struct WireDecoder {
     func int32(_ has: protobuf_c_boolean, _ v: Int32) -> Int32? { has != 0 ? v : nil }
     func int64(_ has: protobuf_c_boolean, _ v: Int64) -> Int64? { has != 0 ? v : nil }
 
+    /// Fields protobuf-c kept because the descriptor does not know them (tag, wire type and
+    /// the bytes after the tag), carried opaquely into the IR.
+    func unknown(_ base: ProtobufCMessage) -> [UnknownField] {
+        guard base.n_unknown_fields > 0, let fields = base.unknown_fields else { return [] }
+        return (0..<Int(base.n_unknown_fields)).map { k in
+            let f = fields[k]
+            let payload = f.len > 0 && f.data != nil ? Data(bytes: f.data, count: f.len) : Data()
+            return UnknownField(number: f.tag, wireType: UInt8(truncatingIfNeeded: f.wire_type.rawValue), payload: payload)
+        }
+    }
+
     // MARK: messages
 
     func model(_ m: Onnx__ModelProto) -> Model {
-        Model(
+        var v = Model(
             irVersion: int64(m.has_ir_version, m.ir_version),
             opsetImports: messages(m.n_opset_import, m.opset_import, opset),
             producerName: string(m.producer_name), producerVersion: string(m.producer_version),
@@ -57,6 +68,8 @@ struct WireDecoder {
             functions: messages(m.n_functions, m.functions, function),
             configurations: messages(m.n_configuration, m.configuration, deviceConfiguration)
         )
+        v.unknownFields = unknown(m.base)
+        return v
     }
 
     func opset(_ m: Onnx__OperatorSetIdProto) -> OperatorSetID {
@@ -95,7 +108,7 @@ struct WireDecoder {
     }
 
     func graph(_ m: Onnx__GraphProto) -> Graph {
-        Graph(
+        var v = Graph(
             name: string(m.name), nodes: messages(m.n_node, m.node, node),
             initializers: messages(m.n_initializer, m.initializer, tensor),
             sparseInitializers: messages(m.n_sparse_initializer, m.sparse_initializer, sparseTensor),
@@ -105,6 +118,8 @@ struct WireDecoder {
             quantizationAnnotations: messages(m.n_quantization_annotation, m.quantization_annotation, tensorAnnotation),
             metadataProps: messages(m.n_metadata_props, m.metadata_props, entry)
         )
+        v.unknownFields = unknown(m.base)
+        return v
     }
 
     func tensorAnnotation(_ m: Onnx__TensorAnnotation) -> TensorAnnotation {
@@ -113,13 +128,15 @@ struct WireDecoder {
     }
 
     func node(_ m: Onnx__NodeProto) -> Node {
-        Node(
+        var v = Node(
             opType: string(m.op_type), inputs: strings(m.n_input, m.input), outputs: strings(m.n_output, m.output),
             name: string(m.name), domain: string(m.domain), overload: string(m.overload),
             attributes: messages(m.n_attribute, m.attribute, attribute), docString: string(m.doc_string),
             metadataProps: messages(m.n_metadata_props, m.metadata_props, entry),
             deviceConfigurations: messages(m.n_device_configurations, m.device_configurations, nodeDeviceConfiguration)
         )
+        v.unknownFields = unknown(m.base)
+        return v
     }
 
     func nodeDeviceConfiguration(_ m: Onnx__NodeDeviceConfigurationProto) -> NodeDeviceConfiguration {
@@ -151,7 +168,7 @@ struct WireDecoder {
     }
 
     func attribute(_ m: Onnx__AttributeProto) -> Attribute {
-        Attribute(
+        var v = Attribute(
             name: string(m.name), type: int32(m.has_type, m.type).map(AttributeType.init(rawValue:)),
             refAttrName: string(m.ref_attr_name), docString: string(m.doc_string),
             f: m.has_f != 0 ? m.f : nil, i: int64(m.has_i, m.i), s: m.has_s != 0 ? bytes(m.s) : nil,
@@ -163,10 +180,12 @@ struct WireDecoder {
             sparseTensors: messages(m.n_sparse_tensors, m.sparse_tensors, sparseTensor),
             typeProtos: messages(m.n_type_protos, m.type_protos, valueType)
         )
+        v.unknownFields = unknown(m.base)
+        return v
     }
 
     func tensor(_ m: Onnx__TensorProto) -> Tensor {
-        Tensor(
+        var v = Tensor(
             name: string(m.name), dims: array(m.n_dims, m.dims),
             dataType: int32(m.has_data_type, m.data_type).map(ElementType.init(rawValue:)),
             segment: m.segment.map { Tensor.Segment(begin: int64($0.pointee.has_begin, $0.pointee.begin),
@@ -180,6 +199,8 @@ struct WireDecoder {
             docString: string(m.doc_string),
             metadataProps: messages(m.n_metadata_props, m.metadata_props, entry)
         )
+        v.unknownFields = unknown(m.base)
+        return v
     }
 
     func sparseTensor(_ m: Onnx__SparseTensorProto) -> SparseTensor {
@@ -188,8 +209,10 @@ struct WireDecoder {
     }
 
     func valueInfo(_ m: Onnx__ValueInfoProto) -> ValueInfo {
-        ValueInfo(name: string(m.name), type: m.type.map { valueType($0.pointee) }, docString: string(m.doc_string),
+        var v = ValueInfo(name: string(m.name), type: m.type.map { valueType($0.pointee) }, docString: string(m.doc_string),
                   metadataProps: messages(m.n_metadata_props, m.metadata_props, entry))
+        v.unknownFields = unknown(m.base)
+        return v
     }
 
     func valueType(_ m: Onnx__TypeProto) -> ValueType {

@@ -57,6 +57,26 @@ final class WireEncoder {
         if let value { has = 1; field = value }
     }
 
+    /// protobuf-c packs a message's unknown fields after its known ones, as the `onnx`
+    /// package (C++ protobuf) does, so a model read and written back keeps its bytes.
+    func setUnknown(_ fields: [UnknownField], _ base: inout ProtobufCMessage) {
+        guard !fields.isEmpty else { return }
+        let converted = fields.map { f -> ProtobufCMessageUnknownField in
+            var c = ProtobufCMessageUnknownField()
+            c.tag = f.number
+            c.wire_type = ProtobufCWireType(rawValue: UInt32(f.wireType))
+            c.len = f.payload.count
+            if !f.payload.isEmpty {
+                let data = arena.allocate(byteCount: f.payload.count)
+                f.payload.withUnsafeBytes { data.copyMemory(from: $0.baseAddress!, byteCount: f.payload.count) }
+                c.data = data.assumingMemoryBound(to: UInt8.self)
+            }
+            return c
+        }
+        base.n_unknown_fields = UInt32(converted.count)
+        base.unknown_fields = arena.array(converted)
+    }
+
     // MARK: messages
 
     func model(_ v: Model) -> UnsafeMutablePointer<Onnx__ModelProto> {
@@ -74,6 +94,7 @@ final class WireEncoder {
         (p.pointee.n_training_info, p.pointee.training_info) = messages(v.trainingInfo, trainingInfo)
         (p.pointee.n_functions, p.pointee.functions) = messages(v.functions, function)
         (p.pointee.n_configuration, p.pointee.configuration) = messages(v.configurations, deviceConfiguration)
+        setUnknown(v.unknownFields, &p.pointee.base)
         return p
     }
 
@@ -143,6 +164,7 @@ final class WireEncoder {
         (p.pointee.n_value_info, p.pointee.value_info) = messages(v.valueInfo, valueInfo)
         (p.pointee.n_quantization_annotation, p.pointee.quantization_annotation) = messages(v.quantizationAnnotations, tensorAnnotation)
         (p.pointee.n_metadata_props, p.pointee.metadata_props) = messages(v.metadataProps, entry)
+        setUnknown(v.unknownFields, &p.pointee.base)
         return p
     }
 
@@ -167,6 +189,7 @@ final class WireEncoder {
         p.pointee.doc_string = string(v.docString)
         (p.pointee.n_metadata_props, p.pointee.metadata_props) = messages(v.metadataProps, entry)
         (p.pointee.n_device_configurations, p.pointee.device_configurations) = messages(v.deviceConfigurations, nodeDeviceConfiguration)
+        setUnknown(v.unknownFields, &p.pointee.base)
         return p
     }
 
@@ -236,6 +259,7 @@ final class WireEncoder {
         (p.pointee.n_graphs, p.pointee.graphs) = messages(v.graphs, graph)
         (p.pointee.n_sparse_tensors, p.pointee.sparse_tensors) = messages(v.sparseTensors, sparseTensor)
         (p.pointee.n_type_protos, p.pointee.type_protos) = messages(v.typeProtos, valueType)
+        setUnknown(v.unknownFields, &p.pointee.base)
         return p
     }
 
@@ -269,6 +293,7 @@ final class WireEncoder {
         p.pointee.n_uint64_data = v.uint64Data.count
         p.pointee.uint64_data = arena.array(v.uint64Data)
         (p.pointee.n_metadata_props, p.pointee.metadata_props) = messages(v.metadataProps, entry)
+        setUnknown(v.unknownFields, &p.pointee.base)
         return p
     }
 
@@ -289,6 +314,7 @@ final class WireEncoder {
         p.pointee.type = v.type.map(valueType)
         p.pointee.doc_string = string(v.docString)
         (p.pointee.n_metadata_props, p.pointee.metadata_props) = messages(v.metadataProps, entry)
+        setUnknown(v.unknownFields, &p.pointee.base)
         return p
     }
 

@@ -13,6 +13,12 @@ public final class BufferPool: @unchecked Sendable {
     private let lock = NSLock()
     /// Bytes currently parked in the pool.
     public private(set) var parkedBytes = 0
+    /// Bytes of pool storage currently in use by live tensors (what the memory budget counts).
+    public var liveBytes: Int {
+        lock.lock(); defer { lock.unlock() }
+        return outstanding
+    }
+    private var outstanding = 0
 
     public init() {}
 
@@ -30,6 +36,7 @@ public final class BufferPool: @unchecked Sendable {
 
     func take(_ capacity: Int) -> UnsafeMutableRawPointer? {
         lock.lock(); defer { lock.unlock() }
+        outstanding += capacity
         guard var list = free[capacity], let p = list.popLast() else { return nil }
         free[capacity] = list
         parkedBytes -= capacity
@@ -40,6 +47,7 @@ public final class BufferPool: @unchecked Sendable {
         lock.lock(); defer { lock.unlock() }
         free[capacity, default: []].append(pointer)
         parkedBytes += capacity
+        outstanding -= capacity
     }
 
     /// Returns every parked buffer to the system.

@@ -8,4 +8,8 @@ struct Plan {
     var inputs: [InputDescription]
     var outputNames: [String]
     var tensorNames: [String]
+    /// The default-domain opset (for the schemas `MemoryBudget` infers with).
+    var opset: Int = OperatorTable.newestOpset
+    /// Shapes and small integer values of every constant, including those folded into kernels.
+    var constantFacts: [String: ValueFacts] = [:]
 }

@@ -45,6 +45,7 @@ struct Planner {
             types[name] = type
             return InputDescription(name: name, elementType: type, dims: tensorType.shape?.dims)
         }
+        try checkSingleAssignment(defined: Set(constants.keys).union(graph.inputs.compactMap(\.name)))
         let ordered = try topologicalOrder(available: Set(constants.keys).union(inputs.map(\.name)))
         let checked = try ordered.map { try validate($0, types: &types) }
         let graphOutputs = graph.outputs.compactMap(\.name)
@@ -59,6 +60,20 @@ struct Planner {
             ? SiblingMerge.merge(try Fusion.fuse(remaining, constants: constants, protected: protected))
             : remaining.map { PlanItem.node($0) }
         return try assemble(items, constants: constants, inputs: inputs, wanted: wanted, ordered: ordered)
+    }
+
+    /// SSA, as `check` demands it: no node writes a graph input, an initializer, or a name
+    /// another node (or itself) already wrote. `Relu x -> x` would otherwise run.
+    func checkSingleAssignment(defined: Set<String>) throws {
+        var defined = defined
+        for node in graph.nodes {
+            for output in node.outputs where !output.isEmpty {
+                guard defined.insert(output).inserted else {
+                    throw RuntimeError.invalidNode(node: node.displayName, op: node.opType ?? "",
+                                                   reason: "output '\(output)' is already defined by a graph input, an initializer or another output (SSA: each name is assigned once)")
+                }
+            }
+        }
     }
 
     /// Kahn's algorithm, keeping file order among ready nodes.
@@ -97,6 +112,17 @@ struct Planner {
         let op = node.opType ?? ""
         let domain = node.domain ?? ""
         let attributes = NodeAttributes(node: node, opset: opset)
+        // The spec's arity (required inputs present) before the operator table: a Conv whose
+        // weight name is empty is refused here, by name, whatever a kernel would assume.
+        if domain.isEmpty || domain == "ai.onnx", let schema = OperatorSchema.lookup(op, opset: opset) {
+            for (what, count, range) in [("inputs", node.inputs.count, schema.inputCount), ("outputs", node.outputs.count, schema.outputCount)]
+            where !range.contains(count) {
+                throw RuntimeError.wrongArity(node: node.displayName, op: op, what: what, expected: range, found: count)
+            }
+            if let violation = schema.arityViolations(of: node).first {
+                throw RuntimeError.invalidNode(node: node.displayName, op: op, reason: violation.description)
+            }
+        }
         guard domain.isEmpty || domain == "ai.onnx", let spec = OperatorTable.spec(op: op, opset: opset) else {
             throw RuntimeError.unsupportedOperator(node: node.displayName, op: op, domain: domain, opset: Int64(opset))
         }
@@ -132,6 +158,9 @@ struct Planner {
             let present = c.node.inputs.filter { !$0.isEmpty }
             guard present.allSatisfy({ constants[$0] != nil }) else { remaining.append(c); continue }
             let args = c.node.inputs.map { $0.isEmpty ? nil : constants[$0] }
+            try MemoryBudget.check([c.node], opset: opset, limit: options.maxMemory, live: 0) { name in
+                constants[name].map(MemoryBudget.facts)
+            }
             do {
                 let kernel = try c.spec.build(c.attributes, args)
                 let results = try kernel(trimmed(args), context)
@@ -178,11 +207,15 @@ struct Planner {
                 }
                 step = Step(name: c.node.displayName, op: c.attributes.op, inputs: inputNames.map(slot),
                             outputs: c.node.outputs.map(slot), kernel: kernel)
+                step.guarded = [c.node]
             case .fusedConvolution(let f):
                 step = Step(name: f.name, op: f.ops.joined(separator: "+"), inputs: [slot(f.input), f.residual.map(slot) ?? -1],
                             outputs: [slot(f.output)], kernel: f.kernel())
+                step.guarded = ordered.filter { $0.displayName == f.name && $0.opType == "Conv" }
             case .mergedConvolution(let m):
                 step = Step(name: m.name, op: m.op, inputs: [slot(m.input)], outputs: m.outputs.map(slot), kernel: m.kernel())
+                let members = Set(m.memberNames)
+                step.guarded = ordered.filter { members.contains($0.displayName) && $0.opType == "Conv" }
             }
             step.shapeOnly = step.op == "Shape" || step.inputs.allSatisfy { $0 < 0 || staticSlots.contains($0) }
             if step.shapeOnly { staticSlots.formUnion(step.outputs.filter { $0 >= 0 }) }
@@ -204,7 +237,8 @@ struct Planner {
         var tensorNames = inputs.map(\.name)
         for n in ordered { tensorNames += n.outputs.filter { !$0.isEmpty } }
         return Plan(steps: steps, slots: slots, slotCount: names.count, constants: constantSlots, inputs: inputs,
-                    outputNames: wanted, tensorNames: tensorNames)
+                    outputNames: wanted, tensorNames: tensorNames, opset: opset,
+                    constantFacts: constants.mapValues(MemoryBudget.facts))
     }
 }
 

@@ -21,6 +21,9 @@ public enum RuntimeError: Error, Sendable, Equatable, CustomStringConvertible {
     case inputShapeMismatch(name: String, expected: String, found: [Int])
     case invalidShapeOverride(name: String, reason: String)
     case nodeFailed(node: String, op: String, reason: String)
+    /// A tensor (or the arena with it) would exceed `SessionOptions.maxMemory`; `bytes` is
+    /// nil when the size does not even fit in 64 bits. Raised before anything is allocated.
+    case memoryBudget(node: String, tensor: String, shape: [Int], bytes: Int?, limit: Int)
 
     public var description: String {
         switch self {
@@ -59,6 +62,10 @@ public enum RuntimeError: Error, Sendable, Equatable, CustomStringConvertible {
             return "shape for '\(name)': \(reason)"
         case let .nodeFailed(node, op, reason):
             return "node '\(node)' (\(op)): \(reason)"
+        case let .memoryBudget(node, tensor, shape, bytes, limit):
+            let size = bytes.map { "\($0) bytes" } ?? "more than 2^63 bytes"
+            let what = node == "graph input" ? "graph input '\(tensor)'" : "node '\(node)': output '\(tensor)'"
+            return "\(what) of shape \(shape) needs \(size), over the memory budget of \(limit) bytes (--max-memory)"
         }
     }
 }

@@ -6,6 +6,11 @@ import ONNXIR
 /// Build once, run many times. Everything that can fail without data (unknown operator,
 /// unsupported type, dangling tensor, bad attribute on a constant path) fails in `init`,
 /// before any node runs on caller input.
+///
+/// Thread safety: one session may be shared by several threads, and their `run`s proceed
+/// concurrently. Each run keeps its tensors in its own slot array; the state runs share
+/// (shape cache, profile, FLOP count) sits behind `stateLock`; the arena (`BufferPool`), the
+/// worker pool and the pre-packed kernels lock themselves. Hence `@unchecked Sendable`.
 public final class Session: @unchecked Sendable {
     public let options: SessionOptions
     /// Inputs the caller feeds (graph inputs that are not initializers).
@@ -15,12 +20,25 @@ public final class Session: @unchecked Sendable {
     /// Every tensor name in the graph, in production order (for `--intermediates`).
     public let tensorNames: [String]
     /// Floating-point work of one run at the last input shape (multiply-add = 2).
-    public private(set) var lastFlops: Double = 0
+    public var lastFlops: Double { stateLock.withLock { state.lastFlops } }
 
     /// When true, `run` accumulates wall time per step (node name, or the first fused node's
     /// name) into `stepProfile`.
-    public var profiling = false
-    public private(set) var stepProfile: [String: (op: String, calls: Int, nanoseconds: UInt64)] = [:]
+    public var profiling: Bool {
+        get { stateLock.withLock { state.profiling } }
+        set { stateLock.withLock { state.profiling = newValue } }
+    }
+    public var stepProfile: [String: (op: String, calls: Int, nanoseconds: UInt64)] { stateLock.withLock { state.stepProfile } }
+
+    /// What runs share, guarded by `stateLock`.
+    private struct SharedState {
+        var lastFlops: Double = 0
+        var profiling = false
+        var stepProfile: [String: (op: String, calls: Int, nanoseconds: UInt64)] = [:]
+        var shapeCache: [String: [Int: TensorValue]] = [:]
+    }
+    private var state = SharedState()
+    private let stateLock = NSLock()
 
     /// `stepProfile` summed per operator (fused steps under their joined name, e.g.
     /// `Conv+Add+Relu`).
@@ -35,7 +53,6 @@ public final class Session: @unchecked Sendable {
 
     let plan: Plan
     private let pool = BufferPool()
-    private var shapeCache: [String: [Int: TensorValue]] = [:]
 
     public init(model: Model, options: SessionOptions = SessionOptions()) throws {
         self.options = options
@@ -54,20 +71,23 @@ public final class Session: @unchecked Sendable {
         var values = [TensorValue?](repeating: nil, count: plan.slotCount)
         for (slot, value) in plan.constants { values[slot] = value }
         for (name, value) in feeds { values[plan.slots[name]!] = value }
-        let cached = shapeCache[key]
+        let (cached, profiling) = stateLock.withLock { (state.shapeCache[key], state.profiling) }
         if let cached { for (slot, value) in cached { values[slot] = value } }
         var computedShapes: [Int: TensorValue] = [:]
-        for step in plan.steps {
+        var timings: [(step: Int, nanoseconds: UInt64)] = []
+        for (index, step) in plan.steps.enumerated() {
             if step.shapeOnly, cached != nil { continue }
+            if !step.guarded.isEmpty {
+                try MemoryBudget.check(step.guarded, opset: plan.opset, limit: options.maxMemory, live: pool.liveBytes) { name in
+                    if let slot = plan.slots[name], let value = values[slot] { return MemoryBudget.facts(value) }
+                    return plan.constantFacts[name]
+                }
+            }
             let args = step.inputs.map { $0 < 0 ? nil : values[$0] }
             let results: [TensorValue]
             let started = profiling ? DispatchTime.now().uptimeNanoseconds : 0
             defer {
-                if profiling {
-                    let spent = DispatchTime.now().uptimeNanoseconds - started
-                    let oldStep = stepProfile[step.name] ?? (step.op, 0, 0)
-                    stepProfile[step.name] = (step.op, oldStep.calls + 1, oldStep.nanoseconds + spent)
-                }
+                if profiling { timings.append((index, DispatchTime.now().uptimeNanoseconds - started)) }
             }
             do {
                 results = try step.kernel(args, context)
@@ -84,8 +104,15 @@ public final class Session: @unchecked Sendable {
             }
             for slot in step.releases { values[slot] = nil }
         }
-        if cached == nil { shapeCache[key] = computedShapes }
-        lastFlops = context.flops.value
+        stateLock.withLock {
+            if cached == nil { state.shapeCache[key] = computedShapes }
+            state.lastFlops = context.flops.value
+            for (index, spent) in timings {
+                let step = plan.steps[index]
+                let old = state.stepProfile[step.name] ?? (step.op, 0, 0)
+                state.stepProfile[step.name] = (step.op, old.calls + 1, old.nanoseconds + spent)
+            }
+        }
         var result: [String: TensorValue] = [:]
         for name in outputNames {
             guard let v = values[plan.slots[name]!] else { throw RuntimeError.unknownOutput(name: name) }
@@ -124,6 +151,18 @@ public final class Session: @unchecked Sendable {
         }
         return key
     }
+
+    /// Refuses an input of `shape` that would not fit the memory budget, before a caller that
+    /// makes inputs itself (generated random inputs) allocates it.
+    public func checkInputAllocation(name: String, shape: [Int], elementType: ElementType) throws {
+        let bytes = try? ShapeArithmetic.byteCount(shape, bitWidth: elementType.bitWidth ?? 8)
+        guard let bytes, bytes <= options.maxMemory else {
+            throw RuntimeError.memoryBudget(node: "graph input", tensor: name, shape: shape, bytes: bytes, limit: options.maxMemory)
+        }
+    }
+
+    /// Operators the runtime executes (default domain), for tools that generate models.
+    public static var supportedOperators: [String] { OperatorTable.supportedOperators }
 
     /// Releases buffers the arena keeps between runs.
     public func trimMemory() { pool.trim() }

@@ -60,9 +60,12 @@ struct MergedConvolution {
     /// Output channels of each original convolution, in `outputs` order.
     var channelCounts: [Int]
     var convolution: Convolution
+    /// The fused steps merged here (their first nodes' names).
+    var memberNames: [String]
 
     init(_ members: [FusedConvolution]) {
         name = members.map(\.name).joined(separator: " + ")
+        memberNames = members.map(\.name)
         op = "Merged(" + members.map { $0.ops.joined(separator: "+") }.joined(separator: ", ") + ")"
         input = members[0].input
         outputs = members.map(\.output)

@@ -12,4 +12,7 @@ struct Step {
     var shapeOnly = false
     /// Slots whose last reader is this step: released right after it.
     var releases: [Int] = []
+    /// The nodes whose outputs this step materializes (a fused step: its convolution), whose
+    /// output sizes `MemoryBudget` infers before the kernel runs.
+    var guarded: [Node] = []
 }

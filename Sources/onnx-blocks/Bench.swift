@@ -30,7 +30,7 @@ struct Bench: ParsableCommand {
 
     func run() throws {
         let loadStart = DispatchTime.now().uptimeNanoseconds
-        let session = try ModelSession.load(model, options: SessionOptions(threads: runtime.threads))
+        let session = try ModelSession.load(model, options: try runtime.sessionOptions())
         let loadMs = Double(DispatchTime.now().uptimeNanoseconds - loadStart) / 1e6
         var options = runtime
         options.randomInput = true

@@ -9,17 +9,20 @@ import ONNXProtobuf
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "check",
-        abstract: "Check a model's structure (SSA, definition before use, opsets, IR rules, tensors).",
+        abstract: "Check a model's structure and operators (SSA, opsets, IR rules, tensors, schemas, shapes).",
         discussion: """
-            Rules follow onnx.checker's structural checks; operator schemas (arity, per-op \
-            attributes) are not checked here. Tensors in external files are located and \
-            read as part of the check unless --skip-external-data is given.
+            Rules follow onnx.checker.check_model(full_check=True): structure, then operator \
+            schemas of the default domain (arity, required inputs, attribute names, types and \
+            ranges) and type/shape inference over the main graph. Operators the schema table \
+            does not know are reported as warnings. Tensors in external files are located, \
+            read and their SHA-1 checksums verified unless --skip-external-data is given.
             """
     )
 
     @Argument(help: "The .onnx file.") var model: String
     @Flag(help: "Print one JSON object: {valid, errors, warnings, issues: [...]}.") var json = false
     @Flag(help: "Do not open external data files.") var skipExternalData = false
+    @Flag(help: "Do not verify the SHA-1 'checksum' of external data files.") var skipChecksum = false
     @OptionGroup var common: CommonOptions
 
     func run() throws {
@@ -36,7 +39,9 @@ struct Check: ParsableCommand {
     private func externalDataIssues(_ loaded: inout Model) -> [CheckIssue] {
         let folder = URL(fileURLWithPath: model).deletingLastPathComponent()
         do {
-            try ModelReader().resolveExternalData(in: &loaded, baseDirectory: folder)
+            var reader = ModelReader()
+            reader.verifyChecksums = !skipChecksum
+            try reader.resolveExternalData(in: &loaded, baseDirectory: folder)
             return []
         } catch {
             return [CheckIssue(.error, .tensorData, path: [], field: "external data", message: "\(error)")]

@@ -52,7 +52,7 @@ struct Compare: ParsableCommand {
     }
 
     private func compareWithFolder(_ folder: String) throws -> [TensorComparison] {
-        let session = try ModelSession.load(modelA, options: SessionOptions(threads: runtime.threads))
+        let session = try ModelSession.load(modelA, options: try runtime.sessionOptions())
         let files = try referenceFiles(folder)
         var given: [String: TensorValue] = [:]
         for (k, path) in files.inputs.enumerated() {
@@ -92,8 +92,8 @@ struct Compare: ParsableCommand {
     }
 
     private func compareModels(_ modelB: String) throws -> [TensorComparison] {
-        let probeA = try ModelSession.load(modelA, options: SessionOptions(threads: runtime.threads))
-        let probeB = try ModelSession.load(modelB, options: SessionOptions(threads: runtime.threads))
+        let probeA = try ModelSession.load(modelA, options: try runtime.sessionOptions())
+        let probeB = try ModelSession.load(modelB, options: try runtime.sessionOptions())
         var namesA = probeA.outputNames, namesB = probeB.outputNames
         if intermediates {
             let inB = Set(probeB.tensorNames)
@@ -102,8 +102,8 @@ struct Compare: ParsableCommand {
             namesA = shared + probeA.outputNames.filter { !shared.contains($0) }
             namesB = shared + probeB.outputNames.filter { !shared.contains($0) }
         }
-        let sessionA = intermediates ? try ModelSession.load(modelA, options: SessionOptions(threads: runtime.threads, outputs: namesA)) : probeA
-        let sessionB = intermediates ? try ModelSession.load(modelB, options: SessionOptions(threads: runtime.threads, outputs: namesB)) : probeB
+        let sessionA = intermediates ? try ModelSession.load(modelA, options: try runtime.sessionOptions(outputs: namesA)) : probeA
+        let sessionB = intermediates ? try ModelSession.load(modelB, options: try runtime.sessionOptions(outputs: namesB)) : probeB
         var options = runtime
         options.randomInput = true
         let feedsA = try InputFeeds.make(for: sessionA, options: options, model: modelA)

@@ -29,6 +29,8 @@ struct Convert: ParsableCommand {
 
     @Flag(help: "Put all tensor data in the model file.") var inline = false
 
+    @Flag(help: "Do not verify the SHA-1 'checksum' of external data files.") var skipChecksum = false
+
     @Flag(help: "Print details with errors.") var verbose = false
 
     @Option(help: ArgumentHelp("Round-trip every 'IN<TAB>OUT' line of this file (.pb files as tensors).", visibility: .hidden))
@@ -64,6 +66,7 @@ struct Convert: ParsableCommand {
         let loading = ProgressBar("reading \(inURL.lastPathComponent)")
         var reader = ModelReader()
         reader.loadExternalData = false
+        reader.verifyChecksums = !skipChecksum
         reader.progress = loading.update
         var model = try reader.read(contentsOf: inURL)
         let hadExternal = ModelReader.hasExternalData(model)

@@ -34,6 +34,9 @@ enum InputFeeds {
             if let dims = input.dims, dims.count == shape.count {
                 for (d, size) in zip(dims, shape) { if case .param(let s)? = d.value, symbols[s] == nil { symbols[s] = size } }
             }
+            do {
+                try session.checkInputAllocation(name: input.name, shape: shape, elementType: input.elementType)
+            } catch let e as RuntimeError { throw ModelSession.failure(e, model: model) }
             feeds[input.name] = random(shape: shape, type: input.elementType, &generator)
         }
         return feeds

@@ -22,7 +22,7 @@ struct Run: ParsableCommand {
     @Flag(help: "Print a JSON summary.") var json = false
 
     func run() throws {
-        let options = SessionOptions(threads: runtime.threads, outputs: outputs.isEmpty ? nil : outputs)
+        let options = try runtime.sessionOptions(outputs: outputs.isEmpty ? nil : outputs)
         let session = try ModelSession.load(model, options: options)
         let feeds = try InputFeeds.make(for: session, options: runtime, model: model)
         var isDirectory: ObjCBool = false

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Runtime
 
 /// Options shared by `run`, `compare` and `bench`: where inputs come from, symbolic-shape
 /// overrides, threads.
@@ -17,9 +18,33 @@ struct RuntimeOptions: ParsableArguments {
 
     @Option(help: "Worker threads (default: every core).") var threads: Int?
 
+    @Option(name: .customLong("max-memory"), help: ArgumentHelp(
+        "Memory budget for tensors, in bytes or with a K/M/G suffix (default: the machine's memory). A node whose output would exceed it is refused before allocation.",
+        valueName: "SIZE"))
+    var maxMemory: String?
+
+    /// Session options from these flags.
+    func sessionOptions(outputs: [String]? = nil) throws -> SessionOptions {
+        SessionOptions(threads: threads, outputs: outputs, maxMemory: try maxMemoryBytes())
+    }
+
+    /// `--max-memory` in bytes (nil: the default).
+    func maxMemoryBytes() throws -> Int? {
+        guard let text = maxMemory else { return nil }
+        let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40]
+        var digits = Substring(text)
+        var scale = 1
+        if let last = text.uppercased().last, let unit = units[last] { scale = unit; digits = digits.dropLast() }
+        guard let n = Int(digits), n > 0, case let (bytes, overflow) = n.multipliedReportingOverflow(by: scale), !overflow else {
+            throw ValidationError("--max-memory expects a positive size like 4000000000 or 8G, got '\(text)'")
+        }
+        return bytes
+    }
+
     func validate() throws {
         for i in inputs where !i.contains("=") { throw ValidationError("--input expects NAME=PATH, got '\(i)'") }
         if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
+        _ = try maxMemoryBytes()
         _ = try shapeOverrides()
     }
 

@@ -333,8 +333,16 @@ private let violations: [Violation] = [
                 then: Graph(name: "then", nodes: [Node(opType: "Relu", inputs: ["X"], outputs: ["t"])], outputs: [.tensor("t", .float, [])]),
                 else: Graph(name: "else", nodes: [Node(opType: "Neg", inputs: ["X"], outputs: ["t"])], outputs: [.tensor("t", .float, [])]))),
             ("subgraph outputs without types", TestModels.withIf(then: Graph(name: "then", nodes: [Node(opType: "Relu", inputs: ["X"], outputs: ["t"])], outputs: [ValueInfo(name: "t")]))),
-            ("empty INTS attribute", TestModels.valid { $0.graph!.nodes[0].attributes = [.ints("perm", [])] }),
-            ("symbolic and unknown dims", TestModels.valid { $0.graph!.inputs[0] = .tensor("X", .float, ["N", Dimension(nil), 4]) }),
+            ("empty INTS attribute", TestModels.valid {
+                // A custom-domain node: no schema says which attributes it takes.
+                $0.opsetImports.append(OperatorSetID(domain: "com.example", version: 1))
+                $0.graph!.nodes[0].domain = "com.example"
+                $0.graph!.nodes[0].attributes = [.ints("perm", [])]
+            }),
+            ("symbolic and unknown dims", TestModels.valid {
+                $0.graph!.inputs[0] = .tensor("X", .float, ["N", Dimension(nil), 4])
+                $0.graph!.outputs[0] = .tensor("Y", .float, ["N", Dimension(nil), 4])
+            }),
             ("custom domain imported", TestModels.valid {
                 $0.opsetImports.append(OperatorSetID(domain: "com.example", version: 1))
                 $0.graph!.nodes[0].domain = "com.example"

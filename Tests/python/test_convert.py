@@ -104,3 +104,53 @@ def test_traversal_is_refused_with_names(tmp_path):
     assert r.returncode == 1
     assert "'w'" in r.stderr and "../../etc/passwd" in r.stderr
     assert not (tmp_path / "o.onnx").exists()
+
+
+def with_unknown(message, field_number, payload_bytes):
+    """`message` re-parsed with one extra length-delimited field it does not define (as a
+    newer ONNX might write); protobuf keeps it as an unknown field and writes it back."""
+    key = bytes([(field_number << 3 | 2) & 0x7F | 0x80, field_number >> 4]) if field_number >= 16 else bytes([field_number << 3 | 2])
+    extra = key + bytes([len(payload_bytes)]) + payload_bytes
+    return type(message).FromString(message.SerializeToString() + extra)
+
+
+def test_unknown_fields_survive_at_every_level(tmp_path):
+    tensor = with_unknown(numpy_helper.from_array(np.arange(4, dtype=np.float32), "W"), 100, b"tensor")
+    node = with_unknown(helper.make_node("Add", ["X", "W"], ["Y"], name="add"), 101, b"node")
+    graph = helper.make_graph([node], "g", [helper.make_tensor_value_info("X", TensorProto.FLOAT, [4])],
+                              [helper.make_tensor_value_info("Y", TensorProto.FLOAT, [4])], initializer=[tensor])
+    graph = with_unknown(graph, 102, b"graph")
+    model = with_unknown(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), 111, b"model")
+    expected = model.SerializeToString()
+    for payload in (b"tensor", b"node", b"graph", b"model"):
+        assert payload in expected, "protobuf kept the unknown field"
+    src, dst = tmp_path / "in.onnx", tmp_path / "out.onnx"
+    src.write_bytes(expected)
+    result = convert(src, dst)
+    assert result.returncode == 0, result.stderr
+    assert dst.read_bytes() == expected, "convert changed the bytes of a model with unknown fields"
+
+
+def test_external_data_checksum_verified(tmp_path):
+    import hashlib
+    model = make_model(tmp_path / "m.onnx")
+    moved = tmp_path / "moved.onnx"
+    assert convert(tmp_path / "m.onnx", moved, "--external-data", "w.bin", "--size-threshold", "16").returncode == 0
+    m = onnx.load(str(moved), load_external_data=False)
+    digest = hashlib.sha1((tmp_path / "w.bin").read_bytes()).hexdigest()
+    external = [t for t in m.graph.initializer if t.data_location == TensorProto.EXTERNAL]
+    assert external
+    for t in external:
+        t.external_data.add(key="checksum", value=digest)
+    good = tmp_path / "good.onnx"
+    good.write_bytes(m.SerializeToString())
+    assert convert(good, tmp_path / "good_out.onnx", "--inline").returncode == 0
+    for t in external:
+        t.external_data[-1].value = "0" * 40
+    bad = tmp_path / "bad.onnx"
+    bad.write_bytes(m.SerializeToString())
+    result = convert(bad, tmp_path / "bad_out.onnx", "--inline")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "SHA-1" in result.stderr and digest in result.stderr and t.name in result.stderr
+    assert not (tmp_path / "bad_out.onnx").exists()
+    assert convert(bad, tmp_path / "skipped.onnx", "--inline", "--skip-checksum").returncode == 0

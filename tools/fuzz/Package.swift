@@ -1,5 +1,5 @@
 // swift-tools-version: 6.0
-// libFuzzer target for the ONNX reader, kept out of the root package so a plain
+// libFuzzer targets for the ONNX reader and for graphs (Session + recognizer), kept out of the root package so a plain
 // `swift build` never needs the sanitizer runtime. Build and run with tools/fuzz/run.sh.
 import PackageDescription
 
@@ -8,6 +8,16 @@ let package = Package(
     dependencies: [.package(name: "onnx-blocks", path: "../..")],
     targets: [
         .target(name: "CFuzzerDriver"),
+        .executableTarget(
+            name: "GraphFuzzer",
+            dependencies: [
+                "CFuzzerDriver",
+                .product(name: "ONNXIR", package: "onnx-blocks"),
+                .product(name: "ONNXProtobuf", package: "onnx-blocks"),
+                .product(name: "Runtime", package: "onnx-blocks"),
+                .product(name: "BlockMapper", package: "onnx-blocks"),
+            ]
+        ),
         .executableTarget(
             name: "ReaderFuzzer",
             dependencies: [

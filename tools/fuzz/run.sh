@@ -1,20 +1,36 @@
 #!/usr/bin/env bash
-# Builds the reader fuzzer with libFuzzer + AddressSanitizer and runs it for a bounded time.
-#   tools/fuzz/run.sh [SECONDS]        (default 60; tools/test.sh runs it)
-# Seeds: the malformed corpus plus a few small conformance models when present. Findings
-# (crash-*, oom-*, timeout-*) land in $ONNX_BLOCKS_CACHE/fuzz/findings.
+# Builds a libFuzzer target (+ AddressSanitizer) and runs it for a bounded time.
+#   tools/fuzz/run.sh [SECONDS] [reader|graph]     (defaults: 60, reader; tools/test.sh runs both)
+# reader: any bytes -> ModelReader / TensorProtoFile / ModelWriter. Seeds: the malformed
+#   corpus plus a few small conformance models when present.
+# graph: bytes -> a small model of runtime operators (FuzzedGraph) -> check, round trip,
+#   Session build and run, block recognizer.
+# Extra arguments after the target go to libFuzzer (e.g. -jobs=2 -workers=2).
+# Findings (crash-*, oom-*, timeout-*) land in $ONNX_BLOCKS_CACHE/fuzz/findings[-graph].
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds="${1:-60}"
+target="${2:-reader}"
+shift $(( $# > 2 ? 2 : $# ))
 cache="${ONNX_BLOCKS_CACHE:-$PWD/../../.cache}/fuzz"
-mkdir -p "$cache/corpus" "$cache/findings"
-cp ../../Tests/ONNXProtobufTests/Malformed/*.onnx "$cache/corpus/" 2>/dev/null || true
-if [ -d "$cache/../conformance/node" ]; then
-    seeds="$(find "$cache/../conformance/node" -name model.onnx -size -4k | sort | sed -n '1~10p')"
-    for f in $seeds; do cp "$f" "$cache/corpus/$(basename "$(dirname "$f")").onnx"; done
-fi
-swift build -c debug -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library \
-    -Xcc -fsanitize=fuzzer-no-link,address --product ReaderFuzzer
-bin="$(swift build -c debug -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library --show-bin-path)/ReaderFuzzer"
-"$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=1048576 \
-    -artifact_prefix="$cache/findings/" -print_final_stats=1 "$cache/corpus"
+flags=(-c debug -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xcc -fsanitize=fuzzer-no-link,address)
+case "$target" in
+    reader)
+        product=ReaderFuzzer corpus="$cache/corpus" findings="$cache/findings" max_len=1048576
+        mkdir -p "$corpus" "$findings"
+        cp ../../Tests/ONNXProtobufTests/Malformed/*.onnx "$corpus/" 2>/dev/null || true
+        if [ -d "$cache/../conformance/node" ]; then
+            seeds="$(find "$cache/../conformance/node" -name model.onnx -size -4k | sort | sed -n '1~10p')"
+            for f in $seeds; do cp "$f" "$corpus/$(basename "$(dirname "$f")").onnx"; done
+        fi
+        ;;
+    graph)
+        product=GraphFuzzer corpus="$cache/graph-corpus" findings="$cache/findings-graph" max_len=256
+        mkdir -p "$corpus" "$findings"
+        ;;
+    *) echo "unknown target '$target' (reader or graph)" >&2; exit 2 ;;
+esac
+swift build "${flags[@]}" --product "$product"
+bin="$(swift build "${flags[@]}" --show-bin-path)/$product"
+"$bin" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len="$max_len" \
+    -artifact_prefix="$findings/" -print_final_stats=1 "$@" "$corpus"

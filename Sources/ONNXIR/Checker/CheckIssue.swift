@@ -62,6 +62,10 @@ public enum CheckRule: String, Sendable, Equatable, CaseIterable {
     case attribute = "attribute"
     case tensorData = "tensor-data"
     case function = "function"
+    /// Operator schema: arity, required inputs, attribute names/types/ranges.
+    case schema = "schema"
+    /// Types and shapes: type constraints, shape inference, declared vs inferred shapes.
+    case shapeInference = "shape-inference"
     case featureVersion = "feature-version"
 }
 

@@ -5,6 +5,7 @@ extension CheckPass {
         checkMetadata(model.metadataProps, field: "metadata_props")
         if let graph = model.graph {
             checkGraph(graph, parentScope: nil, isMain: true)
+            if issues.errors.isEmpty { inferShapes(graph) }
         } else {
             error(.graphName, "graph", "model has no graph")
         }

@@ -16,6 +16,7 @@ extension CheckPass {
         if opsets[domain] == nil {
             error(.opsetImport, "domain '\(node.domain ?? "")'", "no opset import for domain '\(domain)'")
         }
+        if domain.isEmpty, let version = opsets[""] { checkSchema(node, opset: Int(version)) }
         if node.overload != nil { requireFeature(.overload, "overload") }
         if !node.metadataProps.isEmpty { requireFeature(.nestedMetadataProps, "metadata_props") }
         if !node.deviceConfigurations.isEmpty { requireFeature(.deviceConfigurations, "device_configurations") }

@@ -3,8 +3,11 @@
 /// subgraph takes from enclosing graphs), topological order, initializer/input consistency,
 /// attribute and tensor well-formedness, value-info types, model-local functions.
 ///
-/// It does not know operator schemas (arity, attribute names per op); that belongs to the
-/// runtime's operator table. Unlike onnx's checker it does not stop at the first problem:
+/// For the default domain it also applies operator schemas (`OperatorSchema`: arity,
+/// required inputs, attribute names, types and ranges) and, when the structure is sound,
+/// type and shape inference over the main graph (`ShapeInference`), as
+/// `onnx.checker.check_model(full_check=True)` does. Operators the schema table does not
+/// know are a warning. Unlike onnx's checker it does not stop at the first problem:
 /// `check(_:)` returns every issue it finds, errors and warnings.
 ///
 /// ```swift
