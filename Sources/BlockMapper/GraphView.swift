@@ -40,6 +40,25 @@ struct GraphView {
                     constantNode[output] = index
                 }
             }
+            // `Unsqueeze` of a constant (Caffe2 exports' per-channel scales, `[C]` → `[C,1,1]`):
+            // the same values under new dims, so the consumer sees one constant.
+            if node.opType == "Unsqueeze", let output = node.outputs.first, let source = node.inputs.first,
+               var tensor = constants[source] {
+                var axes = node.attribute("axes")?.ints ?? []
+                if axes.isEmpty, node.inputs.count > 1, let given = constants[node.inputs[1]].flatMap({ try? $0.integers() }) { axes = given }
+                let rank = tensor.dims.count + axes.count
+                let normalized = Set(axes.map { $0 < 0 ? $0 + Int64(rank) : $0 })
+                if !axes.isEmpty, normalized.count == axes.count, normalized.allSatisfy({ (0..<Int64(rank)).contains($0) }) {
+                    var dims: [Int64] = []
+                    var rest = tensor.dims.makeIterator()
+                    for k in 0..<Int64(rank) { dims.append(normalized.contains(k) ? 1 : (rest.next() ?? 1)) }
+                    tensor.dims = dims
+                    tensor.name = output
+                    constants[output] = tensor
+                    if let fill = fills[source] { fills[output] = fill }
+                    constantNode[output] = index
+                }
+            }
         }
         graphOutputs = Set(graph.outputs.compactMap(\.name))
     }

@@ -74,8 +74,11 @@ struct OpExtractor {
     private mutating func emit(_ op: Op) {
         var op = op
         op.primary = op.nodes.last ?? -1
-        // Constant nodes feeding this op belong to it.
-        for n in op.nodes {
+        // Constant nodes feeding this op belong to it, with the constants they are made from.
+        var k = 0
+        while k < op.nodes.count {
+            let n = op.nodes[k]
+            k += 1
             for input in view.node(n).inputs where !input.isEmpty {
                 if let c = view.constantNode[input], !absorbed.contains(c) {
                     absorbed.insert(c)
@@ -130,7 +133,8 @@ struct OpExtractor {
             return unknown(index, "\(op) without an input")
         }
         switch op {
-        case "Constant", "ConstantOfShape" where view.constantNode[firstOutput] == index:
+        case "ConstantOfShape" where view.constantNode[firstOutput] == index, "Unsqueeze" where view.constantNode[firstOutput] == index,
+             "Constant":
             if let out = node.outputs.first, view.consumers[out] == nil {
                 emit(Op(kind: .unknown("unused constant"), inputs: [], output: "", nodes: [index]))
             }
@@ -251,14 +255,8 @@ struct OpExtractor {
             return .zero
         case "SAME_UPPER", "SAME_LOWER":
             guard let input else { return nil }
-            func split(_ n: Int, _ k: Int, _ s: Int, _ d: Int) -> (Int, Int) {
-                let out = (n + s - 1) / s
-                let total = max((out - 1) * s + (k - 1) * d + 1 - n, 0)
-                return autoPad == "SAME_UPPER" ? (total / 2, total - total / 2) : (total - total / 2, total / 2)
-            }
-            let (t, b) = split(input.height, kernel.height, strides.height, dilations.height)
-            let (l, r) = split(input.width, kernel.width, strides.width, dilations.width)
-            return Padding(top: t, left: l, bottom: b, right: r)
+            return Padding.same(input: input, kernel: kernel, strides: strides, dilations: dilations,
+                                upper: autoPad == "SAME_UPPER")
         default:
             return nil
         }

@@ -8,9 +8,7 @@ public struct Network: Sendable, Equatable {
         /// NHWC (Keras exports): a transpose to NCHW precedes the stem.
         case nhwc
     }
-    /// Family name (`resnet`, `resnet-v2`, `inception-v3`, `inception-v4`,
-    /// `inception-resnet-v1`, `inception-resnet-v2`, `custom`).
-    public var family: String
+    public var family: Family
     public var inputName: String
     public var inputLayout: InputLayout
     /// Per-image input shape (channels, height, width); batch is free.
@@ -23,7 +21,7 @@ public struct Network: Sendable, Equatable {
     /// Names of the graph outputs: the head's (softmax) output, and optionally its logits.
     public var outputName: String
 
-    public init(family: String, inputName: String = "input", inputLayout: InputLayout = .nchw,
+    public init(family: Family, inputName: String = "input", inputLayout: InputLayout = .nchw,
                 inputShape: FeatureShape, stem: Stem, blocks: [Block], tail: [Layer] = [],
                 head: Head?, outputName: String = "output") {
         self.family = family

@@ -1,3 +1,5 @@
+import Kernels
+
 /// Builds a chain of layers while tracking the feature shape, so padding can be computed the
 /// way TensorFlow's `"same"` does and a stride that does not fit is caught where it happens.
 public struct ChainBuilder {
@@ -41,9 +43,7 @@ public struct ChainBuilder {
     }
 
     static func samePadding(input: Int, kernel: Int, stride: Int) -> (Int, Int) {
-        let out = (input + stride - 1) / stride
-        let total = max((out - 1) * stride + kernel - input, 0)
-        return (total / 2, total - total / 2)
+        WindowArithmetic.samePadding(input: input, kernel: kernel, stride: stride)
     }
 
     func resolve(_ mode: PaddingMode, kernel: Size2, stride: Int) -> Padding {
