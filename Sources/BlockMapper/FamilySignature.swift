@@ -59,8 +59,26 @@ enum FamilySignature {
         return false
     }
 
-    /// The family the assembled blocks make.
+    /// The family the assembled blocks make; `custom` when a block of a kind the family does
+    /// not have is among them (DenseNet's concatenations in a chain are not VGG stages).
     static func family(style: BodyStyle, stem: [Layer], blocks: [Block]) -> Family {
+        let family = candidate(style: style, stem: stem, blocks: blocks)
+        let kinds = Set(blocks.map(\.kind))
+        let allowed: Set<String>
+        switch family {
+        case .resnet, .resnext, .xception: allowed = ["residual", "transition"]
+        case .inceptionResNetV1, .inceptionResNetV2: allowed = ["inception-resnet", "reduction", "transition"]
+        case .inceptionV1, .bnInception, .inceptionV3, .inceptionV4: allowed = ["inception", "reduction", "transition"]
+        case .plain: allowed = ["conv-stage", "transition"]
+        case .mobileNetV2:
+            let inverted = blocks.allSatisfy { if case .invertedResidual = $0 { return true }; return false }
+            return inverted && !blocks.isEmpty ? family : .custom
+        case .custom: return family
+        }
+        return kinds.isSubset(of: allowed) ? family : .custom
+    }
+
+    private static func candidate(style: BodyStyle, stem: [Layer], blocks: [Block]) -> Family {
         let stemHasConcat = stem.contains { if case .concat = $0 { return true }; return false }
         switch style {
         case .inceptionResNet:

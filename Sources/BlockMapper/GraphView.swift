@@ -59,8 +59,33 @@ struct GraphView {
                     constantNode[output] = index
                 }
             }
+            // `Reshape` of a constant to a constant shape (Caffe2 exports reshape Gemm weights).
+            if node.opType == "Reshape", node.inputs.count == 2, let output = node.outputs.first,
+               var tensor = constants[node.inputs[0]], let shape = constants[node.inputs[1]].flatMap({ try? $0.integers() }),
+               let count = try? tensor.elementCount(), let dims = Self.reshaped(tensor.dims, to: shape, count: count) {
+                tensor.dims = dims
+                tensor.name = output
+                constants[output] = tensor
+                if let fill = fills[node.inputs[0]] { fills[output] = fill }
+                constantNode[output] = index
+            }
         }
         graphOutputs = Set(graph.outputs.compactMap(\.name))
+    }
+
+    /// ONNX `Reshape` dims (`0` copies, one `-1` is inferred); nil when they do not fit `count`.
+    static func reshaped(_ dims: [Int64], to shape: [Int64], count: Int) -> [Int64]? {
+        guard shape.count <= 8, shape.filter({ $0 == -1 }).count <= 1 else { return nil }
+        var out: [Int64] = []
+        for (k, d) in shape.enumerated() {
+            if d == 0 { guard k < dims.count else { return nil }; out.append(dims[k]) } else if d >= -1 { out.append(d) } else { return nil }
+        }
+        let known = out.filter { $0 != -1 }.reduce(Int64(1), *)
+        if let k = out.firstIndex(of: -1) {
+            guard known > 0, Int64(count) % known == 0 else { return nil }
+            out[k] = Int64(count) / known
+        }
+        return out.reduce(Int64(1), *) == Int64(count) ? out : nil
     }
 
     func node(_ index: Int) -> Node { graph.nodes[index] }

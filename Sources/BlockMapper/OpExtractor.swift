@@ -115,7 +115,7 @@ struct OpExtractor {
     /// Operators whose first input must be present.
     static let needsInput: Set<String> = [
         "Identity", "Dropout", "Transpose", "Pad", "Conv", "BatchNormalization", "Mul", "Add", "Sum", "Relu",
-        "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "ReduceMean", "Flatten", "Squeeze",
+        "MaxPool", "AveragePool", "LRN", "Clip", "GlobalAveragePool", "GlobalMaxPool", "ReduceMean", "Flatten", "Squeeze",
         "Reshape", "Gemm", "MatMul", "Softmax", "Concat",
     ]
 
@@ -134,7 +134,7 @@ struct OpExtractor {
         }
         switch op {
         case "ConstantOfShape" where view.constantNode[firstOutput] == index, "Unsqueeze" where view.constantNode[firstOutput] == index,
-             "Constant":
+             "Reshape" where view.constantNode[firstOutput] == index, "Constant":
             if let out = node.outputs.first, view.consumers[out] == nil {
                 emit(Op(kind: .unknown("unused constant"), inputs: [], output: "", nodes: [index]))
             }
@@ -167,6 +167,16 @@ struct OpExtractor {
                     output: node.outputs[0], nodes: [index], shape: inputs.first.flatMap { shapes[$0] }))
         case "MaxPool", "AveragePool":
             extractPool(index)
+        case "LRN":
+            let size = node.attribute("size")?.i ?? 0
+            guard (1...(1 << 16)).contains(size) else { return unknown(index, "LRN with size \(size)") }
+            let inputs = activationInputs(node)
+            let lrn = LocalResponseNorm(name: label(index), size: Int(size), alpha: node.attribute("alpha")?.f ?? 1e-4,
+                                        beta: node.attribute("beta")?.f ?? 0.75, bias: node.attribute("bias")?.f ?? 1)
+            emit(Op(kind: .layer(.localResponseNorm(lrn)), inputs: inputs, output: node.outputs[0], nodes: [index],
+                    shape: inputs.first.flatMap { shapes[$0] }))
+        case "Clip":
+            try extractClip(index)
         case "GlobalAveragePool", "GlobalMaxPool":
             let inputs = activationInputs(node)
             emit(Op(kind: .globalPool(op == "GlobalMaxPool" ? .globalMax : .globalAverage), inputs: inputs,
@@ -200,6 +210,19 @@ struct OpExtractor {
         default:
             unknown(index, "operator \(op.isEmpty ? "<none>" : op) is not part of any block vocabulary")
         }
+    }
+
+    /// `Clip` to [0, 6] is ReLU6 (MobileNetV2); bounds come from attributes (opset < 11) or
+    /// constant inputs.
+    private mutating func extractClip(_ index: Int) throws {
+        let node = view.node(index)
+        var low = node.attribute("min")?.f, high = node.attribute("max")?.f
+        if node.inputs.count > 1, !node.inputs[1].isEmpty { low = view.constantFloats(node.inputs[1])?.first }
+        if node.inputs.count > 2, !node.inputs[2].isEmpty { high = view.constantFloats(node.inputs[2])?.first }
+        guard low == 0, high == 6 else { return unknown(index, "Clip to [\(low.map { "\($0)" } ?? "-∞"), \(high.map { "\($0)" } ?? "∞")], not ReLU6") }
+        let inputs = activationInputs(node)
+        emit(Op(kind: .layer(.activation(.relu6, name: label(index))), inputs: inputs, output: node.outputs[0], nodes: [index],
+                shape: inputs.first.flatMap { shapes[$0] }))
     }
 
     private mutating func extractPad(_ index: Int) throws {
