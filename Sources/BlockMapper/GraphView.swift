@@ -59,6 +59,14 @@ struct GraphView {
                     constantNode[output] = index
                 }
             }
+            // `Identity` of a constant (torch.onnx shares equal weights through one).
+            if node.opType == "Identity", let output = node.outputs.first, let source = node.inputs.first,
+               var tensor = constants[source] {
+                tensor.name = output
+                constants[output] = tensor
+                if let fill = fills[source] { fills[output] = fill }
+                constantNode[output] = index
+            }
             // `Reshape` of a constant to a constant shape (Caffe2 exports reshape Gemm weights).
             if node.opType == "Reshape", node.inputs.count == 2, let output = node.outputs.first,
                var tensor = constants[node.inputs[0]], let shape = constants[node.inputs[1]].flatMap({ try? $0.integers() }),

@@ -134,7 +134,8 @@ struct OpExtractor {
         }
         switch op {
         case "ConstantOfShape" where view.constantNode[firstOutput] == index, "Unsqueeze" where view.constantNode[firstOutput] == index,
-             "Reshape" where view.constantNode[firstOutput] == index, "Constant":
+             "Reshape" where view.constantNode[firstOutput] == index, "Identity" where view.constantNode[firstOutput] == index,
+             "Constant":
             if let out = node.outputs.first, view.consumers[out] == nil {
                 emit(Op(kind: .unknown("unused constant"), inputs: [], output: "", nodes: [index]))
             }

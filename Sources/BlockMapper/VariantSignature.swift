@@ -26,7 +26,8 @@ enum VariantSignature {
     /// Each variant, the family it belongs to, and its accepted branch sets. Inception-V4's A
     /// module is BN-Inception's module and V4's Reduction-B is V3's mixed8: the family decides.
     static let modules: [(InceptionModule.Variant, Family, [[String]])] = [
-        (.v1, .inceptionV1, set(["c1x1", "c1x1>c3x3", "c1x1>c5x5", "max3/1>c1x1"])),
+        // The paper's module, and torchvision's, whose third branch has a 3×3 where the paper has a 5×5.
+        (.v1, .inceptionV1, set(["c1x1", "c1x1>c3x3", "c1x1>c5x5", "max3/1>c1x1"], ["c1x1", "c1x1>c3x3", "c1x1>c3x3", "max3/1>c1x1"])),
         (.bn, .bnInception, set(["c1x1", "c1x1>c3x3", "c1x1>c3x3>c3x3", "avg3/1>c1x1"], ["c1x1", "c1x1>c3x3", "c1x1>c3x3>c3x3", "max3/1>c1x1"])),
         (.v3a, .inceptionV3, set(["c1x1", "c1x1>c5x5", "c1x1>c3x3>c3x3", "avg3/1>c1x1"])),
         (.v3b, .inceptionV3, set(["c1x1", "c1x1>c1x7>c7x1", "c1x1>c7x1>c1x7>c7x1>c1x7", "avg3/1>c1x1"])),

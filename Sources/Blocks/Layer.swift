@@ -67,6 +67,17 @@ public indirect enum Layer: Sendable, Equatable {
         return total
     }
 
+    /// Every BatchNorm in the chain, depth first, in order.
+    public static func batchNorms(in chain: [Layer]) -> [BatchNorm] {
+        chain.flatMap { layer -> [BatchNorm] in
+            switch layer {
+            case .batchNorm(let b): return [b]
+            case .concat(_, let branches): return branches.flatMap { batchNorms(in: $0) }
+            default: return []
+            }
+        }
+    }
+
     /// Every conv in the chain, depth first, in order.
     public static func convs(in chain: [Layer]) -> [Conv] {
         chain.flatMap { layer -> [Conv] in

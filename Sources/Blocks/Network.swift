@@ -47,6 +47,31 @@ public struct Network: Sendable, Equatable {
         return shapes
     }
 
+    /// Parameters a trainer updates (torchvision's `parameters()`, Keras' trainable count):
+    /// all of `parameterCount` but BatchNorm moving means and variances.
+    public var trainableParameterCount: Int {
+        parameterCount - 2 * Layer.batchNorms(in: allLayers).filter { !$0.isAffine }.reduce(0) { $0 + $1.channels }
+    }
+
+    /// Every layer of stem, blocks (shortcuts and up-projections included) and tail.
+    public var allLayers: [Layer] {
+        var out = stem.layers
+        for block in blocks {
+            switch block {
+            case .residual(let b):
+                out += b.preActivation + b.residual + b.postAddition
+                if case .projection(let chain) = b.shortcut { out += chain }
+            case .inception(let b): out += b.body
+            case .reduction(let b): out += b.body
+            case .inceptionResNet(let b): out += b.branches.flatMap { $0 } + [.conv(b.up)]
+            case .transition(let b): out += b.layers
+            case .convStage(let b): out += b.layers
+            case .invertedResidual(let b): out += b.layers
+            }
+        }
+        return out + tail
+    }
+
     public var parameterCount: Int {
         stem.parameterCount + blocks.reduce(0) { $0 + $1.parameterCount }
             + Layer.parameterCount(of: tail) + (head?.parameterCount ?? 0)
