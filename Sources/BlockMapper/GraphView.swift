@@ -40,8 +40,60 @@ struct GraphView {
                     constantNode[output] = index
                 }
             }
+            // `Unsqueeze` of a constant (Caffe2 exports' per-channel scales, `[C]` → `[C,1,1]`):
+            // the same values under new dims, so the consumer sees one constant.
+            if node.opType == "Unsqueeze", let output = node.outputs.first, let source = node.inputs.first,
+               var tensor = constants[source] {
+                var axes = node.attribute("axes")?.ints ?? []
+                if axes.isEmpty, node.inputs.count > 1, let given = constants[node.inputs[1]].flatMap({ try? $0.integers() }) { axes = given }
+                let rank = tensor.dims.count + axes.count
+                let normalized = Set(axes.map { $0 < 0 ? $0 + Int64(rank) : $0 })
+                if !axes.isEmpty, normalized.count == axes.count, normalized.allSatisfy({ (0..<Int64(rank)).contains($0) }) {
+                    var dims: [Int64] = []
+                    var rest = tensor.dims.makeIterator()
+                    for k in 0..<Int64(rank) { dims.append(normalized.contains(k) ? 1 : (rest.next() ?? 1)) }
+                    tensor.dims = dims
+                    tensor.name = output
+                    constants[output] = tensor
+                    if let fill = fills[source] { fills[output] = fill }
+                    constantNode[output] = index
+                }
+            }
+            // `Identity` of a constant (torch.onnx shares equal weights through one).
+            if node.opType == "Identity", let output = node.outputs.first, let source = node.inputs.first,
+               var tensor = constants[source] {
+                tensor.name = output
+                constants[output] = tensor
+                if let fill = fills[source] { fills[output] = fill }
+                constantNode[output] = index
+            }
+            // `Reshape` of a constant to a constant shape (Caffe2 exports reshape Gemm weights).
+            if node.opType == "Reshape", node.inputs.count == 2, let output = node.outputs.first,
+               var tensor = constants[node.inputs[0]], let shape = constants[node.inputs[1]].flatMap({ try? $0.integers() }),
+               let count = try? tensor.elementCount(), let dims = Self.reshaped(tensor.dims, to: shape, count: count) {
+                tensor.dims = dims
+                tensor.name = output
+                constants[output] = tensor
+                if let fill = fills[node.inputs[0]] { fills[output] = fill }
+                constantNode[output] = index
+            }
         }
         graphOutputs = Set(graph.outputs.compactMap(\.name))
+    }
+
+    /// ONNX `Reshape` dims (`0` copies, one `-1` is inferred); nil when they do not fit `count`.
+    static func reshaped(_ dims: [Int64], to shape: [Int64], count: Int) -> [Int64]? {
+        guard shape.count <= 8, shape.filter({ $0 == -1 }).count <= 1 else { return nil }
+        var out: [Int64] = []
+        for (k, d) in shape.enumerated() {
+            if d == 0 { guard k < dims.count else { return nil }; out.append(dims[k]) } else if d >= -1 { out.append(d) } else { return nil }
+        }
+        let known = out.filter { $0 != -1 }.reduce(Int64(1), *)
+        if let k = out.firstIndex(of: -1) {
+            guard known > 0, Int64(count) % known == 0 else { return nil }
+            out[k] = Int64(count) / known
+        }
+        return out.reduce(Int64(1), *) == Int64(count) ? out : nil
     }
 
     func node(_ index: Int) -> Node { graph.nodes[index] }

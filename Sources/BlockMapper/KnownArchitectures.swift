@@ -36,7 +36,7 @@ public enum KnownArchitectures {
         "inception-resnet-v2": runs("inception-resnet-v2", [("inception-resnet", "a", 10), ("reduction", "a", 1),
                                                             ("inception-resnet", "b", 20), ("reduction", "inception-resnet-v2-b", 1),
                                                             ("inception-resnet", "c", 10)]),
-    ]
+    ].merging(classicSpecs) { own, _ in own }
 
     public static var names: [String] { specs.keys.sorted() }
 }

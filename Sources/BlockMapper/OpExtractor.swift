@@ -74,8 +74,11 @@ struct OpExtractor {
     private mutating func emit(_ op: Op) {
         var op = op
         op.primary = op.nodes.last ?? -1
-        // Constant nodes feeding this op belong to it.
-        for n in op.nodes {
+        // Constant nodes feeding this op belong to it, with the constants they are made from.
+        var k = 0
+        while k < op.nodes.count {
+            let n = op.nodes[k]
+            k += 1
             for input in view.node(n).inputs where !input.isEmpty {
                 if let c = view.constantNode[input], !absorbed.contains(c) {
                     absorbed.insert(c)
@@ -112,7 +115,7 @@ struct OpExtractor {
     /// Operators whose first input must be present.
     static let needsInput: Set<String> = [
         "Identity", "Dropout", "Transpose", "Pad", "Conv", "BatchNormalization", "Mul", "Add", "Sum", "Relu",
-        "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "ReduceMean", "Flatten", "Squeeze",
+        "MaxPool", "AveragePool", "LRN", "Clip", "GlobalAveragePool", "GlobalMaxPool", "ReduceMean", "Flatten", "Squeeze",
         "Reshape", "Gemm", "MatMul", "Softmax", "Concat",
     ]
 
@@ -130,7 +133,9 @@ struct OpExtractor {
             return unknown(index, "\(op) without an input")
         }
         switch op {
-        case "Constant", "ConstantOfShape" where view.constantNode[firstOutput] == index:
+        case "ConstantOfShape" where view.constantNode[firstOutput] == index, "Unsqueeze" where view.constantNode[firstOutput] == index,
+             "Reshape" where view.constantNode[firstOutput] == index, "Identity" where view.constantNode[firstOutput] == index,
+             "Constant":
             if let out = node.outputs.first, view.consumers[out] == nil {
                 emit(Op(kind: .unknown("unused constant"), inputs: [], output: "", nodes: [index]))
             }
@@ -163,6 +168,16 @@ struct OpExtractor {
                     output: node.outputs[0], nodes: [index], shape: inputs.first.flatMap { shapes[$0] }))
         case "MaxPool", "AveragePool":
             extractPool(index)
+        case "LRN":
+            let size = node.attribute("size")?.i ?? 0
+            guard (1...(1 << 16)).contains(size) else { return unknown(index, "LRN with size \(size)") }
+            let inputs = activationInputs(node)
+            let lrn = LocalResponseNorm(name: label(index), size: Int(size), alpha: node.attribute("alpha")?.f ?? 1e-4,
+                                        beta: node.attribute("beta")?.f ?? 0.75, bias: node.attribute("bias")?.f ?? 1)
+            emit(Op(kind: .layer(.localResponseNorm(lrn)), inputs: inputs, output: node.outputs[0], nodes: [index],
+                    shape: inputs.first.flatMap { shapes[$0] }))
+        case "Clip":
+            try extractClip(index)
         case "GlobalAveragePool", "GlobalMaxPool":
             let inputs = activationInputs(node)
             emit(Op(kind: .globalPool(op == "GlobalMaxPool" ? .globalMax : .globalAverage), inputs: inputs,
@@ -196,6 +211,19 @@ struct OpExtractor {
         default:
             unknown(index, "operator \(op.isEmpty ? "<none>" : op) is not part of any block vocabulary")
         }
+    }
+
+    /// `Clip` to [0, 6] is ReLU6 (MobileNetV2); bounds come from attributes (opset < 11) or
+    /// constant inputs.
+    private mutating func extractClip(_ index: Int) throws {
+        let node = view.node(index)
+        var low = node.attribute("min")?.f, high = node.attribute("max")?.f
+        if node.inputs.count > 1, !node.inputs[1].isEmpty { low = view.constantFloats(node.inputs[1])?.first }
+        if node.inputs.count > 2, !node.inputs[2].isEmpty { high = view.constantFloats(node.inputs[2])?.first }
+        guard low == 0, high == 6 else { return unknown(index, "Clip to [\(low.map { "\($0)" } ?? "-∞"), \(high.map { "\($0)" } ?? "∞")], not ReLU6") }
+        let inputs = activationInputs(node)
+        emit(Op(kind: .layer(.activation(.relu6, name: label(index))), inputs: inputs, output: node.outputs[0], nodes: [index],
+                shape: inputs.first.flatMap { shapes[$0] }))
     }
 
     private mutating func extractPad(_ index: Int) throws {
@@ -251,14 +279,8 @@ struct OpExtractor {
             return .zero
         case "SAME_UPPER", "SAME_LOWER":
             guard let input else { return nil }
-            func split(_ n: Int, _ k: Int, _ s: Int, _ d: Int) -> (Int, Int) {
-                let out = (n + s - 1) / s
-                let total = max((out - 1) * s + (k - 1) * d + 1 - n, 0)
-                return autoPad == "SAME_UPPER" ? (total / 2, total - total / 2) : (total - total / 2, total / 2)
-            }
-            let (t, b) = split(input.height, kernel.height, strides.height, dilations.height)
-            let (l, r) = split(input.width, kernel.width, strides.width, dilations.width)
-            return Padding(top: t, left: l, bottom: b, right: r)
+            return Padding.same(input: input, kernel: kernel, strides: strides, dilations: dilations,
+                                upper: autoPad == "SAME_UPPER")
         default:
             return nil
         }

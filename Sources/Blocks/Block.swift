@@ -4,23 +4,47 @@ public enum Block: Sendable, Equatable {
     case inception(InceptionModule)
     case reduction(ReductionModule)
     case inceptionResNet(InceptionResNetBlock)
+    /// Pools (and norms) between stages: GoogLeNet's max-pools.
+    case transition(Transition)
+    /// A plain network's stage (VGG, AlexNet).
+    case convStage(ConvStage)
+    /// MobileNetV2's inverted residual.
+    case invertedResidual(InvertedResidualBlock)
 
     public var name: String {
-        switch self {
-        case .residual(let b): return b.name
-        case .inception(let b): return b.name
-        case .reduction(let b): return b.name
-        case .inceptionResNet(let b): return b.name
+        get {
+            switch self {
+            case .residual(let b): return b.name
+            case .inception(let b): return b.name
+            case .reduction(let b): return b.name
+            case .inceptionResNet(let b): return b.name
+            case .transition(let b): return b.name
+            case .convStage(let b): return b.name
+            case .invertedResidual(let b): return b.name
+            }
+        }
+        set {
+            switch self {
+            case .residual(var b): b.name = newValue; self = .residual(b)
+            case .inception(var b): b.name = newValue; self = .inception(b)
+            case .reduction(var b): b.name = newValue; self = .reduction(b)
+            case .inceptionResNet(var b): b.name = newValue; self = .inceptionResNet(b)
+            case .transition(var b): b.name = newValue; self = .transition(b)
+            case .convStage(var b): b.name = newValue; self = .convStage(b)
+            case .invertedResidual(var b): b.name = newValue; self = .invertedResidual(b)
+            }
         }
     }
 
     /// The vocabulary's `kind` (GUIDE §3).
     public var kind: String {
         switch self {
-        case .residual: return "residual"
+        case .residual, .invertedResidual: return "residual"
         case .inception: return "inception"
         case .reduction: return "reduction"
         case .inceptionResNet: return "inception-resnet"
+        case .transition: return "transition"
+        case .convStage: return "conv-stage"
         }
     }
 
@@ -31,6 +55,9 @@ public enum Block: Sendable, Equatable {
         case .inception(let b): return b.variant.rawValue
         case .reduction(let b): return b.variant.rawValue
         case .inceptionResNet(let b): return b.variant.rawValue
+        case .transition(let b): return b.variant
+        case .convStage(let b): return b.variant.rawValue
+        case .invertedResidual: return "inverted"
         }
     }
 
@@ -40,6 +67,9 @@ public enum Block: Sendable, Equatable {
         case .inception(let b): return b.outputShape(for: input)
         case .reduction(let b): return b.outputShape(for: input)
         case .inceptionResNet(let b): return b.outputShape(for: input)
+        case .transition(let b): return b.outputShape(for: input)
+        case .convStage(let b): return b.outputShape(for: input)
+        case .invertedResidual(let b): return b.outputShape(for: input)
         }
     }
 
@@ -49,6 +79,9 @@ public enum Block: Sendable, Equatable {
         case .inception(let b): return b.parameterCount
         case .reduction(let b): return b.parameterCount
         case .inceptionResNet(let b): return b.parameterCount
+        case .transition(let b): return b.parameterCount
+        case .convStage(let b): return b.parameterCount
+        case .invertedResidual(let b): return b.parameterCount
         }
     }
 
@@ -58,6 +91,9 @@ public enum Block: Sendable, Equatable {
         case .inception(let b): return b.macs(for: input)
         case .reduction(let b): return b.macs(for: input)
         case .inceptionResNet(let b): return b.macs(for: input)
+        case .transition(let b): return b.macs(for: input)
+        case .convStage(let b): return b.macs(for: input)
+        case .invertedResidual(let b): return b.macs(for: input)
         }
     }
 }

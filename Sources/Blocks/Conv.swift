@@ -1,3 +1,5 @@
+import Kernels
+
 /// A 2-D convolution with its weights (ONNX `Conv`, NCHW, kernel layout OIHW).
 ///
 /// `padding` includes any explicit zero `Pad` that preceded the conv in the source graph
@@ -37,17 +39,19 @@ public struct Conv: Sendable, Equatable {
     /// Number of weight elements the geometry asks for.
     public var weightCount: Int { outputChannels * (inputChannels / max(group, 1)) * kernel.height * kernel.width }
     public var hasWeights: Bool { !weights.isEmpty }
+    /// One group per input channel (MobileNet, Xception): a spatial filter per channel.
+    public var isDepthwise: Bool { group > 1 && group == inputChannels }
     /// Trainable parameters: kernel plus bias.
     public var parameterCount: Int { weightCount + (bias == nil ? 0 : outputChannels) }
 
     /// Output shape for an input shape (floor division, as ONNX without ceil_mode).
     public func outputShape(for input: FeatureShape) -> FeatureShape {
-        let effectiveH = dilations.height * (kernel.height - 1) + 1
-        let effectiveW = dilations.width * (kernel.width - 1) + 1
-        return FeatureShape(
+        FeatureShape(
             channels: outputChannels,
-            height: (input.height + padding.top + padding.bottom - effectiveH) / strides.height + 1,
-            width: (input.width + padding.left + padding.right - effectiveW) / strides.width + 1)
+            height: WindowArithmetic.outputSize(input: input.height, kernel: kernel.height, stride: strides.height,
+                                                dilation: dilations.height, padBegin: padding.top, padEnd: padding.bottom),
+            width: WindowArithmetic.outputSize(input: input.width, kernel: kernel.width, stride: strides.width,
+                                               dilation: dilations.width, padBegin: padding.left, padEnd: padding.right))
     }
 
     /// Multiply-accumulates for one image.

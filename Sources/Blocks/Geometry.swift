@@ -1,3 +1,5 @@
+import Kernels
+
 /// Height and width of a kernel, window, stride or dilation (NCHW's last two axes).
 public struct Size2: Sendable, Hashable, CustomStringConvertible {
     public var height: Int
@@ -32,6 +34,16 @@ public struct Padding: Sendable, Hashable {
     public var isZero: Bool { self == .zero }
     /// ONNX order: begins then ends.
     public var onnxPads: [Int] { [top, left, bottom, right] }
+
+    /// What `auto_pad = SAME_UPPER` (TensorFlow `"same"`) or `SAME_LOWER` pads for this input.
+    public static func same(input: FeatureShape, kernel: Size2, strides: Size2, dilations: Size2 = .one,
+                            upper: Bool = true) -> Padding {
+        let (t, b) = WindowArithmetic.samePadding(input: input.height, kernel: kernel.height, stride: strides.height,
+                                                  dilation: dilations.height, upper: upper)
+        let (l, r) = WindowArithmetic.samePadding(input: input.width, kernel: kernel.width, stride: strides.width,
+                                                  dilation: dilations.width, upper: upper)
+        return Padding(top: t, left: l, bottom: b, right: r)
+    }
 
     public static func + (a: Padding, b: Padding) -> Padding {
         Padding(top: a.top + b.top, left: a.left + b.left, bottom: a.bottom + b.bottom, right: a.right + b.right)

@@ -29,16 +29,22 @@ public struct Head: Sendable, Equatable {
     }
     public var name: String
     public var pooling: Pooling
+    /// Fully connected layers before the classifier, each followed by a ReLU (AlexNet's and
+    /// VGG's "4096×2"); empty for a single-layer classifier.
+    public var hidden: [Dense]
     public var dense: Dense
     public var softmax: Bool
 
-    public init(name: String = "head", pooling: Pooling, dense: Dense, softmax: Bool) {
+    public init(name: String = "head", pooling: Pooling, hidden: [Dense] = [], dense: Dense, softmax: Bool) {
         self.name = name
         self.pooling = pooling
+        self.hidden = hidden
         self.dense = dense
         self.softmax = softmax
     }
     public var classes: Int { dense.outputFeatures }
-    public var parameterCount: Int { dense.parameterCount }
-    public var macs: Int { dense.inputFeatures * dense.outputFeatures }
+    /// Features entering the first fully connected layer.
+    public var inputFeatures: Int { hidden.first?.inputFeatures ?? dense.inputFeatures }
+    public var parameterCount: Int { hidden.reduce(dense.parameterCount) { $0 + $1.parameterCount } }
+    public var macs: Int { hidden.reduce(dense.inputFeatures * dense.outputFeatures) { $0 + $1.inputFeatures * $1.outputFeatures } }
 }

@@ -4,6 +4,12 @@ public struct InceptionModule: Sendable, Equatable {
     public enum Variant: String, Sendable, Hashable, Codable, CaseIterable {
         case v3a = "v3-a", v3b = "v3-b", v3c = "v3-c"
         case v4a = "v4-a", v4b = "v4-b", v4c = "v4-c"
+        /// GoogLeNet: 1×1 | 1×1→3×3 | 1×1→5×5 | 3×3 max-pool→1×1 (Szegedy et al. 2014, fig. 2b).
+        case v1
+        /// BN-Inception: 1×1 | 1×1→3×3 | 1×1→3×3→3×3 | pool→1×1 (Ioffe & Szegedy 2015, fig. 5).
+        case bn
+        /// Parallel branches that match no known module's exact signature.
+        case generic
     }
     public var name: String
     public var variant: Variant

@@ -8,8 +8,8 @@ extension Layer {
         while k < chain.count {
             if case .conv(let c) = chain[k] {
                 var fused: Kernels.Activation = .none
-                if k + 1 < chain.count, case .activation(.relu, _) = chain[k + 1] {
-                    fused = .relu
+                if k + 1 < chain.count, case .activation(let a, _) = chain[k + 1] {
+                    fused = a.kernel
                     k += 1
                 }
                 x = try c.forward(x, activation: fused, threads: threads)
@@ -46,10 +46,12 @@ extension Layer {
                 }
             }
             return out
-        case .activation(.relu, _):
+        case .activation(let a, _):
             var out = x
-            out.values.withUnsafeMutableBufferPointer { Kernels.Activation.relu.apply($0.baseAddress!, count: $0.count) }
+            out.values.withUnsafeMutableBufferPointer { a.kernel.apply($0.baseAddress!, count: $0.count) }
             return out
+        case .localResponseNorm(let n):
+            return n.forward(x)
         case .pool(let p):
             return try p.forward(x, threads: threads)
         case .concat(_, let branches):
@@ -139,5 +141,15 @@ extension Pool {
             }
         }
         return out
+    }
+}
+
+extension Activation {
+    /// The kernels' form of this activation (fused into a conv's epilogue or applied alone).
+    var kernel: Kernels.Activation {
+        switch self {
+        case .relu: return .relu
+        case .relu6: return .clip(min: 0, max: 6)
+        }
     }
 }

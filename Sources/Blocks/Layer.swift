@@ -6,6 +6,7 @@ public indirect enum Layer: Sendable, Equatable {
     case batchNorm(BatchNorm)
     case activation(Activation, name: String)
     case pool(Pool)
+    case localResponseNorm(LocalResponseNorm)
     case concat(name: String, branches: [[Layer]])
 
     public var name: String {
@@ -14,6 +15,7 @@ public indirect enum Layer: Sendable, Equatable {
         case .batchNorm(let b): return b.name
         case .activation(_, let name): return name
         case .pool(let p): return p.name
+        case .localResponseNorm(let n): return n.name
         case .concat(let name, _): return name
         }
     }
@@ -22,7 +24,7 @@ public indirect enum Layer: Sendable, Equatable {
     public func outputShape(for input: FeatureShape) -> FeatureShape {
         switch self {
         case .conv(let c): return c.outputShape(for: input)
-        case .batchNorm, .activation: return input
+        case .batchNorm, .activation, .localResponseNorm: return input
         case .pool(let p): return p.outputShape(for: input)
         case .concat(_, let branches):
             let outs = branches.map { Layer.outputShape(of: $0, for: input) }
@@ -35,7 +37,7 @@ public indirect enum Layer: Sendable, Equatable {
         switch self {
         case .conv(let c): return c.parameterCount
         case .batchNorm(let b): return b.parameterCount
-        case .activation, .pool: return 0
+        case .activation, .pool, .localResponseNorm: return 0
         case .concat(_, let branches): return branches.reduce(0) { $0 + Layer.parameterCount(of: $1) }
         }
     }
@@ -44,7 +46,7 @@ public indirect enum Layer: Sendable, Equatable {
     public func macs(for input: FeatureShape) -> Int {
         switch self {
         case .conv(let c): return c.macs(for: input)
-        case .batchNorm, .activation, .pool: return 0
+        case .batchNorm, .activation, .pool, .localResponseNorm: return 0
         case .concat(_, let branches): return branches.reduce(0) { $0 + Layer.macs(of: $1, for: input) }
         }
     }
@@ -65,6 +67,17 @@ public indirect enum Layer: Sendable, Equatable {
         return total
     }
 
+    /// Every BatchNorm in the chain, depth first, in order.
+    public static func batchNorms(in chain: [Layer]) -> [BatchNorm] {
+        chain.flatMap { layer -> [BatchNorm] in
+            switch layer {
+            case .batchNorm(let b): return [b]
+            case .concat(_, let branches): return branches.flatMap { batchNorms(in: $0) }
+            default: return []
+            }
+        }
+    }
+
     /// Every conv in the chain, depth first, in order.
     public static func convs(in chain: [Layer]) -> [Conv] {
         chain.flatMap { layer -> [Conv] in
@@ -74,5 +87,19 @@ public indirect enum Layer: Sendable, Equatable {
             default: return []
             }
         }
+    }
+
+    /// The product of the strides of the chain's convs and pools (nested branches: the first's).
+    public static func stride(of chain: [Layer]) -> Int {
+        var s = 1
+        for layer in chain {
+            switch layer {
+            case .conv(let c): s *= max(c.strides.height, 1)
+            case .pool(let p): s *= max(p.strides.height, 1)
+            case .concat(_, let branches): s *= branches.first.map { stride(of: $0) } ?? 1
+            default: break
+            }
+        }
+        return s
     }
 }

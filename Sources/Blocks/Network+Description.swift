@@ -46,7 +46,7 @@ extension Network {
         shape = Layer.outputShape(of: tail, for: shape)
         if let head { list.append(head.describe(featureShape: shape)) }
         return .object([
-            "family": .string(family),
+            "family": .string(family.rawValue),
             "input": .object([
                 "name": .string(inputName), "layout": .string(inputLayout.rawValue),
                 "channels": .number(Double(inputShape.channels)),
@@ -75,7 +75,7 @@ extension Head {
         .object([
             "kind": "head", "variant": "classifier", "name": .string(name),
             "pooling": .string(pooling.vocabularyName), "classes": .int(classes), "softmax": .bool(softmax),
-        ])
+        ].merging(hidden.isEmpty ? [:] : ["hidden": .array(hidden.map { .int($0.outputFeatures) })]) { a, _ in a })
     }
 }
 
@@ -90,6 +90,22 @@ extension Block {
             fields["version"] = .int(b.version)
             fields["arrangement"] = .string(b.arrangement.rawValue)
             fields["shortcut"] = .string(b.shortcut.kindName)
+            fields["stride"] = .int(b.stride)
+            if b.groups > 1 { fields["groups"] = .int(b.groups) }
+            if b.variant == .bottleneck, b.version == 1, b.stride > 1, let at = b.stridedKernel, at != Size2(1) { fields["strideAt"] = .string(at.description) }
+            if b.variant == .bottleneck, let mid = b.bottleneckWidth, mid * 4 != b.outputChannels { fields["width"] = .int(mid) }
+        case .invertedResidual(let b):
+            fields["expansion"] = .int(b.expansion)
+            fields["stride"] = .int(b.stride)
+            fields["shortcut"] = .string(b.hasShortcut ? "identity" : "none")
+            fields["depthwise"] = .bool(Layer.convs(in: b.layers).contains(where: \.isDepthwise))
+            fields["linear"] = .bool(b.isLinear)
+        case .transition(let b):
+            fields["layers"] = Layer.describe(chain: b.layers)
+            fields["stride"] = .int(b.stride)
+        case .convStage(let b):
+            fields["layers"] = Layer.describe(chain: b.layers)
+            fields["convs"] = .int(Layer.convs(in: b.layers).count)
             fields["stride"] = .int(b.stride)
         case .inception(let b):
             fields["branches"] = .array(b.branches.map(Layer.describe(chain:)))
@@ -123,11 +139,15 @@ extension Layer {
         for layer in chain {
             switch layer {
             case .conv(let c):
-                items.append(.object([
+                var item: [String: JSONValue] = [
                     "op": "conv", "kernel": .array([.int(c.kernel.height), .int(c.kernel.width)]),
                     "stride": .int(c.strides.height), "padding": c.padding.isZero ? "valid" : "same",
                     "filters": .int(c.outputChannels),
-                ]))
+                ]
+                if c.group > 1 { item["groups"] = .int(c.group) }
+                items.append(.object(item))
+            case .localResponseNorm(let n):
+                items.append(.object(["op": "lrn", "size": .int(n.size)]))
             case .pool(let p):
                 items.append(.object([
                     "op": .string(p.kind == .max ? "maxpool" : "avgpool"),
@@ -148,4 +168,37 @@ extension Layer {
 extension JSONValue: ExpressibleByStringLiteral {
     public init(stringLiteral value: String) { self = .string(value) }
     public static func int(_ v: Int) -> JSONValue { .number(Double(v)) }
+}
+
+extension Block {
+    /// A one-line label for text and diagrams: kind, variant and the facts that define it.
+    public var summary: String {
+        switch self {
+        case .residual(let b):
+            var s = "\(b.variant.rawValue) v\(b.version) \(b.arrangement.rawValue), \(b.shortcut.kindName) shortcut, stride \(b.stride)"
+            if b.groups > 1 { s += ", \(b.groups) groups" }
+            if b.variant == .bottleneck, b.version == 1, b.stride > 1, let at = b.stridedKernel, at != Size2(1) { s += " (on the \(at))" }
+            return s
+        case .inception(let b):
+            return b.variant == .generic ? "inception, \(b.branches.count) branches" : "inception \(b.variant.rawValue), \(b.branches.count) branches"
+        case .reduction(let b):
+            var s = b.variant == .generic ? "reduction, \(b.branches.count) branches" : "reduction \(b.variant.rawValue)"
+            if let f = b.filters { s += " k\(f.k) l\(f.l) m\(f.m) n\(f.n)" }
+            return s
+        case .inceptionResNet(let b):
+            let scale: String
+            switch b.scale {
+            case .folded: scale = "scale folded"
+            case .explicit(let v): scale = "scale \(v)"
+            }
+            return "inception-resnet-\(b.variant.rawValue) v\(b.version), \(scale)\(b.activation ? ", relu" : "")"
+        case .transition(let b):
+            return "transition \(b.variant), stride \(b.stride)"
+        case .convStage(let b):
+            let kernels = Set(Layer.convs(in: b.layers).map(\.kernel.description)).sorted().joined(separator: "/")
+            return "\(b.variant == .vgg ? "vgg stage" : "conv stage"), \(Layer.convs(in: b.layers).count) conv \(kernels), stride \(b.stride)"
+        case .invertedResidual(let b):
+            return "inverted residual, expansion \(b.expansion), stride \(b.stride), \(b.hasShortcut ? "identity" : "no") shortcut"
+        }
+    }
 }

@@ -52,6 +52,20 @@ extension Block {
         case .inception(let b): return try Layer.forward(b.body, x, threads: threads)
         case .reduction(let b): return try Layer.forward(b.body, x, threads: threads)
         case .inceptionResNet(let b): return try b.forward(x, threads: threads)
+        case .transition(let b): return try Layer.forward(b.layers, x, threads: threads)
+        case .convStage(let b): return try Layer.forward(b.layers, x, threads: threads)
+        case .invertedResidual(let b):
+            var y = try Layer.forward(b.layers, x, threads: threads)
+            guard b.hasShortcut else { return y }
+            guard y.shape == x.shape else {
+                throw ForwardError.shapeMismatch(layer: b.name, detail: "shortcut \(x.shape) vs residual \(y.shape)")
+            }
+            y.values.withUnsafeMutableBufferPointer { out in
+                x.values.withUnsafeBufferPointer { a in
+                    Elementwise.binary(.add, UnsafePointer(out.baseAddress!), a.baseAddress!, output: out.baseAddress!, count: out.count)
+                }
+            }
+            return y
         }
     }
 }
@@ -125,26 +139,15 @@ extension Head {
         case .none:
             pooled = x
         }
-        let features = pooled.shape.elementCount
-        guard features == dense.inputFeatures else {
-            throw ForwardError.shapeMismatch(layer: dense.name, detail: "\(features) features reach a dense layer of \(dense.inputFeatures) inputs")
+        var features = pooled.values
+        var width = pooled.shape.elementCount
+        for layer in hidden {
+            features = try Self.multiply(features, batch: x.batch, width: width, by: layer, threads: threads)
+            width = layer.outputFeatures
+            features.withUnsafeMutableBufferPointer { Kernels.Activation.relu.apply($0.baseAddress!, count: $0.count) }
         }
-        guard dense.weights.count == dense.inputFeatures * dense.outputFeatures else { throw ForwardError.missingWeights(layer: dense.name) }
+        let logits = try Self.multiply(features, batch: x.batch, width: width, by: dense, threads: threads)
         let n = dense.outputFeatures
-        var logits = [Float](repeating: 0, count: x.batch * n)
-        if let bias = dense.bias {
-            guard bias.count == n else { throw ForwardError.missingWeights(layer: dense.name) }
-            for b in 0..<x.batch { for j in 0..<n { logits[b * n + j] = bias[j] } }
-        }
-        pooled.values.withUnsafeBufferPointer { a in
-            dense.weights.withUnsafeBufferPointer { w in
-                logits.withUnsafeMutableBufferPointer { c in
-                    Gemm.multiply(transA: false, transB: false, m: x.batch, n: n, k: features, alpha: 1,
-                                  a: a.baseAddress!, lda: features, b: w.baseAddress!, ldb: n,
-                                  beta: dense.bias == nil ? 0 : 1, c: c.baseAddress!, ldc: n, threads: threads)
-                }
-            }
-        }
         var output = logits
         if softmax {
             logits.withUnsafeBufferPointer { src in
@@ -154,5 +157,29 @@ extension Head {
             }
         }
         return Network.Prediction(logits: logits, output: output, classes: n)
+    }
+
+    /// `x · W + b` for a batch of `width`-long rows.
+    static func multiply(_ x: [Float], batch: Int, width: Int, by dense: Dense, threads: Int) throws -> [Float] {
+        guard width == dense.inputFeatures else {
+            throw ForwardError.shapeMismatch(layer: dense.name, detail: "\(width) features reach a dense layer of \(dense.inputFeatures) inputs")
+        }
+        guard dense.weights.count == dense.inputFeatures * dense.outputFeatures else { throw ForwardError.missingWeights(layer: dense.name) }
+        let n = dense.outputFeatures
+        var out = [Float](repeating: 0, count: batch * n)
+        if let bias = dense.bias {
+            guard bias.count == n else { throw ForwardError.missingWeights(layer: dense.name) }
+            for b in 0..<batch { for j in 0..<n { out[b * n + j] = bias[j] } }
+        }
+        x.withUnsafeBufferPointer { a in
+            dense.weights.withUnsafeBufferPointer { w in
+                out.withUnsafeMutableBufferPointer { c in
+                    Gemm.multiply(transA: false, transB: false, m: batch, n: n, k: width, alpha: 1,
+                                  a: a.baseAddress!, lda: width, b: w.baseAddress!, ldb: n,
+                                  beta: dense.bias == nil ? 0 : 1, c: c.baseAddress!, ldc: n, threads: threads)
+                }
+            }
+        }
+        return out
     }
 }

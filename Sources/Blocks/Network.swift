@@ -8,9 +8,7 @@ public struct Network: Sendable, Equatable {
         /// NHWC (Keras exports): a transpose to NCHW precedes the stem.
         case nhwc
     }
-    /// Family name (`resnet`, `resnet-v2`, `inception-v3`, `inception-v4`,
-    /// `inception-resnet-v1`, `inception-resnet-v2`, `custom`).
-    public var family: String
+    public var family: Family
     public var inputName: String
     public var inputLayout: InputLayout
     /// Per-image input shape (channels, height, width); batch is free.
@@ -23,7 +21,7 @@ public struct Network: Sendable, Equatable {
     /// Names of the graph outputs: the head's (softmax) output, and optionally its logits.
     public var outputName: String
 
-    public init(family: String, inputName: String = "input", inputLayout: InputLayout = .nchw,
+    public init(family: Family, inputName: String = "input", inputLayout: InputLayout = .nchw,
                 inputShape: FeatureShape, stem: Stem, blocks: [Block], tail: [Layer] = [],
                 head: Head?, outputName: String = "output") {
         self.family = family
@@ -47,6 +45,31 @@ public struct Network: Sendable, Equatable {
         }
         shapes.append(shape)
         return shapes
+    }
+
+    /// Parameters a trainer updates (torchvision's `parameters()`, Keras' trainable count):
+    /// all of `parameterCount` but BatchNorm moving means and variances.
+    public var trainableParameterCount: Int {
+        parameterCount - 2 * Layer.batchNorms(in: allLayers).filter { !$0.isAffine }.reduce(0) { $0 + $1.channels }
+    }
+
+    /// Every layer of stem, blocks (shortcuts and up-projections included) and tail.
+    public var allLayers: [Layer] {
+        var out = stem.layers
+        for block in blocks {
+            switch block {
+            case .residual(let b):
+                out += b.preActivation + b.residual + b.postAddition
+                if case .projection(let chain) = b.shortcut { out += chain }
+            case .inception(let b): out += b.body
+            case .reduction(let b): out += b.body
+            case .inceptionResNet(let b): out += b.branches.flatMap { $0 } + [.conv(b.up)]
+            case .transition(let b): out += b.layers
+            case .convStage(let b): out += b.layers
+            case .invertedResidual(let b): out += b.layers
+            }
+        }
+        return out + tail
     }
 
     public var parameterCount: Int {

@@ -1,3 +1,5 @@
+import Kernels
+
 /// A max or average pooling window (ONNX `MaxPool` / `AveragePool`).
 public struct Pool: Sendable, Equatable {
     public enum Kind: String, Sendable, Hashable, Codable {
@@ -30,13 +32,11 @@ public struct Pool: Sendable, Equatable {
 
     public func outputShape(for input: FeatureShape) -> FeatureShape {
         let pad = padding + zeroPadding
-        func size(_ n: Int, _ lo: Int, _ hi: Int, _ k: Int, _ s: Int) -> Int {
-            let span = n + lo + hi - k
-            return (ceilMode ? (span + s - 1) / s : span / s) + 1
-        }
         return FeatureShape(
             channels: input.channels,
-            height: size(input.height, pad.top, pad.bottom, window.height, strides.height),
-            width: size(input.width, pad.left, pad.right, window.width, strides.width))
+            height: WindowArithmetic.outputSize(input: input.height, kernel: window.height, stride: strides.height,
+                                                padBegin: pad.top, padEnd: pad.bottom, ceilMode: ceilMode),
+            width: WindowArithmetic.outputSize(input: input.width, kernel: window.width, stride: strides.width,
+                                               padBegin: pad.left, padEnd: pad.right, ceilMode: ceilMode))
     }
 }

@@ -8,6 +8,10 @@ public struct ReductionModule: Sendable, Equatable {
         case v4b = "v4-b"
         case inceptionResNetV1B = "inception-resnet-v1-b"
         case inceptionResNetV2B = "inception-resnet-v2-b"
+        /// BN-Inception's 3c / 4e: 1×1→3×3/2 | 1×1→3×3→3×3/2 | 3×3/2 max-pool (pass-through).
+        case bn
+        /// Strided branches that match no known reduction's exact signature.
+        case generic
     }
     /// Filter counts of Reduction-A: 1×1 `k` → 3×3 `l` → 3×3/2 `m` beside a 3×3/2 `n`.
     public struct FilterCounts: Sendable, Hashable {

@@ -6,6 +6,8 @@
 public struct ResidualBlock: Sendable, Equatable {
     public enum Variant: String, Sendable, Hashable, Codable {
         case basic, bottleneck
+        /// Xception's blocks: depthwise-separable convolutions (Chollet 2016).
+        case separable
     }
     /// He et al. 2016, fig. 4 (a)–(e).
     public enum Arrangement: String, Sendable, Hashable, Codable, CaseIterable {
@@ -73,6 +75,16 @@ public struct ResidualBlock: Sendable, Equatable {
     }
 
     public var outputChannels: Int { Layer.convs(in: residual).last?.outputChannels ?? 0 }
+    /// Cardinality of the grouped convolutions (ResNeXt); 1 when none is grouped. Depthwise
+    /// convs (one group per channel) are not counted: they make a separable block instead.
+    public var groups: Int { Layer.convs(in: residual).filter { !$0.isDepthwise }.map(\.group).max() ?? 1 }
+    /// The kernel of the residual chain's strided conv (1×1 in Keras' V1, 3×3 in torchvision's V1.5).
+    public var stridedKernel: Size2? { Layer.convs(in: residual).first { $0.strides != .one }?.kernel }
+    /// A bottleneck's middle width (its 3×3's channels), for Wide ResNets.
+    public var bottleneckWidth: Int? {
+        let convs = Layer.convs(in: residual)
+        return variant == .bottleneck && convs.count == 3 ? convs[1].outputChannels : nil
+    }
     public var inputChannels: Int { Layer.convs(in: residual).first?.inputChannels ?? 0 }
 
     public var parameterCount: Int {

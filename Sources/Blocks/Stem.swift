@@ -1,14 +1,8 @@
 /// The layers from the network input to the first block: a chain, possibly with
 /// concatenations (the Inception-V4 / Inception-ResNet-V2 paper stems).
 public struct Stem: Sendable, Equatable {
-    public enum Variant: String, Sendable, Hashable, Codable, CaseIterable {
-        case resnet
-        case inceptionV3 = "inception-v3"
-        case inceptionV4 = "inception-v4"
-        case inceptionResNetV1 = "inception-resnet-v1"
-        case inceptionResNetV2 = "inception-resnet-v2"
-        case custom
-    }
+    /// A stem is named after its network's family.
+    public typealias Variant = Family
     public var name: String
     public var variant: Variant
     public var layers: [Layer]

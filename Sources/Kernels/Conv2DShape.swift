@@ -45,11 +45,13 @@ public struct Conv2DShape: Sendable, Equatable, Hashable {
     }
 
     public var outHeight: Int {
-        (inHeight + padTop + padBottom - dilationHeight * (kernelHeight - 1) - 1) / strideHeight + 1
+        WindowArithmetic.outputSize(input: inHeight, kernel: kernelHeight, stride: strideHeight, dilation: dilationHeight,
+                                    padBegin: padTop, padEnd: padBottom)
     }
 
     public var outWidth: Int {
-        (inWidth + padLeft + padRight - dilationWidth * (kernelWidth - 1) - 1) / strideWidth + 1
+        WindowArithmetic.outputSize(input: inWidth, kernel: kernelWidth, stride: strideWidth, dilation: dilationWidth,
+                                    padBegin: padLeft, padEnd: padRight)
     }
 
     /// Input channels seen by one output channel.

@@ -70,12 +70,7 @@ public struct Pool2DShape: Sendable, Equatable, Hashable {
     static func outputSize(
         input: Int, kernel: Int, stride: Int, dilation: Int, padBegin: Int, padEnd: Int, ceilMode: Bool
     ) -> Int {
-        let span = input + padBegin + padEnd - dilation * (kernel - 1) - 1
-        if span < 0 { return 0 }
-        var size = (ceilMode ? (span + stride - 1) / stride : span / stride) + 1
-        if ceilMode && (size - 1) * stride >= input + padBegin {
-            size -= 1
-        }
-        return size
+        WindowArithmetic.outputSize(input: input, kernel: kernel, stride: stride, dilation: dilation,
+                                    padBegin: padBegin, padEnd: padEnd, ceilMode: ceilMode)
     }
 }

@@ -1,3 +1,4 @@
+import Kernels
 import ONNXIR
 /// Spatial geometry shared by Conv and the pools: kernel, strides, dilations, pads (explicit
 /// or `auto_pad`), ceil mode, and the output size they give. Spatial ranks 1...3 are padded
@@ -30,11 +31,10 @@ struct WindowGeometry: Equatable {
             switch autoPad {
             case "SAME_UPPER", "SAME_LOWER":
                 output[k] = (input[k] + strides[k] - 1) / strides[k]
-                let total = max(0, (output[k] - 1) * strides[k] + extent - input[k])
-                begin[k] = autoPad == "SAME_UPPER" ? total / 2 : total - total / 2
-                end[k] = total - begin[k]
+                (begin[k], end[k]) = WindowArithmetic.samePadding(input: input[k], kernel: kernel[k], stride: strides[k],
+                                                                  dilation: dilations[k], upper: autoPad == "SAME_UPPER")
             case "VALID":
-                output[k] = input[k] >= extent ? (input[k] - extent) / strides[k] + 1 : 0
+                output[k] = WindowArithmetic.outputSize(input: input[k], kernel: kernel[k], stride: strides[k], dilation: dilations[k])
             case "NOTSET", "":
                 if let pads {
                     guard pads.count == 2 * r, pads.allSatisfy({ $0 >= 0 }) else { throw KernelError("pads \(pads) are invalid for \(r) spatial dimensions") }
@@ -42,13 +42,8 @@ struct WindowGeometry: Equatable {
                 }
                 let span = input[k] + begin[k] + end[k] - extent
                 guard span >= 0 else { throw KernelError("the window (extent \(extent)) is larger than the padded input (\(input[k] + begin[k] + end[k]))") }
-                if ceilMode {
-                    output[k] = (span + strides[k] - 1) / strides[k] + 1
-                    // A last window starting inside the end padding is dropped.
-                    if (output[k] - 1) * strides[k] >= input[k] + begin[k] { output[k] -= 1 }
-                } else {
-                    output[k] = span / strides[k] + 1
-                }
+                output[k] = WindowArithmetic.outputSize(input: input[k], kernel: kernel[k], stride: strides[k], dilation: dilations[k],
+                                                        padBegin: begin[k], padEnd: end[k], ceilMode: ceilMode)
             default:
                 throw KernelError("unknown auto_pad '\(autoPad)'")
             }

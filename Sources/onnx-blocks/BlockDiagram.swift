@@ -38,6 +38,7 @@ struct BlockDiagram {
             case .explicit(let v): scale = "scale \(v)"
             }
             return "IR-\(b.variant.rawValue) v\(b.version), \(scale)\(b.activation ? ", ReLU" : "") \(out)"
+        case .transition, .convStage, .invertedResidual: return "\(block.summary) \(out)"
         }
     }
 
@@ -90,7 +91,7 @@ struct BlockDiagram {
         var svg = """
         <svg xmlns="http://www.w3.org/2000/svg" width="\(width)" height="\(height)" viewBox="0 0 \(width) \(height)" font-family="DejaVu Sans, Helvetica, Arial, sans-serif">
         <rect width="100%" height="100%" fill="white"/>
-        <text x="\(margin)" y="\(margin + 10)" font-size="18" font-weight="bold">\(Self.escape(network.family)) — \(network.blocks.count) blocks, \(BlockTree.count(network.parameterCount)) params, coverage \(recognition.assignedCount)/\(recognition.nodeCount) nodes</text>
+        <text x="\(margin)" y="\(margin + 10)" font-size="18" font-weight="bold">\(Self.escape(network.family.rawValue)) — \(network.blocks.count) blocks, \(BlockTree.count(network.parameterCount)) params, coverage \(recognition.assignedCount)/\(recognition.nodeCount) nodes</text>
 
         """
         func origin(_ b: Box) -> (Int, Int) {

@@ -64,23 +64,5 @@ struct BlockTree {
         return lines.joined(separator: "\n")
     }
 
-    static func detail(_ block: Block) -> String {
-        switch block {
-        case .residual(let b):
-            return "\(b.variant.rawValue) v\(b.version) \(b.arrangement.rawValue), \(b.shortcut.kindName) shortcut, stride \(b.stride)"
-        case .inception(let b):
-            return "inception \(b.variant.rawValue), \(b.branches.count) branches"
-        case .reduction(let b):
-            var s = "reduction \(b.variant.rawValue)"
-            if let f = b.filters { s += " k\(f.k) l\(f.l) m\(f.m) n\(f.n)" }
-            return s
-        case .inceptionResNet(let b):
-            let scale: String
-            switch b.scale {
-            case .folded: scale = "scale folded"
-            case .explicit(let v): scale = "scale \(v)"
-            }
-            return "inception-resnet-\(b.variant.rawValue) v\(b.version), \(scale)\(b.activation ? ", relu" : "")"
-        }
-    }
+    static func detail(_ block: Block) -> String { block.summary }
 }

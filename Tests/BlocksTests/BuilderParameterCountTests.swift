@@ -20,7 +20,24 @@ struct BuilderParameterCountTests {
         (.inceptionV4, 42_711_400),
         (.inceptionResNetV1, 22_769_848),
         (.inceptionResNetV2, 55_873_736),
+        (.vgg16, 138_357_544),
+        (.vgg19, 143_667_240),
+        (.mobileNetV2, 3_538_984),
     ]
+
+    /// torchvision's `sum(p.numel() for p in model.parameters())` (BN weight and bias only):
+    /// googlenet(aux_logits=False), alexnet, resnext50_32x4d, mobilenet_v2 (torchvision 0.2x docs).
+    static let torchvisionCounts: [(Architecture, Int)] = [
+        (.googlenet, 6_624_904),
+        (.alexnet, 61_100_840),
+        (.resnext50, 25_028_904),
+        (.mobileNetV2, 3_504_872),
+    ]
+
+    @Test(arguments: torchvisionCounts)
+    func trainableParameterCountEqualsTorchvision(_ arch: Architecture, _ expected: Int) throws {
+        #expect(try arch.structure().trainableParameterCount == expected, "\(arch.rawValue)")
+    }
 
     @Test(arguments: kerasCounts)
     func parameterCountEqualsKeras(_ arch: Architecture, _ expected: Int) throws {
@@ -35,7 +52,7 @@ struct BuilderParameterCountTests {
     }
 
     @Test func everyArchitectureIsCovered() {
-        #expect(Set(Self.kerasCounts.map(\.0.rawValue)) == Set(Architecture.allCases.map(\.rawValue)))
+        #expect(Set((Self.kerasCounts + Self.torchvisionCounts).map(\.0.rawValue)) == Set(Architecture.allCases.map(\.rawValue)))
     }
 
     /// Final feature maps at Keras' default sizes: 7×7×2048 (ResNet-50), 8×8×2048 (V3),
@@ -48,6 +65,13 @@ struct BuilderParameterCountTests {
         (.inceptionV4, FeatureShape(channels: 1536, height: 8, width: 8)),
         (.inceptionResNetV1, FeatureShape(channels: 1792, height: 8, width: 8)),
         (.inceptionResNetV2, FeatureShape(channels: 1536, height: 8, width: 8)),
+        // Table 1 of each paper: GoogLeNet 7×7×1024 before its average pool, VGG 7×7×512,
+        // AlexNet (torchvision) 6×6×256, MobileNetV2 7×7×1280 (after its 1×1 conv), ResNeXt 7×7×2048.
+        (.googlenet, FeatureShape(channels: 1024, height: 7, width: 7)),
+        (.vgg16, FeatureShape(channels: 512, height: 7, width: 7)),
+        (.alexnet, FeatureShape(channels: 256, height: 6, width: 6)),
+        (.mobileNetV2, FeatureShape(channels: 1280, height: 7, width: 7)),
+        (.resnext50, FeatureShape(channels: 2048, height: 7, width: 7)),
     ])
     func finalFeatureShape(_ arch: Architecture, _ expected: FeatureShape) throws {
         let network = try arch.structure()

@@ -27,6 +27,14 @@ extension ONNXEmitter {
             return try emit(batchNorm: bn, from: x, block: block, into: g)
         case .activation(.relu, let name):
             return g.node("Relu", name: name, inputs: [x])
+        case .activation(.relu6, let name):
+            let low = g.constant("\(name)/min", dims: [], values: [0])
+            let high = g.constant("\(name)/max", dims: [], values: [6])
+            return g.node("Clip", name: name, inputs: [x, low, high])
+        case .localResponseNorm(let n):
+            return g.node("LRN", name: n.name, inputs: [x], attributes: [
+                .int("size", Int64(n.size)), .float("alpha", n.alpha), .float("beta", n.beta), .float("bias", n.bias),
+            ])
         case .pool(let p):
             var y = x
             if !p.zeroPadding.isZero {

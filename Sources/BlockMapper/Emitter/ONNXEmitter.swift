@@ -48,7 +48,7 @@ public struct ONNXEmitter: Sendable {
         if x != network.outputName, !g.renameLastOutput(x, to: network.outputName) {
             g.node("Identity", name: "\(network.outputName)_identity", inputs: [x], output: network.outputName)
         }
-        let graph = Graph(name: network.family, nodes: g.nodes, initializers: g.initializers,
+        let graph = Graph(name: network.family.rawValue, nodes: g.nodes, initializers: g.initializers,
                           inputs: [.tensor(network.inputName, .float, inputDims)],
                           outputs: [.tensor(network.outputName, .float, outputDims)])
         return Model(irVersion: EmitterOptions.irVersion(forOpset: options.opset),
@@ -94,6 +94,13 @@ public struct ONNXEmitter: Sendable {
             }
             let sum = g.node("Add", name: b.name, inputs: [x, branch])
             return b.activation ? g.node("Relu", name: "\(b.name)_ac", inputs: [sum]) : sum
+        case .transition(let b):
+            return try emit(chain: b.layers, from: x, block: b.name, into: g)
+        case .convStage(let b):
+            return try emit(chain: b.layers, from: x, block: b.name, into: g)
+        case .invertedResidual(let b):
+            let y = try emit(chain: b.layers, from: x, block: b.name, into: g)
+            return b.hasShortcut ? g.node("Add", name: "\(b.name)_add", inputs: [x, y]) : y
         }
     }
 
@@ -106,7 +113,18 @@ public struct ONNXEmitter: Sendable {
         case .none: break
         }
         y = g.node("Flatten", name: "flatten", inputs: [y], attributes: [.int("axis", 1)])
-        let d = head.dense
+        for d in head.hidden {
+            y = try emit(dense: d, from: y, head: head, into: g)
+            y = g.node("Relu", name: "\(d.name)_relu", inputs: [y])
+        }
+        y = try emit(dense: head.dense, from: y, head: head, into: g)
+        if head.softmax {
+            y = g.node("Softmax", name: "\(head.dense.name)_softmax", inputs: [y], attributes: [.int("axis", 1)])
+        }
+        return y
+    }
+
+    func emit(dense d: Dense, from y: String, head: Head, into g: GraphAssembly) throws -> String {
         guard d.weights.count == d.inputFeatures * d.outputFeatures else {
             if d.weights.isEmpty { throw EmitError.missingWeights(block: head.name, layer: d.name) }
             throw EmitError.badWeightCount(block: head.name, layer: d.name, expected: d.inputFeatures * d.outputFeatures,
@@ -119,10 +137,6 @@ public struct ONNXEmitter: Sendable {
             }
             inputs.append(g.constant("\(d.name)/bias", dims: [d.outputFeatures], values: bias))
         }
-        y = g.node("Gemm", name: d.name, inputs: inputs)
-        if head.softmax {
-            y = g.node("Softmax", name: "\(d.name)_softmax", inputs: [y], attributes: [.int("axis", 1)])
-        }
-        return y
+        return g.node("Gemm", name: d.name, inputs: inputs)
     }
 }

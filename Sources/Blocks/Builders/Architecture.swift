@@ -6,6 +6,9 @@ public enum Architecture: String, CaseIterable, Sendable {
     case inceptionV4 = "inception-v4"
     case inceptionResNetV1 = "inception-resnet-v1"
     case inceptionResNetV2 = "inception-resnet-v2"
+    case googlenet, vgg16, vgg19, alexnet
+    case mobileNetV2 = "mobilenet-v2"
+    case resnext50
 
     /// Accepts the CLI spelling and a few common ones (`ResNet50V2`, `inception_v3`).
     public init?(name: String) {
@@ -20,7 +23,8 @@ public enum Architecture: String, CaseIterable, Sendable {
     /// Keras' default input size (224 for ResNets, 299 for Inceptions).
     public var defaultInputSize: Int {
         switch self {
-        case .resnet18, .resnet34, .resnet50, .resnet101, .resnet152, .resnet50v2, .resnet101v2, .resnet152v2: return 224
+        case .resnet18, .resnet34, .resnet50, .resnet101, .resnet152, .resnet50v2, .resnet101v2, .resnet152v2,
+             .googlenet, .vgg16, .vgg19, .alexnet, .mobileNetV2, .resnext50: return 224
         default: return 299
         }
     }
@@ -39,6 +43,12 @@ public enum Architecture: String, CaseIterable, Sendable {
         case .inceptionV4: return "Inception-V4: stem, 4 A, Reduction-A, 7 B, Reduction-B, 3 C (Szegedy et al. 2016)"
         case .inceptionResNetV1: return "Inception-ResNet-V1: 5 A, 10 B, 5 C (Szegedy et al. 2016)"
         case .inceptionResNetV2: return "Inception-ResNet-V2: 10 A, 20 B, 10 C (Keras InceptionResNetV2)"
+        case .googlenet: return "GoogLeNet / Inception-V1: 9 modules, max-pools between stages (torchvision, no aux heads)"
+        case .vgg16: return "VGG-16: conv stages 2-2-3-3-3, FC 4096×2, 1000 (Keras VGG16)"
+        case .vgg19: return "VGG-19: conv stages 2-2-4-4-4, FC 4096×2, 1000 (Keras VGG19)"
+        case .alexnet: return "AlexNet: convs 11, 5, 3×3; FC 4096×2, 1000 (torchvision)"
+        case .mobileNetV2: return "MobileNetV2: 17 inverted residuals, width 1.0 (Keras MobileNetV2)"
+        case .resnext50: return "ResNeXt-50 32×4d: grouped bottlenecks 3-4-6-3, stride on the 3×3 (torchvision)"
         }
     }
 
@@ -58,6 +68,12 @@ public enum Architecture: String, CaseIterable, Sendable {
         case .inceptionV4: return try InceptionV4Builder.build(inputSize: size, classes: classes)
         case .inceptionResNetV1: return try InceptionResNetBuilder.build(version: 1, inputSize: size, classes: classes)
         case .inceptionResNetV2: return try InceptionResNetBuilder.build(version: 2, inputSize: size, classes: classes)
+        case .googlenet: return try GoogLeNetBuilder.build(inputSize: size, classes: classes)
+        case .vgg16: return try PlainNetworkBuilder.vgg(convsPerStage: [2, 2, 3, 3, 3], inputSize: size, classes: classes)
+        case .vgg19: return try PlainNetworkBuilder.vgg(convsPerStage: [2, 2, 4, 4, 4], inputSize: size, classes: classes)
+        case .alexnet: return try PlainNetworkBuilder.alexNet(inputSize: size, classes: classes)
+        case .mobileNetV2: return try MobileNetV2Builder.build(inputSize: size, classes: classes)
+        case .resnext50: return try ResNeXtBuilder.build(depths: [3, 4, 6, 3], groups: 32, widthPerGroup: 4, inputSize: size, classes: classes)
         }
     }
 

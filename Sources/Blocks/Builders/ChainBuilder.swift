@@ -1,3 +1,5 @@
+import Kernels
+
 /// Builds a chain of layers while tracking the feature shape, so padding can be computed the
 /// way TensorFlow's `"same"` does and a stride that does not fit is caught where it happens.
 public struct ChainBuilder {
@@ -41,9 +43,7 @@ public struct ChainBuilder {
     }
 
     static func samePadding(input: Int, kernel: Int, stride: Int) -> (Int, Int) {
-        let out = (input + stride - 1) / stride
-        let total = max((out - 1) * stride + kernel - input, 0)
-        return (total / 2, total - total / 2)
+        WindowArithmetic.samePadding(input: input, kernel: kernel, stride: stride)
     }
 
     func resolve(_ mode: PaddingMode, kernel: Size2, stride: Int) -> Padding {
@@ -71,10 +71,26 @@ public struct ChainBuilder {
     }
 
     public mutating func conv(_ filters: Int, _ kernel: Size2, stride: Int = 1, padding: PaddingMode = .same,
-                              bias: Bool, name: String) throws {
+                              groups: Int = 1, bias: Bool, name: String) throws {
         let pads = resolve(padding, kernel: kernel, stride: stride)
+        guard groups >= 1, shape.channels % groups == 0, filters % groups == 0 else {
+            throw BuildError.invalidSpec(block: block, reason: "conv '\(name)': \(groups) groups do not divide \(shape.channels) → \(filters) channels")
+        }
         try append(.conv(Conv(name: name, inputChannels: shape.channels, outputChannels: filters, kernel: kernel,
-                              strides: Size2(stride), padding: pads, bias: bias ? [] : nil)))
+                              strides: Size2(stride), padding: pads, group: groups, bias: bias ? [] : nil)))
+    }
+
+    /// A depthwise conv: one filter per channel.
+    public mutating func depthwise(_ kernel: Size2, stride: Int = 1, padding: PaddingMode = .same, bias: Bool, name: String) throws {
+        try conv(shape.channels, kernel, stride: stride, padding: padding, groups: shape.channels, bias: bias, name: name)
+    }
+
+    public mutating func relu6(name: String) throws {
+        try append(.activation(.relu6, name: name))
+    }
+
+    public mutating func localResponseNorm(size: Int, alpha: Float, beta: Float, bias: Float, name: String) throws {
+        try append(.localResponseNorm(LocalResponseNorm(name: name, size: size, alpha: alpha, beta: beta, bias: bias)))
     }
 
     public mutating func batchNorm(name: String, epsilon: Float, scale: Bool = true) throws {
@@ -86,11 +102,11 @@ public struct ChainBuilder {
     }
 
     public mutating func pool(_ kind: Pool.Kind, _ window: Int, stride: Int, padding: PaddingMode,
-                              zeroPadding: Padding = .zero, name: String? = nil) throws {
+                              zeroPadding: Padding = .zero, ceilMode: Bool = false, name: String? = nil) throws {
         let pads = resolve(padding, kernel: Size2(window), stride: stride)
         let base = kind == .max ? "max_pooling2d" : "average_pooling2d"
         try append(.pool(Pool(name: name ?? namer.next(base), kind: kind, window: Size2(window),
-                              strides: Size2(stride), padding: pads, zeroPadding: zeroPadding)))
+                              strides: Size2(stride), padding: pads, zeroPadding: zeroPadding, ceilMode: ceilMode)))
     }
 
     /// A conv unit: conv (no bias) + BN (no scale) + ReLU, named in the chain's unit style.

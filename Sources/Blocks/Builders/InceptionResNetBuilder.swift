@@ -115,7 +115,7 @@ public enum InceptionResNetBuilder {
         }
         var tail = ChainBuilder(block: "head", input: shape, namer: namer)
         if version == 2 { try tail.unit(1536, 1, name: "conv_7b") }
-        return Network(family: version == 1 ? "inception-resnet-v1" : "inception-resnet-v2", inputName: "input",
+        return Network(family: version == 1 ? .inceptionResNetV1 : .inceptionResNetV2, inputName: "input",
                        inputShape: input, stem: stem, blocks: blocks, tail: tail.layers,
                        head: try HeadBuilder.classifier(features: tail.shape.channels, classes: classes),
                        outputName: "output")

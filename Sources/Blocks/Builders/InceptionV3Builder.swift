@@ -94,7 +94,7 @@ public enum InceptionV3Builder {
         for (i, c7) in [128, 160, 160, 192].enumerated() { add(.inception(try moduleB(at("mixed\(i + 4)"), c7: c7, name: "mixed\(i + 4)"))) }
         add(.reduction(try reductionB(at("mixed8"), name: "mixed8")))
         for i in 0..<2 { add(.inception(try moduleC(at("mixed\(i + 9)"), index: i, name: "mixed\(i + 9)", namer: namer))) }
-        return Network(family: "inception-v3", inputName: "input", inputShape: input, stem: stem, blocks: blocks,
+        return Network(family: .inceptionV3, inputName: "input", inputShape: input, stem: stem, blocks: blocks,
                        head: try HeadBuilder.classifier(features: shape.channels, classes: classes), outputName: "output")
     }
 }

@@ -96,7 +96,7 @@ public enum InceptionV4Builder {
         for i in 0..<7 { add(.inception(try blockB(at("mixed_6\(letters[i])"), name: "mixed_6\(letters[i])"))) }
         add(.reduction(try reductionB(at("mixed_7a"), name: "mixed_7a")))
         for i in 0..<3 { add(.inception(try blockC(at("mixed_7\(letters[i])"), name: "mixed_7\(letters[i])"))) }
-        return Network(family: "inception-v4", inputName: "input", inputShape: input, stem: stem, blocks: blocks,
+        return Network(family: .inceptionV4, inputName: "input", inputShape: input, stem: stem, blocks: blocks,
                        head: try HeadBuilder.classifier(features: shape.channels, classes: classes), outputName: "output")
     }
 }

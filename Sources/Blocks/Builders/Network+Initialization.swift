@@ -17,6 +17,7 @@ extension Network {
         net.blocks = net.blocks.map { $0.initialized(&rng, &q) }
         net.tail = Layer.initialized(net.tail, &rng, &q)
         if var head = net.head {
+            for k in head.hidden.indices { head.hidden[k].initialize(&rng) }
             head.dense.initialize(&rng)
             net.head = head
         }
@@ -66,6 +67,17 @@ extension Block {
             q = qIn + qUp.scaled(by: s)
             if b.activation { q = q.relu }
             return .inceptionResNet(b)
+        case .transition(var b):
+            b.layers = Layer.initialized(b.layers, &rng, &q)
+            return .transition(b)
+        case .convStage(var b):
+            b.layers = Layer.initialized(b.layers, &rng, &q)
+            return .convStage(b)
+        case .invertedResidual(var b):
+            let qIn = q
+            b.layers = Layer.initialized(b.layers, &rng, &q)
+            if b.hasShortcut { q = qIn + q }
+            return .invertedResidual(b)
         }
     }
 }
@@ -85,7 +97,7 @@ extension Layer {
             case .activation:
                 q = q.relu
                 return layer
-            case .pool:
+            case .pool, .localResponseNorm:
                 return layer
             case .concat(let name, let branches):
                 return .concat(name: name, branches: initialized(branches: branches, &rng, &q))

@@ -16,8 +16,12 @@ public enum NetworkValidator {
             case .globalAverage, .globalMax: width = features.channels
             case .average, .none: width = features.elementCount
             }
-            if head.dense.inputFeatures != width {
-                throw BuildError.channelMismatch(block: head.name, layer: head.dense.name, expected: head.dense.inputFeatures, found: width)
+            var reaching = width
+            for dense in head.hidden + [head.dense] {
+                if dense.inputFeatures != reaching {
+                    throw BuildError.channelMismatch(block: head.name, layer: dense.name, expected: dense.inputFeatures, found: reaching)
+                }
+                reaching = dense.outputFeatures
             }
         }
     }
@@ -43,6 +47,14 @@ public enum NetworkValidator {
         case .inceptionResNet(let b):
             let out = try check(chain: b.residual, input: input, block: b.name)
             guard out == input else { throw BuildError.shapeMismatch(block: b.name, at: b.name, left: input, right: out) }
+            return out
+        case .transition(let b):
+            return try check(chain: b.layers, input: input, block: b.name)
+        case .convStage(let b):
+            return try check(chain: b.layers, input: input, block: b.name)
+        case .invertedResidual(let b):
+            let out = try check(chain: b.layers, input: input, block: b.name)
+            if b.hasShortcut, out != input { throw BuildError.shapeMismatch(block: b.name, at: "\(b.name)_add", left: input, right: out) }
             return out
         }
     }
@@ -75,7 +87,7 @@ public enum NetworkValidator {
                 for o in outs.dropFirst() where o.height != first.height || o.width != first.width {
                     throw BuildError.shapeMismatch(block: block, at: name, left: first, right: o)
                 }
-            case .activation: break
+            case .activation, .localResponseNorm: break
             }
             if let problem = layer.windowProblem(for: shape) {
                 throw BuildError.doesNotFit(block: block, layer: layer.name, input: shape, reason: problem)

@@ -35,7 +35,7 @@ public enum ResNetBuilder {
                 blocks.append(.residual(block))
             }
         }
-        return Network(family: "resnet", inputName: "input", inputShape: input, stem: stem, blocks: blocks,
+        return Network(family: .resnet, inputName: "input", inputShape: input, stem: stem, blocks: blocks,
                        head: try HeadBuilder.classifier(features: shape.channels, classes: classes), outputName: "output")
     }
 
@@ -62,7 +62,7 @@ public enum ResNetBuilder {
         var tail = ChainBuilder(block: "head", input: shape, namer: namer)
         try tail.batchNorm(name: "post_bn", epsilon: ResidualBlockBuilder.epsilon)
         try tail.relu(name: "post_relu")
-        return Network(family: "resnet", inputName: "input", inputShape: input, stem: stem, blocks: blocks,
+        return Network(family: .resnet, inputName: "input", inputShape: input, stem: stem, blocks: blocks,
                        tail: tail.layers, head: try HeadBuilder.classifier(features: shape.channels, classes: classes),
                        outputName: "output")
     }

@@ -59,6 +59,8 @@ public enum ResidualBlockBuilder {
             try res.relu(name: "\(name)_2_relu")
             try res.conv(outputChannels, Size2(1), padding: .valid, bias: true, name: "\(name)_3_conv")
             if arrangement == .reluOnlyPreactivation { try res.batchNorm(name: "\(name)_3_bn", epsilon: epsilon) }
+        case (.separable, _):
+            throw BuildError.invalidSpec(block: name, reason: "separable residual blocks are recognized, not built")
         }
 
         var post = ChainBuilder(block: name, input: res.shape, namer: namer)

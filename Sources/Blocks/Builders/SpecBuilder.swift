@@ -13,12 +13,13 @@ public struct SpecBuilder {
     }
 
     public func network(from spec: JSONValue) throws -> Network {
-        guard let family = spec["family"]?.stringValue else { throw SpecError(block: "spec", reason: "missing 'family'") }
+        guard let familyName = spec["family"]?.stringValue else { throw SpecError(block: "spec", reason: "missing 'family'") }
+        guard let family = Family(rawValue: familyName) else { throw SpecError(block: "spec", reason: "unknown family '\(familyName)'") }
         guard let entries = spec["blocks"]?.arrayValue, !entries.isEmpty else {
             throw SpecError(block: "spec", reason: "missing 'blocks'")
         }
         let inputInfo = spec["input"]
-        let defaultSize = family.hasPrefix("resnet") ? 224 : 299
+        let defaultSize = [.resnet, .resnext, .plain, .mobileNetV2, .inceptionV1, .bnInception].contains(family) ? 224 : 299
         let height = inputSize ?? inputInfo?["height"]?.intValue ?? defaultSize
         let width = inputSize ?? inputInfo?["width"]?.intValue ?? height
         let input = FeatureShape(channels: inputInfo?["channels"]?.intValue ?? 3, height: height, width: width)
@@ -44,7 +45,7 @@ public struct SpecBuilder {
             if last.arrangement == .fullPreactivation { try tail.batchNorm(name: "post_bn", epsilon: ResidualBlockBuilder.epsilon) }
             try tail.relu(name: "post_relu")
         }
-        if family == "inception-resnet-v2" { try tail.unit(scale(1536), 1, name: "conv_7b") }
+        if family == .inceptionResNetV2 { try tail.unit(scale(1536), 1, name: "conv_7b") }
         var head: Head?
         if let headEntry {
             let pooling: Head.Pooling
@@ -105,7 +106,7 @@ public struct SpecBuilder {
         throw SpecError(block: "stem", reason: "no \(variant) stem has \(wanted ?? 0) output channels")
     }
 
-    func block(_ entry: JSONValue, index: Int, family: String, input: FeatureShape, namer: KerasNamer,
+    func block(_ entry: JSONValue, index: Int, family: Family, input: FeatureShape, namer: KerasNamer,
                width: @escaping (Int) -> Int) throws -> Block {
         let kind = entry["kind"]?.stringValue ?? ""
         let variant = entry["variant"]?.stringValue ?? ""
@@ -114,7 +115,7 @@ public struct SpecBuilder {
             guard let v = entry[key]?.intValue else { throw SpecError(block: name, reason: "missing '\(key)'") }
             return v
         }
-        let style: ChainBuilder.UnitStyle = family == "inception-v3" ? .inceptionV3 : .inceptionResNet
+        let style: ChainBuilder.UnitStyle = family == .inceptionV3 ? .inceptionV3 : .inceptionResNet
         switch kind {
         case "residual":
             guard let v = ResidualBlock.Variant(rawValue: variant) else { throw SpecError(block: name, reason: "residual variant '\(variant)'") }
@@ -156,7 +157,7 @@ public struct SpecBuilder {
             if let s = entry["scale"]?.numberValue { scale = .explicit(Float(s)) } else { scale = .folded }
             let up = Conv(name: "\(name)_conv", inputChannels: mixed.channels, outputChannels: input.channels, kernel: .one, bias: [])
             return .inceptionResNet(InceptionResNetBlock(
-                name: name, variant: v, version: entry["version"]?.intValue ?? (family == "inception-resnet-v1" ? 1 : 2),
+                name: name, variant: v, version: entry["version"]?.intValue ?? (family == .inceptionResNetV1 ? 1 : 2),
                 branches: branches, concatName: "\(name)_mixed", up: up, scale: scale,
                 activation: entry["activation"]?.boolValue ?? true))
         default:
@@ -166,14 +167,14 @@ public struct SpecBuilder {
 
     /// A reduction the spec names only by variant (the vocabulary lists no branches for
     /// reductions): the standard module, widths scaled like the stem.
-    func standardReduction(_ v: ReductionModule.Variant, _ x: ChainBuilder, name: String, family: String,
+    func standardReduction(_ v: ReductionModule.Variant, _ x: ChainBuilder, name: String, family: Family,
                            filters: ReductionModule.FilterCounts?, width w: @escaping (Int) -> Int) throws -> ReductionModule {
         switch v {
         case .a:
             let defaults: [Int]
             switch family {
-            case "inception-resnet-v1": defaults = [192, 192, 256, 384]
-            case "inception-resnet-v2": defaults = [256, 256, 384, 384]
+            case .inceptionResNetV1: defaults = [192, 192, 256, 384]
+            case .inceptionResNetV2: defaults = [256, 256, 384, 384]
             default: defaults = [192, 224, 256, 384]
             }
             let f = filters ?? .init(k: w(defaults[0]), l: w(defaults[1]), m: w(defaults[2]), n: w(defaults[3]))
@@ -183,6 +184,7 @@ public struct SpecBuilder {
         case .v4b: return try InceptionV4Builder.reductionB(x, name: name, width: w)
         case .inceptionResNetV1B: return try InceptionResNetBuilder.reductionBV1(x, name: name, width: w)
         case .inceptionResNetV2B: return try InceptionResNetBuilder.reductionBV2(x, name: name, width: w)
+        case .bn, .generic: throw SpecError(block: name, reason: "a '\(v.rawValue)' reduction needs its 'branches'")
         }
     }
 

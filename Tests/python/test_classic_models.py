@@ -1,0 +1,115 @@
+"""The classic table's networks and the ResNet relatives beyond the Keras fixtures.
+
+- The ONNX wheel's light_* models (Caffe / Caffe2 exports, tools/make_conformance_data.py):
+  `blocks --require-full` maps every node; each Inception module's output shape equals what
+  onnx shape inference gives its `Concat`, each conv stage's what it gives its `MaxPool`;
+  GoogLeNet and BN-Inception rebuild with `build --from` equal under onnxruntime.
+- A partial map (DenseNet-121) exits 0, and 1 with `--require-full`.
+- `build googlenet` / `mobilenet-v2` export models onnx's full checker accepts, whose
+  onnxruntime outputs equal the native blocks' forward, and that `verify --expect-arch` accepts.
+"""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import onnx
+import onnx.shape_inference
+from onnx import numpy_helper
+import onnxruntime as ort
+import pytest
+
+from onnx_blocks_cli import binary, required_env
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tools"))
+import roundtrip_check  # noqa: E402
+
+
+def light(name):
+    path = Path(required_env("ONNX_BLOCKS_CACHE")) / "conformance" / "light" / f"{name}.onnx"
+    if not path.exists():
+        pytest.fail(f"{path} is missing: run tools/make_conformance_data.py (tools/test.sh does)")
+    return path
+
+
+def cli(*args, expect=0):
+    r = subprocess.run([binary(), *map(str, args)], capture_output=True, text=True)
+    if expect is not None:
+        assert r.returncode == expect, f"{args}: rc={r.returncode}\n{r.stdout[-2000:]}\n{r.stderr[-2000:]}"
+    return r
+
+
+def inferred_outputs(path, op_type):
+    """C, H, W of every `op_type` node's output, in graph order, by onnx shape inference."""
+    model = onnx.shape_inference.infer_shapes(onnx.load(path))
+    shapes = {v.name: [d.dim_value for d in v.type.tensor_type.shape.dim] for v in model.graph.value_info}
+    return [shapes[n.output[0]][1:] for n in model.graph.node if n.op_type == op_type]
+
+
+CASES = {
+    # model: (family, kind whose outputs are checked, the op that makes them)
+    "light_inception_v1": ("inception-v1", "inception", "Concat"),
+    "light_inception_v2": ("bn-inception", "inception", "Concat"),
+    "light_vgg19": ("plain", "conv-stage", "MaxPool"),
+    "light_bvlc_alexnet": ("plain", "conv-stage", "MaxPool"),
+    "light_zfnet512": ("plain", "conv-stage", "MaxPool"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_light_model_maps_fully_with_right_shapes(name):
+    family, kind, op = CASES[name]
+    doc = json.loads(cli("blocks", light(name), "--json", "--require-full").stdout)
+    assert doc["family"] == family
+    assert doc["unassigned"] == []
+    stats = {s["name"]: s["output"] for s in doc["statistics"]}
+    got = [stats[b["name"]] for b in doc["blocks"] if b["kind"] in (kind, "reduction")]
+    expected = inferred_outputs(light(name), op)
+    if kind == "inception":
+        assert got == expected
+    else:
+        # Every stage ends in its max-pool (AlexNet's and ZFNet's pools are all stage ends).
+        assert got == expected[-len(got):] and len(got) == len(expected)
+
+
+@pytest.mark.parametrize("name", ["light_inception_v1", "light_inception_v2"])
+def test_light_inception_rebuilds_equal(name, tmp_path):
+    out = tmp_path / "rebuilt.onnx"
+    cli("build", "--from", light(name), "-o", out)
+    r = subprocess.run([sys.executable, ROOT / "tools" / "roundtrip_check.py", light(name), out],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr
+    result = json.loads(r.stdout.strip().splitlines()[-1])
+    assert result["interface"] and result["output"]["pass"] and result["logits"]["pass"]
+
+
+def test_partial_map_exits_zero_unless_full_is_required():
+    model = light("light_densenet121")
+    r = cli("blocks", model, "--json")
+    doc = json.loads(r.stdout)
+    assert doc["unassigned"], "DenseNet-121 is not expected to map completely"
+    assert doc["family"] == "custom"
+    assert all(u["reason"] for u in doc["unassignedReasons"])
+    cli("blocks", model, "--require-full", expect=1)
+
+
+@pytest.mark.parametrize("arch,family", [("googlenet", "inception-v1"), ("mobilenet-v2", "mobilenet-v2")])
+def test_built_classic_architecture_runs_and_verifies(arch, family, tmp_path):
+    out = tmp_path / f"{arch}.onnx"
+    size = 96
+    x = np.random.default_rng(5).standard_normal((2, 3, size, size)).astype(np.float32)
+    (tmp_path / "input.pb").write_bytes(numpy_helper.from_array(x, "input").SerializeToString())
+    cli("build", arch, "-o", out, "--input-size", size, "--classes", 10,
+        "--forward-input", tmp_path / "input.pb", "--forward-output", tmp_path / "native.pb",
+        "--forward-logits", tmp_path / "native_logits.pb")
+    onnx.checker.check_model(onnx.load(out), full_check=True)
+    session = ort.InferenceSession(str(out), providers=["CPUExecutionProvider"])
+    (ort_out,) = session.run(None, {"input": x})
+    native = numpy_helper.to_array(onnx.load_tensor(str(tmp_path / "native.pb")))
+    diff = np.abs(native - ort_out)
+    assert np.all(diff <= 1e-5 + 1e-4 * np.abs(ort_out)), f"max abs {diff.max()}"
+    doc = json.loads(cli("blocks", out, "--json", "--require-full").stdout)
+    assert doc["family"] == family
+    cli("verify", out, "--expect-arch", arch)
