@@ -112,8 +112,12 @@ struct Planner {
         let op = node.opType ?? ""
         let domain = node.domain ?? ""
         let attributes = NodeAttributes(node: node, opset: opset)
-        // The spec's arity (required inputs present) before the operator table: a Conv whose
-        // weight name is empty is refused here, by name, whatever a kernel would assume.
+        // An operator the runtime cannot run is the first thing to say; then the spec's arity.
+        guard domain.isEmpty || domain == "ai.onnx", let spec = OperatorTable.spec(op: op, opset: opset) else {
+            throw RuntimeError.unsupportedOperator(node: node.displayName, op: op, domain: domain, opset: Int64(opset))
+        }
+        // The spec's arity (required inputs present) before any kernel: a Conv whose weight
+        // name is empty is refused here, by name, whatever a kernel would assume.
         if domain.isEmpty || domain == "ai.onnx", let schema = OperatorSchema.lookup(op, opset: opset) {
             for (what, count, range) in [("inputs", node.inputs.count, schema.inputCount), ("outputs", node.outputs.count, schema.outputCount)]
             where !range.contains(count) {
@@ -122,9 +126,6 @@ struct Planner {
             if let violation = schema.arityViolations(of: node).first {
                 throw RuntimeError.invalidNode(node: node.displayName, op: op, reason: violation.description)
             }
-        }
-        guard domain.isEmpty || domain == "ai.onnx", let spec = OperatorTable.spec(op: op, opset: opset) else {
-            throw RuntimeError.unsupportedOperator(node: node.displayName, op: op, domain: domain, opset: Int64(opset))
         }
         var inputCount = node.inputs.count
         while inputCount > 0 && node.inputs[inputCount - 1].isEmpty { inputCount -= 1 }

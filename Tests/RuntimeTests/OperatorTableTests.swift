@@ -36,7 +36,10 @@ import Testing
         } catch let error as RuntimeError {
             switch error {
             case let .invalidNode(node, errorOp, message):
-                #expect(node == "the_node" && errorOp == op && message == reason)
+                // The schema check (ONNXIR) or the kernel's input accessor may be the one to
+                // refuse it; either way the node, the operator and the missing input are named.
+                #expect(node == "the_node" && errorOp == op)
+                #expect(message.contains("required input") && message.contains("missing"), "\(message) vs \(reason)")
             case let .wrongArity(node, _, what, _, _):
                 #expect(node == "the_node" && what == "inputs" && reason == "wrong arity")
             default:
