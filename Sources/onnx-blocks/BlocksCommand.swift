@@ -8,7 +8,15 @@ struct BlocksCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "blocks",
         abstract: "Show a model's ResNet / Inception block structure.",
-        discussion: "Exit 0 when every node belongs to a block, 1 when some are unassigned (they are listed), 2 on I/O errors."
+        discussion: """
+            --json prints the document 'verify --expect' reads (schemas/structure-spec-v1.schema.json):             the block vocabulary plus each block's conv layers and the model's totals.
+            Exit 0 when every node belongs to a block, 1 when some are unassigned (they are listed) or             the model is invalid, 2 for an unreadable model or bad arguments.
+
+            Examples:
+              onnx-blocks blocks resnet50.onnx
+              onnx-blocks blocks resnet50.onnx --json > spec.json
+              onnx-blocks blocks resnet50.onnx --svg resnet50.svg
+            """
     )
 
     @Argument(help: "The ONNX model.") var model: String
@@ -35,7 +43,7 @@ struct BlocksCommand: ParsableCommand {
                 throw CommandFailure.usage("cannot write \(svg): \(error.localizedDescription)")
             }
         }
-        print(json ? recognition.describe().pretty() : BlockTree(recognition: recognition).render())
+        print(json ? StructureDocument.make(recognition).pretty() : BlockTree(recognition: recognition).render())
         if !recognition.isComplete { throw ExitCode(1) }
     }
 }

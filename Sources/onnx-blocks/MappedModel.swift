@@ -10,7 +10,11 @@ enum MappedModel {
         let model: Model
         let start = DispatchTime.now()
         do {
-            model = try ModelReader().read(contentsOf: URL(fileURLWithPath: path))
+            // Structure only needs tensor shapes: external weight files are read only for weights.
+            var reader = ModelReader()
+            reader.loadExternalData = loadWeights
+            model = try reader.read(contentsOf: URL(fileURLWithPath: path))
+            try CommandFailure.requireONNX(model, path: path)
         } catch let error as ONNXProtobufError {
             throw CommandFailure.from(error)
         }
