@@ -138,6 +138,7 @@ struct Build: ParsableCommand {
         do { source = try ModelReader().read(contentsOf: URL(fileURLWithPath: path)) } catch let error as ONNXProtobufError {
             throw CommandFailure.from(error)
         }
+        try CommandFailure.requireONNX(source, path: path)
         let recognition: Recognition
         do { recognition = try BlockRecognizer(loadWeights: true).recognize(source) } catch let error as RecognitionError {
             throw CommandFailure.invalid("\(path): \(error)")

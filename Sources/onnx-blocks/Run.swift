@@ -40,15 +40,18 @@ struct Run: ParsableCommand {
         let start = DispatchTime.now().uptimeNanoseconds
         let results = try ModelSession.run(session, feeds, model: model)
         let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
-        var written: [OutputRecord] = []
-        func write(_ name: String, _ value: TensorValue, file: String) throws {
+        var written: [OutputRecord] = [], writtenInputs: [OutputRecord] = []
+        func write(_ name: String, _ value: TensorValue, file: String, isInput: Bool = false) throws {
             let url = URL(fileURLWithPath: outputDirectory).appendingPathComponent(file)
             try TensorFiles.write(value, name: name, to: url, format: format)
-            written.append(OutputRecord(name: name, file: url.path, shape: value.shape, elementType: value.elementType.name))
+            let record = OutputRecord(name: name, file: url.path, shape: value.shape, elementType: value.elementType.name)
+            if isInput { writtenInputs.append(record) } else { written.append(record) }
         }
         if format == .pb {
             // The ONNX test_data_set layout: compare --reference reads it back.
-            for (k, input) in session.inputs.enumerated() { try write(input.name, feeds[input.name]!, file: "input_\(k).pb") }
+            for (k, input) in session.inputs.enumerated() {
+                try write(input.name, feeds[input.name]!, file: "input_\(k).pb", isInput: true)
+            }
             for (k, name) in session.outputNames.enumerated() { try write(name, results[name]!, file: "output_\(k).pb") }
         } else {
             var usedNames = Set<String>()
@@ -62,7 +65,7 @@ struct Run: ParsableCommand {
             }
         }
         if json {
-            try printJSON(RunSummary(outputs: written, milliseconds: milliseconds))
+            try printJSON(RunSummary(inputs: format == .pb ? writtenInputs : nil, outputs: written, milliseconds: milliseconds))
         } else {
             for w in written { print("\(w.name): \(w.elementType) \(w.shape) -> \(w.file)") }
             print(String(format: "%.2f ms", milliseconds))
@@ -89,6 +92,8 @@ struct Run: ParsableCommand {
     }
 
     struct RunSummary: Encodable {
+        /// The inputs written beside the outputs (`--format pb`), nil otherwise.
+        var inputs: [OutputRecord]?
         var outputs: [OutputRecord]
         var milliseconds: Double
     }

@@ -89,10 +89,23 @@ def test_run_wrong_input_name_and_wrong_shape_agree(tmp_path):
     assert wrong_shape.returncode == wrong_name.returncode == 2, (wrong_shape.stderr, wrong_name.stderr)
 
 
+def perturbed(tmp_path):
+    """FIXTURE with one weight changed: same interface, other numbers."""
+    import onnx
+    from onnx import numpy_helper
+    m = onnx.load(str(FIXTURE))
+    t = max(m.graph.initializer, key=lambda t: np.prod(t.dims))
+    w = numpy_helper.to_array(t).copy()
+    w += 0.5  # every element: no dead ReLU can hide it
+    t.CopyFrom(numpy_helper.from_array(w, t.name))
+    onnx.save(m, str(tmp_path / "perturbed.onnx"))
+    return tmp_path / "perturbed.onnx"
+
+
 def test_real_mismatches_exit_1(tmp_path):
     assert run_cli("verify", FIXTURE, "--expect-arch", "resnet50").returncode == 1
     assert run_cli("diff", FIXTURE, OTHER).returncode == 1
-    assert run_cli("compare", FIXTURE, OTHER, "--random-input").returncode == 1
+    assert run_cli("compare", FIXTURE, perturbed(tmp_path), "--random-input").returncode == 1
 
 
 def test_success_exits_0(tmp_path):
@@ -118,7 +131,7 @@ def test_run_pb_layout_round_trips_through_compare(tmp_path):
     r = run_cli("compare", FIXTURE, "--reference", ref)
     assert r.returncode == 0, r.stdout + r.stderr
     assert "note: no --input" not in r.stderr  # the folder's inputs were used
-    assert run_cli("compare", OTHER, "--reference", ref).returncode == 1
+    assert run_cli("compare", perturbed(tmp_path), "--reference", ref).returncode == 1
     # The same folder as .npy files (numpy users' form): read by position.
     import onnx
     from onnx import numpy_helper
