@@ -14,6 +14,10 @@ struct Check: ParsableCommand {
             Rules follow onnx.checker's structural checks; operator schemas (arity, per-op \
             attributes) are not checked here. Tensors in external files are located and \
             read as part of the check unless --skip-external-data is given.
+            Exit 0 valid, 1 invalid model, 2 unreadable file or bad arguments.
+
+            Example:
+              onnx-blocks check model.onnx --json
             """
     )
 

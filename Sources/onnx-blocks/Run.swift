@@ -25,7 +25,8 @@ struct Run: ParsableCommand {
 
     @Argument(help: "The model to run.") var model: String
     @OptionGroup var runtime: RuntimeOptions
-    @Option(name: .customLong("output"), help: ArgumentHelp("A tensor to write (default: the graph outputs). Repeatable.", valueName: "NAME"))
+    @Option(name: [.customLong("tensor"), .customLong("output")],
+            help: ArgumentHelp("A tensor to write (default: the graph outputs; --output is the older spelling). Repeatable.", valueName: "NAME"))
     var outputs: [String] = []
     @Option(name: .customLong("output-dir"), help: "Folder for the output files, created if missing (default: the current folder).")
     var outputDirectory: String = "."
