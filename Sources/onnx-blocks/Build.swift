@@ -143,6 +143,7 @@ struct Build: ParsableCommand {
             throw CommandFailure.from(error)
         }
         try CommandFailure.requireONNX(source, path: path)
+        try MappedModel.requireValid(source, path: path)
         let recognition: Recognition
         do { recognition = try BlockRecognizer(loadWeights: true).recognize(source) } catch let error as RecognitionError {
             throw CommandFailure.invalid("\(path): \(error)")

@@ -32,7 +32,8 @@ struct Diff: ParsableCommand {
         if json {
             print(diff.document.pretty())
         } else if diff.isEmpty {
-            print("same structure: \(StructureDocument.countPhrase(bodyBlocks: diff.blockCounts.first))")
+            let hasHead = left["blocks"]?.arrayValue?.contains { $0["kind"]?.stringValue == "head" } ?? false
+            print("same structure: \(StructureDocument.countPhrase(bodyBlocks: diff.blockCounts.first, hasHead: hasHead))")
         } else {
             print("--- \(a)\n+++ \(b)")
             for line in diff.lines { print(line) }

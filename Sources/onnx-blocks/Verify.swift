@@ -66,7 +66,8 @@ struct Verify: ParsableCommand {
             }
         }
         let count = StructureDocument.countPhrase(bodyBlocks: recognition.network.blocks.count, hasHead: recognition.network.head != nil)
-        print(VerifyReport(model: model, checks: checks, blockCount: count).render(json ? .json : format))
+        print(VerifyReport(model: model, checks: checks, bodyBlocks: recognition.network.blocks.count, blockCount: count)
+            .render(json ? .json : format))
         if !failures.isEmpty { throw ExitCode(1) }
     }
 }

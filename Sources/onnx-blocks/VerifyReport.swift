@@ -5,6 +5,8 @@ import Blocks
 struct VerifyReport {
     let model: String
     let checks: [StructureCheck]
+    /// Body blocks (stem and head not counted), and the phrase every output uses for them.
+    let bodyBlocks: Int
     let blockCount: String
 
     func render(_ format: Verify.Format) -> String {
@@ -20,7 +22,7 @@ struct VerifyReport {
             return failures.map { "::error file=\(file),title=onnx-blocks verify::\(Self.messageEscape($0.failure!))" }.joined(separator: "\n")
         case .json:
             return JSONValue.object([
-                "model": .string(model), "passed": .bool(failures.isEmpty), "checks": .int(checks.count),
+                "model": .string(model), "passed": .bool(failures.isEmpty), "checks": .int(checks.count), "blocks": .int(bodyBlocks),
                 "failures": .array(failures.map { .object(["name": .string($0.name), "message": .string($0.failure!)]) }),
             ]).pretty()
         }

@@ -39,6 +39,7 @@ def commands(model):
         "compare": ["compare", model, FIXTURE],
         "convert": ["convert", model, "/tmp/onnx-blocks-exit-codes/out.onnx"],
         "build": ["build", "--from", model, "-o", "/tmp/onnx-blocks-exit-codes/out.onnx"],
+        "bench": ["bench", model, "--runs", "1", "--warmup", "0"],
     }
 
 
@@ -101,6 +102,27 @@ def perturbed(tmp_path):
     t.CopyFrom(numpy_helper.from_array(w, t.name))
     onnx.save(m, str(tmp_path / "perturbed.onnx"))
     return tmp_path / "perturbed.onnx"
+
+
+# An ONNX file that reads but breaks the rules: its node reads a tensor nothing defines.
+INVALID_EXPECTED = {"check": 1, "inspect": 0, "blocks": 1, "verify": 1, "diff": 1, "run": 1, "compare": 1,
+                    "convert": 0, "build": 1, "bench": 1}
+
+
+@pytest.mark.parametrize("command", list(INVALID_EXPECTED))
+def test_invalid_model_exit_status(tmp_path, command):
+    from onnx import TensorProto as T, helper as h
+    graph = h.make_graph([h.make_node("Relu", ["Q"], ["Y"], name="relu")], "g",
+                         [h.make_tensor_value_info("X", T.FLOAT, [1, 3, 8, 8])], [h.make_tensor_value_info("Y", T.FLOAT, [1, 3, 8, 8])])
+    path = tmp_path / "invalid.onnx"
+    path.write_bytes(h.make_model(graph, opset_imports=[h.make_opsetid("", 17)]).SerializeToString())
+    args = [str(a).replace("/tmp/onnx-blocks-exit-codes", str(tmp_path)) for a in commands(path)[command]]
+    if command == "diff":
+        args = ["diff", path, path]
+    if command == "compare":
+        args = ["compare", path, path]
+    r = run_cli(*args)
+    assert r.returncode == INVALID_EXPECTED[command], f"{command}: exit {r.returncode}\n{r.stdout}{r.stderr}"
 
 
 def test_real_mismatches_exit_1(tmp_path):

@@ -151,6 +151,7 @@ def test_one_block_count_in_text_json_svg_and_diff(tmp_path):
     assert sum(1 for r in root.iter() if r.tag.endswith("rect") and r.get("rx")) == len(doc["blocks"])
     assert phrase in run_cli("diff", model, model).stdout
     assert phrase in run_cli("verify", model, "--expect-arch", "resnet50").stdout
+    assert json.loads(run_cli("verify", model, "--expect-arch", "resnet50", "--json").stdout)["blocks"] == 16
 
 
 # ---- the published schema, and the README's examples against it ----
