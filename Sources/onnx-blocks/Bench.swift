@@ -8,7 +8,13 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure a model's inference latency, GFLOP/s and peak memory.",
-        discussion: "Inputs are generated (seeded) unless given. JSON keys: medianMs, minMs, gflops, peakRssBytes."
+        discussion: """
+            Inputs are generated (seeded) unless given. JSON keys: medianMs, minMs, gflops, peakRssBytes.
+            Exit 0 ok, 1 invalid model, 2 unreadable file or bad arguments.
+
+            Example:
+              onnx-blocks bench model.onnx --threads 1 --runs 20 --json
+            """
     )
 
     @Argument(help: "The model to measure.") var model: String

@@ -60,25 +60,21 @@ struct BlockDiagram {
         }
         let stemOut = stats[0].output
         place("stem", "\(network.stem.variant.rawValue) stem → \(stemOut.channels)×\(stemOut.height)×\(stemOut.width)", "stem", .none, newColumn: false)
-        var lastKey = ""
+        let layout = StageLayout(network: network)
         for (k, block) in network.blocks.enumerated() {
             var link = Link.none
-            var key = "\(block.kind)/\(block.variant)"
-            var startsStage = key != lastKey
             switch block {
             case .residual(let b):
-                key = "residual"
-                startsStage = lastKey != "residual"
                 switch b.shortcut {
                 case .identity: link = .identity
-                case .projection: link = .projection; startsStage = true
+                case .projection: link = .projection
                 case .pool: link = .pool
                 }
             case .inceptionResNet: link = .identity
             default: break
             }
+            let startsStage = layout.stage(ofBlock: k)?.blockIndices.first == k
             place(block.name, Self.compactDetail(block, output: stats[k + 1].output), block.kind, link, newColumn: startsStage)
-            lastKey = key
         }
         if let head = network.head {
             place("head", "\(head.pooling.vocabularyName) pool → \(head.classes)\(head.softmax ? ", softmax" : "")", "head", .none, newColumn: false)
@@ -91,7 +87,7 @@ struct BlockDiagram {
         var svg = """
         <svg xmlns="http://www.w3.org/2000/svg" width="\(width)" height="\(height)" viewBox="0 0 \(width) \(height)" font-family="DejaVu Sans, Helvetica, Arial, sans-serif">
         <rect width="100%" height="100%" fill="white"/>
-        <text x="\(margin)" y="\(margin + 10)" font-size="18" font-weight="bold">\(Self.escape(network.family.rawValue)) — \(network.blocks.count) blocks, \(BlockTree.count(network.parameterCount)) params, coverage \(recognition.assignedCount)/\(recognition.nodeCount) nodes</text>
+        <text x="\(margin)" y="\(margin + 10)" font-size="18" font-weight="bold">\(Self.escape(network.family.rawValue)) — \(StructureDocument.countPhrase(bodyBlocks: network.blocks.count, hasHead: network.head != nil)), \(BlockTree.count(network.parameterCount)) params, coverage \(recognition.assignedCount)/\(recognition.nodeCount) nodes</text>
 
         """
         func origin(_ b: Box) -> (Int, Int) {

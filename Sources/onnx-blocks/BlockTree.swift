@@ -23,21 +23,11 @@ struct BlockTree {
         }
         var stageHeaders: [Int: String] = [:]
         add("stem", "\(network.stem.variant.rawValue) stem", stats[0])
-        var stage = 0
-        var lastKey = ""
+        let layout = StageLayout(network: network)
         for (k, block) in network.blocks.enumerated() {
-            var key = "\(block.kind)/\(block.variant)"
-            var startsStage = key != lastKey
-            if case .residual(let b) = block {
-                key = "residual"
-                startsStage = lastKey != "residual"
-                if case .projection = b.shortcut { startsStage = true }
+            if let stage = layout.stage(ofBlock: k), stage.blockIndices.first == k {
+                stageHeaders[rows.count] = "  stage \(stage.number)"
             }
-            if startsStage {
-                stage += 1
-                stageHeaders[rows.count] = "  stage \(stage)"
-            }
-            lastKey = key
             add("    " + block.name, Self.detail(block), stats[k + 1])
         }
         if let head = network.head, let s = stats.last {
@@ -52,7 +42,7 @@ struct BlockTree {
             }.joined(separator: "  ")
         }
         let input = network.inputShape
-        var lines = ["\(network.family): input '\(network.inputName)' \(input.channels)×\(input.height)×\(input.width) (\(network.inputLayout.rawValue.uppercased())), \(network.blocks.count) blocks, \(Self.count(network.parameterCount)) params, \(Self.count(stats.reduce(0) { $0 + $1.macs })) MACs"]
+        var lines = ["\(network.family): input '\(network.inputName)' \(input.channels)×\(input.height)×\(input.width) (\(network.inputLayout.rawValue.uppercased())), \(StructureDocument.countPhrase(bodyBlocks: network.blocks.count, hasHead: network.head != nil)), \(Self.count(network.parameterCount)) params, \(Self.count(stats.reduce(0) { $0 + $1.macs })) MACs"]
         lines.append(line(header))
         for (k, r) in rows.enumerated() {
             if let h = stageHeaders[k] { lines.append(h) }

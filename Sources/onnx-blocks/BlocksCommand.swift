@@ -9,9 +9,18 @@ struct BlocksCommand: ParsableCommand {
         commandName: "blocks",
         abstract: "Show a model's block structure (ResNet, Inception, VGG / AlexNet, MobileNetV2 families).",
         discussion: """
+            --json prints the document 'verify --expect' reads \
+            (tools/schemas/structure-spec-v1.schema.json): the block vocabulary plus each block's \
+            conv layers and the model's totals.
             Exit 0 when the model was read, also for a partial map (the nodes no block takes are \
-            listed with a reason); with --require-full, 1 when any node is unassigned. 1 on an \
-            unreadable structure, 2 on I/O errors.
+            listed with a reason); with --require-full, 1 when any node is unassigned. 1 for an \
+            invalid model, 2 for an unreadable model or bad arguments.
+
+            Examples:
+              onnx-blocks blocks resnet50.onnx
+              onnx-blocks blocks resnet50.onnx --json > spec.json
+              onnx-blocks blocks resnet50.onnx --svg resnet50.svg
+              onnx-blocks blocks densenet121.onnx --require-full    # CI: fail on a partial map
             """
     )
 
@@ -40,7 +49,7 @@ struct BlocksCommand: ParsableCommand {
                 throw CommandFailure.usage("cannot write \(svg): \(error.localizedDescription)")
             }
         }
-        print(json ? recognition.describe().pretty() : BlockTree(recognition: recognition).render())
+        print(json ? StructureDocument.make(recognition).pretty() : BlockTree(recognition: recognition).render())
         if requireFull, !recognition.isComplete { throw ExitCode(1) }
     }
 }

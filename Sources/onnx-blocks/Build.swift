@@ -16,7 +16,11 @@ struct Build: ParsableCommand {
             ARCH is one of 'build --list'. SPEC.json is the 'blocks --json' form (weights are \
             initialized from --seed). With --from, MODEL's blocks are recognized and emitted again \
             with MODEL's weights, input/output names, shapes and layout. Exit 1 when the structure \
-            is impossible or MODEL is not fully recognized, 2 on usage or I/O errors.
+            is impossible or MODEL is not fully recognized, 2 for an unreadable MODEL or spec or bad arguments.
+
+            Examples:
+              onnx-blocks build resnet50 -o resnet50.onnx
+              onnx-blocks build --from keras_export.onnx -o clean.onnx
             """
     )
 
@@ -138,6 +142,8 @@ struct Build: ParsableCommand {
         do { source = try ModelReader().read(contentsOf: URL(fileURLWithPath: path)) } catch let error as ONNXProtobufError {
             throw CommandFailure.from(error)
         }
+        try CommandFailure.requireONNX(source, path: path)
+        try MappedModel.requireValid(source, path: path)
         let recognition: Recognition
         do { recognition = try BlockRecognizer(loadWeights: true).recognize(source) } catch let error as RecognitionError {
             throw CommandFailure.invalid("\(path): \(error)")

@@ -16,6 +16,10 @@ struct Check: ParsableCommand {
             ranges) and type/shape inference over the main graph. Operators the schema table \
             does not know are reported as warnings. Tensors in external files are located, \
             read and their SHA-1 checksums verified unless --skip-external-data is given.
+            Exit 0 valid, 1 invalid model, 2 unreadable file or bad arguments.
+
+            Example:
+              onnx-blocks check model.onnx --json
             """
     )
 

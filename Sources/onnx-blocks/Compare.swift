@@ -10,12 +10,20 @@ struct Compare: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",
         abstract: "Check that two models, or a model and a test_data_set folder, agree numerically.",
-        discussion: "Missing inputs are generated (seeded). Exit 0 equivalent, 1 not equivalent or invalid, 2 usage or I/O error."
+        discussion: """
+            Inputs not given (by --input or the folder's input_K files) are generated (seeded) and \
+            named on stderr. Exit 0 equivalent, 1 not equivalent or invalid model, 2 unreadable \
+            model, folder or inputs, or bad arguments.
+
+            Examples:
+              onnx-blocks compare rebuilt.onnx original.onnx --intermediates
+              onnx-blocks run original.onnx --output-dir ref --format pb && onnx-blocks compare rebuilt.onnx --reference ref
+            """
     )
 
     @Argument(help: "The model to check.") var modelA: String
     @Argument(help: "The reference model.") var modelB: String?
-    @Option(help: "A test_data_set_N folder (input_K.pb, output_K.pb) to use as the reference.") var reference: String?
+    @Option(help: "A test_data_set_N folder (input_K / output_K as .pb or .npy, as 'run --format pb' writes) to use as the reference.") var reference: String?
     @OptionGroup var runtime: RuntimeOptions
     @Option(help: "Relative tolerance.") var rtol: Double = 1e-4
     @Option(help: "Absolute tolerance.") var atol: Double = 1e-5
@@ -61,11 +69,9 @@ struct Compare: ParsableCommand {
             else if k < session.inputs.count { given[session.inputs[k].name] = value }
             else { throw CommandFailure.usage("\(path.path): the model has only \(session.inputs.count) inputs") }
         }
-        var options = runtime
-        if files.inputs.isEmpty { options.randomInput = options.randomInput || session.inputs.isEmpty }
-        let feeds = try InputFeeds.make(for: session, options: options, given: given, model: modelA)
+        let feeds = try InputFeeds.make(for: session, options: runtime, given: given, model: modelA)
         let outputs = try ModelSession.run(session, feeds, model: modelA)
-        guard !files.outputs.isEmpty else { throw CommandFailure.usage("\(folder): no output_K.pb files") }
+        guard !files.outputs.isEmpty else { throw CommandFailure.usage("\(folder): no output_K.pb or output_K.npy files") }
         return try files.outputs.enumerated().map { k, path in
             var (name, expected) = try TensorFiles.readNamed(path.path)
             if outputs[name] == nil {
@@ -76,7 +82,7 @@ struct Compare: ParsableCommand {
         }
     }
 
-    /// input_K.pb and output_K.pb in K order.
+    /// input_K and output_K (.pb or .npy) in K order.
     private func referenceFiles(_ folder: String) throws -> (inputs: [URL], outputs: [URL]) {
         let url = URL(fileURLWithPath: folder)
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
@@ -84,7 +90,9 @@ struct Compare: ParsableCommand {
         }
         func numbered(_ prefix: String) -> [URL] {
             entries.compactMap { e -> (Int, URL)? in
-                guard e.hasPrefix(prefix), e.hasSuffix(".pb"), let k = Int(e.dropFirst(prefix.count).dropLast(3)) else { return nil }
+                let ext = (e as NSString).pathExtension.lowercased()
+                guard e.hasPrefix(prefix), ext == "pb" || ext == "npy",
+                      let k = Int((e as NSString).deletingPathExtension.dropFirst(prefix.count)) else { return nil }
                 return (k, url.appendingPathComponent(e))
             }.sorted { $0.0 < $1.0 }.map(\.1)
         }
@@ -104,9 +112,7 @@ struct Compare: ParsableCommand {
         }
         let sessionA = intermediates ? try ModelSession.load(modelA, options: try runtime.sessionOptions(outputs: namesA)) : probeA
         let sessionB = intermediates ? try ModelSession.load(modelB, options: try runtime.sessionOptions(outputs: namesB)) : probeB
-        var options = runtime
-        options.randomInput = true
-        let feedsA = try InputFeeds.make(for: sessionA, options: options, model: modelA)
+        let feedsA = try InputFeeds.make(for: sessionA, options: runtime, model: modelA)
         // B gets the same tensors: by name, else by position.
         var feedsB: [String: TensorValue] = [:]
         for (k, input) in sessionB.inputs.enumerated() {

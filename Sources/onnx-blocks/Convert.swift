@@ -13,6 +13,10 @@ struct Convert: ParsableCommand {
         discussion: """
             Without options, tensors that were external in IN go to '<OUT>.data' (threshold \
             \(defaultThreshold) bytes) and the rest stays inline.
+            Exit 0 ok, 1 invalid model, 2 unreadable file or bad arguments.
+
+            Example:
+              onnx-blocks convert model.onnx out.onnx --external-data out.data
             """
     )
 

@@ -2,7 +2,9 @@ import Foundation
 import ONNXIR
 import Runtime
 
-/// The inputs for a run: read from files, or generated (seeded) where `--random-input` asks.
+/// The inputs for a run: read from files, or generated (seeded) for those not given — the
+/// same for `run`, `compare` and `bench`, and always said on stderr so a comparison on random
+/// data is never mistaken for one on real inputs.
 /// Symbolic dims are bound from the given inputs; generated inputs default unbound symbols
 /// to 1 unless `--shape` says otherwise.
 enum InputFeeds {
@@ -26,10 +28,9 @@ enum InputFeeds {
             for (d, size) in zip(dims, v.shape) { if case .param(let s)? = d.value { symbols[s] = size } }
         }
         var generator = SplitMix64(seed: options.seed)
+        var generated: [String] = []
         for input in session.inputs where feeds[input.name] == nil {
-            guard options.randomInput else {
-                throw CommandFailure.usage("\(model): input '\(input.name)' (\(input.elementType) \(input.dimsDescription)) was not given; pass --input \(input.name)=PATH or --random-input")
-            }
+            generated.append(input.name)
             let shape = input.concreteShape(symbols: symbols, override: overrides[input.name])
             if let dims = input.dims, dims.count == shape.count {
                 for (d, size) in zip(dims, shape) { if case .param(let s)? = d.value, symbols[s] == nil { symbols[s] = size } }
@@ -38,6 +39,10 @@ enum InputFeeds {
                 try session.checkInputAllocation(name: input.name, shape: shape, elementType: input.elementType)
             } catch let e as RuntimeError { throw ModelSession.failure(e, model: model) }
             feeds[input.name] = random(shape: shape, type: input.elementType, &generator)
+        }
+        if !generated.isEmpty && !options.randomInput {
+            let text = "note: no --input for \(generated.map { "'\($0)'" }.joined(separator: ", ")): using random inputs (uniform in [-1, 1), seed \(options.seed))\n"
+            FileHandle.standardError.write(Data(text.utf8))
         }
         return feeds
     }

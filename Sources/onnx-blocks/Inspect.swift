@@ -15,6 +15,10 @@ struct Inspect: ParsableCommand {
             subgraphNodeCount, opCounts, initializerCount, parameterCount, initializerBytes, \
             externalInitializerCount, functionCount. Initializers listed as graph inputs are \
             not reported as inputs.
+            Exit 0 ok, 2 unreadable file or bad arguments.
+
+            Example:
+              onnx-blocks inspect model.onnx --json
             """
     )
 

@@ -6,14 +6,28 @@ import ONNXProtobuf
 
 /// Reading a model and recognizing its blocks, shared by `blocks`, `verify` and `diff`.
 enum MappedModel {
+    /// A structure read from a graph that breaks the rules (a node reading a tensor nothing
+    /// defines) would be a structure of nothing: such a model is invalid (exit 1), as `check` says.
+    static func requireValid(_ model: Model, path: String) throws {
+        let errors = ModelChecker().check(model).errors
+        if let first = errors.first {
+            throw CommandFailure.invalid("\(path): invalid model (\(errors.count) error\(errors.count == 1 ? "" : "s"); first: \(first)); 'onnx-blocks check' lists them")
+        }
+    }
+
     static func recognize(path: String, loadWeights: Bool = false, timing: Bool = false) throws -> Recognition {
         let model: Model
         let start = DispatchTime.now()
         do {
-            model = try ModelReader().read(contentsOf: URL(fileURLWithPath: path))
+            // Structure only needs tensor shapes: external weight files are read only for weights.
+            var reader = ModelReader()
+            reader.loadExternalData = loadWeights
+            model = try reader.read(contentsOf: URL(fileURLWithPath: path))
+            try CommandFailure.requireONNX(model, path: path)
         } catch let error as ONNXProtobufError {
             throw CommandFailure.from(error)
         }
+        try requireValid(model, path: path)
         let read = DispatchTime.now()
         do {
             let recognition = try BlockRecognizer(loadWeights: loadWeights).recognize(model)

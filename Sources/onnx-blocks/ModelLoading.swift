@@ -15,11 +15,15 @@ enum ModelLoading {
         reader.loadExternalData = loadExternalData
         reader.progress = { done, total in bar.update(done, total) }
         do {
-            return try reader.read(contentsOf: url)
+            let model = try reader.read(contentsOf: url)
+            try CommandFailure.requireONNX(model, path: path)
+            return model
         } catch let error as ONNXProtobufError {
             var failure = CommandFailure.from(error)
             failure.detail = "while reading \(url.path) (\(Self.fileSizeDescription(url)))"
             failure.verbose = verbose
+            throw failure
+        } catch let failure as CommandFailure {
             throw failure
         } catch {
             var failure = CommandFailure.usage("\(path): \(error)")

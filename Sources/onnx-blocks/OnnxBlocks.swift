@@ -32,7 +32,9 @@ struct OnnxBlocks: ParsableCommand {
             if code.rawValue == 0 {
                 exit(withError: error)  // --help, --version
             }
-            let message = fullMessage(for: error)
+            // One spelling for every error line: ArgumentParser's "Error:" becomes our "error:".
+            var message = fullMessage(for: error)
+            if message.hasPrefix("Error: ") { message = "error: " + message.dropFirst("Error: ".count) }
             if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
             // ExitCode(1) passes through (a subcommand's "failed"); everything else is usage/I-O.
             Foundation.exit(code.rawValue == 1 ? 1 : 2)

@@ -8,7 +8,7 @@ struct RuntimeOptions: ParsableArguments {
     @Option(name: .customLong("input"), help: ArgumentHelp("An input tensor from a .npy or TensorProto .pb file.", valueName: "NAME=PATH"))
     var inputs: [String] = []
 
-    @Flag(name: .customLong("random-input"), help: "Generate inputs that are not given (uniform in [-1, 1), seeded).")
+    @Flag(name: .customLong("random-input"), help: "Inputs not given are generated (uniform in [-1, 1), seeded); this flag only silences the note saying so.")
     var randomInput = false
 
     @Option(help: "Seed for generated inputs.") var seed: UInt64 = 0
@@ -16,7 +16,7 @@ struct RuntimeOptions: ParsableArguments {
     @Option(name: .customLong("shape"), help: ArgumentHelp("Shape of a generated input (binds its symbolic dims).", valueName: "NAME=AxBxC"))
     var shapes: [String] = []
 
-    @Option(help: "Worker threads (default: every core).") var threads: Int?
+    @Option(help: "Worker threads, 1 to 4 × the cores (default: every core).") var threads: Int?
 
     @Option(name: .customLong("max-memory"), help: ArgumentHelp(
         "Memory budget for tensors, in bytes or with a K/M/G suffix (default: the machine's memory). A node whose output would exceed it is refused before allocation.",
@@ -43,7 +43,13 @@ struct RuntimeOptions: ParsableArguments {
 
     func validate() throws {
         for i in inputs where !i.contains("=") { throw ValidationError("--input expects NAME=PATH, got '\(i)'") }
-        if let t = threads, t < 1 { throw ValidationError("--threads must be at least 1") }
+        if let t = threads {
+            let cores = ProcessInfo.processInfo.activeProcessorCount
+            guard (1...cores * 4).contains(t) else { throw ValidationError("--threads must be in 1...\(cores * 4) (this machine has \(cores) cores), got \(t)") }
+            if t > cores {
+                FileHandle.standardError.write(Data("warning: --threads \(t) is more than the \(cores) cores; threads will share cores\n".utf8))
+            }
+        }
         _ = try maxMemoryBytes()
         _ = try shapeOverrides()
     }

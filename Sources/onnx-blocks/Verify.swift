@@ -3,17 +3,25 @@ import BlockMapper
 import Blocks
 import Foundation
 
-/// `onnx-blocks verify MODEL (--expect SPEC.json | --expect-arch NAME)`: fails (exit 1) with a
-/// readable diff when the model's block structure differs from the spec. For CI.
+/// `onnx-blocks verify MODEL (--expect SPEC.json | --expect-arch NAME)`: fails (exit 1) with
+/// one line per differing block or stage when the model's block structure differs from the spec.
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify",
         abstract: "Check a model's block structure against a spec or a known architecture.",
         discussion: """
-            A spec is the JSON 'blocks --json' prints (fields left out are not compared) or a compact \
-            form: {"family": "resnet", "stages": [3, 4, 6, 3], "variant": "bottleneck"} or stages of \
-            {"kind", "variant", "count"}. Known architectures: \(KnownArchitectures.names.joined(separator: ", ")).
-            Exit 0 when the structure matches, 1 when it does not, 2 on usage or I/O errors.
+            A spec follows schemas/structure-spec-v1.schema.json: the JSON 'blocks --json' prints \
+            (fields left out of a block are not compared) or a compact form with 'stages'. Unknown \
+            keys, and a spec that constrains no structure, are refused. Blocks are aligned by \
+            structure; names are compared only with --compare-names.
+            Known architectures: \(KnownArchitectures.names.joined(separator: ", ")).
+            Exit 0 when the structure matches, 1 when it differs or the model is invalid, 2 for an \
+            unreadable model or spec, a bad spec or bad arguments.
+
+            Examples:
+              onnx-blocks verify resnet50.onnx --expect-arch resnet50
+              onnx-blocks blocks good.onnx --json > spec.json
+              onnx-blocks verify new.onnx --expect spec.json --junit report.xml --format github
             """
     )
 
@@ -24,36 +32,32 @@ struct Verify: ParsableCommand {
     @Argument(help: "The ONNX model.") var model: String
     @Option(help: "A spec file (full or compact JSON).") var expect: String?
     @Option(name: .customLong("expect-arch"), help: "A known architecture's spec.") var expectArch: String?
-    @Option(help: "Also write a JUnit XML report here.") var junit: String?
+    @Option(help: "Also write a JUnit XML report to this file.") var junit: String?
     @Option(help: "Output: text, github (workflow annotations) or json.") var format: Format = .text
+    @Flag(help: "Same as --format json.") var json = false
+    @Flag(name: .customLong("compare-names"), help: "Also compare block names (exports name blocks differently).")
+    var compareNames = false
 
     func validate() throws {
         if (expect == nil) == (expectArch == nil) {
             throw ValidationError("give exactly one of --expect SPEC.json and --expect-arch NAME")
         }
         if let arch = expectArch, KnownArchitectures.specs[arch] == nil {
-            throw ValidationError("unknown architecture '\(arch)'; known: \(KnownArchitectures.names.joined(separator: ", "))")
+            let hint = SpecSchema.nearest(to: arch, in: KnownArchitectures.names).map { " (did you mean '\($0)'?)" } ?? ""
+            throw ValidationError("unknown architecture '\(arch)'\(hint); known: \(KnownArchitectures.names.joined(separator: ", "))")
         }
-    }
-
-    func loadSpec() throws -> JSONValue {
-        if let arch = expectArch { return KnownArchitectures.specs[arch]! }
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: expect!)) } catch {
-            throw CommandFailure.usage("cannot read spec \(expect!): \(error.localizedDescription)")
-        }
-        do { return try JSONValue.parse(data) } catch {
-            throw CommandFailure.usage("spec \(expect!) is not valid JSON: \(error.localizedDescription)")
-        }
+        if json && format != .text && format != .json { throw ValidationError("--json and --format \(format.rawValue) disagree") }
     }
 
     func run() throws {
-        let spec = try loadSpec()
-        let recognition = try MappedModel.recognize(path: model)
-        let checks: [StructureCheck]
-        do { checks = try StructureSpec.check(recognition.describe(), against: spec) } catch let e as StructureSpec.InvalidSpec {
-            throw CommandFailure.usage("spec \(expect ?? expectArch ?? ""): \(e.description)")
+        let label = expect.map { "spec \($0)" } ?? "--expect-arch \(expectArch!)"
+        let spec = try expectArch.map { KnownArchitectures.specs[$0]! } ?? SpecFile.read(expect!)
+        do { try SpecSchema.validate(spec) } catch let e as StructureSpec.InvalidSpec {
+            throw CommandFailure.usage("\(label): \(e.description)")
         }
+        let recognition = try MappedModel.recognize(path: model)
+        let document = StructureDocument.make(recognition)
+        let checks = try StructureSpec.check(document, against: spec, compareNames: compareNames)
         let failures = checks.filter { !$0.passed }
         if let junit {
             let xml = JUnitReport(suite: "onnx-blocks verify \((model as NSString).lastPathComponent)", checks: checks).render()
@@ -61,38 +65,9 @@ struct Verify: ParsableCommand {
                 throw CommandFailure.usage("cannot write \(junit): \(error.localizedDescription)")
             }
         }
-        switch format {
-        case .text:
-            if failures.isEmpty {
-                print("ok: \(model) matches (\(checks.count) checks, \(recognition.network.blocks.count) blocks)")
-            } else {
-                print("FAILED: \(model): \(failures.count) of \(checks.count) checks differ")
-                for f in failures { print("  \(f.failure!)") }
-            }
-        case .github:
-            for f in failures {
-                print("::error file=\(Self.annotationEscape(model)),title=onnx-blocks verify::\(Self.messageEscape(f.failure!))")
-            }
-            if failures.isEmpty { print("::notice file=\(Self.annotationEscape(model)),title=onnx-blocks verify::structure matches (\(checks.count) checks)") }
-        case .json:
-            let doc: JSONValue = .object([
-                "model": .string(model), "passed": .bool(failures.isEmpty), "checks": .int(checks.count),
-                "failures": .array(failures.map { .object(["name": .string($0.name), "message": .string($0.failure!)]) }),
-            ])
-            print(doc.pretty())
-        }
+        let count = StructureDocument.countPhrase(bodyBlocks: recognition.network.blocks.count, hasHead: recognition.network.head != nil)
+        print(VerifyReport(model: model, checks: checks, bodyBlocks: recognition.network.blocks.count, blockCount: count)
+            .render(json ? .json : format))
         if !failures.isEmpty { throw ExitCode(1) }
-    }
-
-    /// Workflow-command escaping of a message (`%`, CR, LF).
-    static func messageEscape(_ s: String) -> String {
-        s.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D")
-            .replacingOccurrences(of: "\n", with: "%0A")
-    }
-
-    /// Workflow-command escaping (`%`, CR, LF; and `,`/`:` in properties).
-    static func annotationEscape(_ s: String) -> String {
-        s.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D")
-            .replacingOccurrences(of: "\n", with: "%0A").replacingOccurrences(of: ",", with: "%2C")
     }
 }

@@ -24,8 +24,13 @@ import Testing
         let recognition = try BlockRecognizer(loadWeights: false).recognize(try Self.model("light_resnet50"))
         #expect(recognition.isComplete, "\(recognition.unassigned.prefix(3))")
         #expect(recognition.nodeCount == 415)
-        let checks = try StructureSpec.check(recognition.describe(), against: KnownArchitectures.specs["resnet50"]!)
+        // Caffe2 strides on the 3×3 of each stage's first bottleneck (convs r39, r81, r143 have
+        // strides [2, 2] in the file), as torchvision does: ResNet-50 "V1.5", not Keras' V1.
+        let document = StructureDocument.make(recognition)
+        let checks = try StructureSpec.check(document, against: KnownArchitectures.specs["resnet50-v1.5"]!)
         #expect(checks.compactMap(\.failure) == [])
+        let v1 = try StructureSpec.check(document, against: KnownArchitectures.specs["resnet50"]!).compactMap(\.failure)
+        #expect(v1.count == 3 && v1.allSatisfy { $0.contains("strideConv 1 expected, 2 found") }, "\(v1)")
         // Keras' ResNet50 has 25,636,712 parameters (BN as gamma, beta, mean, variance); its convs
         // carry biases, Caffe2's do not: 64 + 1,408 + 3,584 + 10,240 + 11,264 = 26,560 conv outputs
         // (stem; stages of 3/4/6/3 bottlenecks with C, C, 4C outputs plus one 4C projection).

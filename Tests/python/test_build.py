@@ -124,8 +124,9 @@ def test_architecture_exports_checks_and_runs(arch, tmp_path):
     runs.mkdir()
     cli("run", out, "--input", f"input={tmp_path / 'x.pb'}", "--output", logits_name, "--output", "output",
         "--format", "pb", "--output-dir", runs)
-    run_logits = onnx.numpy_helper.to_array(onnx.load_tensor(str(runs / f"{logits_name}.pb")))
-    run_output = onnx.numpy_helper.to_array(onnx.load_tensor(str(runs / "output.pb")))
+    # --format pb writes the test_data_set layout: output_K.pb, each carrying its tensor's name.
+    by_name = {t.name: onnx.numpy_helper.to_array(t) for t in map(onnx.load_tensor, map(str, runs.glob("output_*.pb")))}
+    run_logits, run_output = by_name[logits_name], by_name["output"]
     assert_close(run_logits, results[logits_name], f"{arch} logits (run vs onnxruntime)")
     assert_close(run_output, results["output"], f"{arch} output (run vs onnxruntime)")
 

@@ -274,7 +274,7 @@ def test_io_and_usage_errors(tmp_path):
     garbage = tmp_path / "garbage.onnx"
     garbage.write_bytes(b"\xff" * 64)
     result = run_cli("check", garbage)
-    assert result.returncode == 1, result.stderr
+    assert result.returncode == 2, result.stderr  # unreadable input, not an invalid model
     assert result.stderr.startswith("error:") and result.stderr.count("\n") == 1
     verbose = run_cli("check", "--verbose", garbage)
     assert verbose.stderr.count("\n") >= 2, verbose.stderr

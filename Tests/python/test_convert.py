@@ -84,7 +84,7 @@ def test_errors_and_exit_codes(tmp_path):
     assert r.returncode == 2 and "missing.onnx" in r.stderr
     (tmp_path / "bad.onnx").write_bytes(b"\x3a\xff\x01\x00")
     r = convert(tmp_path / "bad.onnx", tmp_path / "o.onnx")
-    assert r.returncode == 1 and "malformed" in r.stderr
+    assert r.returncode == 2 and "malformed" in r.stderr  # unreadable input
     assert convert(tmp_path / "m.onnx", tmp_path / "o.onnx", "--inline", "--external-data", "x").returncode == 2
     r = convert(tmp_path / "m.onnx", tmp_path / "no" / "dir" / "o.onnx")
     assert r.returncode == 2

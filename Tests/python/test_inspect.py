@@ -144,7 +144,7 @@ def test_inspect_errors(tmp_path):
     data = conformance_models()[0].read_bytes()
     truncated.write_bytes(data[: len(data) // 2])
     result = run_cli("inspect", truncated)
-    assert result.returncode == 1, (result.returncode, result.stderr)
+    assert result.returncode == 2, (result.returncode, result.stderr)  # unreadable input
     assert result.stderr.startswith("error:") and len(result.stderr.strip().splitlines()) == 1
 
     assert run_cli("inspect").returncode == 2

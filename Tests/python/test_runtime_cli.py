@@ -137,7 +137,7 @@ def run_fixture(tmp_path, *extra):
 def test_wrong_shape(tmp_path):
     np.save(tmp_path / "x.npy", np.zeros((1, 63, 64, 3), np.float32))
     r = run_fixture(tmp_path, "--input", f"{input_name(FIXTURE / 'model.onnx')}={tmp_path / 'x.npy'}")
-    assert r.returncode == 1
+    assert r.returncode == 2  # inputs that do not fit the model: bad input, like a wrong name
     assert "shape" in r.stderr and input_name(FIXTURE / "model.onnx") in r.stderr and "1x63x64x3" in r.stderr
     assert list(tmp_path.glob("*.npy")) == [tmp_path / "x.npy"]
 
@@ -145,7 +145,7 @@ def test_wrong_shape(tmp_path):
 def test_wrong_element_type(tmp_path):
     np.save(tmp_path / "x.npy", np.zeros((1, 64, 64, 3), np.int64))
     r = run_fixture(tmp_path, "--input", f"{input_name(FIXTURE / 'model.onnx')}={tmp_path / 'x.npy'}")
-    assert r.returncode == 1 and "int64" in r.stderr and "float" in r.stderr
+    assert r.returncode == 2 and "int64" in r.stderr and "float" in r.stderr
 
 
 def test_unsupported_dtype_in_npy(tmp_path):
@@ -162,9 +162,9 @@ def test_truncated_npy(tmp_path):
     assert r.returncode == 2 and "x.npy" in r.stderr
 
 
-def test_missing_input(tmp_path):
+def test_missing_input_is_generated_and_said(tmp_path):
     r = run_fixture(tmp_path)
-    assert r.returncode == 2 and input_name(FIXTURE / "model.onnx") in r.stderr and "--random-input" in r.stderr
+    assert r.returncode == 0 and input_name(FIXTURE / "model.onnx") in r.stderr and "random inputs" in r.stderr
 
 
 def test_unknown_input_and_output_names(tmp_path):
@@ -184,8 +184,10 @@ def test_missing_files(tmp_path):
     assert r.returncode == 2 and "absent.onnx" in r.stderr
     r = run_fixture(tmp_path, "--input", f"{input_name(FIXTURE / 'model.onnx')}={tmp_path / 'absent.npy'}")
     assert r.returncode == 2 and "absent.npy" in r.stderr
-    r = cli("run", FIXTURE / "model.onnx", "--random-input", "--output-dir", tmp_path / "absent")
-    assert r.returncode == 2
+    r = cli("run", FIXTURE / "model.onnx", "--random-input", "--output-dir", tmp_path / "absent" / "deeper")
+    assert r.returncode == 0 and (tmp_path / "absent" / "deeper").is_dir()  # created
+    (tmp_path / "a_file").write_text("x")
+    assert cli("run", FIXTURE / "model.onnx", "--random-input", "--output-dir", tmp_path / "a_file").returncode == 2
 
 
 def test_random_input_binds_symbolic_batch(tmp_path):
