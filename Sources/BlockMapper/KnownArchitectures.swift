@@ -36,7 +36,8 @@ public enum KnownArchitectures {
                            strideConv: Int, arrangement: String? = nil) -> JSONValue {
         .object([
             "version": .int(StructureDocument.version),
-            "family": "resnet",
+            // Grouped bottlenecks are their own family (Family.resnext), as the recognizer labels them.
+            "family": .string(groups > 1 ? Family.resnext.rawValue : Family.resnet.rawValue),
             "stem": .object(["outputChannels": .int(64)]),
             "stages": .array(counts.indices.map { k in
                 var stage: [String: JSONValue] = [
