@@ -71,7 +71,16 @@ struct BlockNamer {
         let informative = nodes.filter { pathLike[$0] }
         let names = (informative.isEmpty ? nodes : informative).map { layers[$0] }
         let candidates = exits.map { layers[$0] }.filter { !Self.isGeneric($0) }
-        guard let exitLayer = candidates.first else { return exits.first.map { layers[$0] }.flatMap { $0.isEmpty ? nil : $0 } ?? "block" }
+        guard let exitLayer = candidates.first else {
+            // A generic exit (Keras' `add`): the first name part most of the block's layers share.
+            var counts: [Substring: Int] = [:]
+            for name in names where !Self.isGeneric(name) { if let first = name.split(separator: "_").first { counts[first, default: 0] += 1 } }
+            if let (prefix, n) = counts.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }),
+               n * 2 >= names.count, n >= 2 {
+                return String(prefix)
+            }
+            return exits.first.map { layers[$0] }.flatMap { $0.isEmpty ? nil : $0 } ?? "block"
+        }
         let tokens = exitLayer.split(separator: "_")
         if tokens.count > 1 {
             for k in stride(from: tokens.count, through: 1, by: -1) {

@@ -19,11 +19,13 @@ extension Network {
         rows.append(.init(name: stem.name, input: shape, output: stemOut, parameters: stem.parameterCount, macs: stem.macs(for: shape)))
         shape = stemOut
         for block in blocks {
+            shape = entryShapes[block.name] ?? shape
             let out = block.outputShape(for: shape)
             rows.append(.init(name: block.name, input: shape, output: out, parameters: block.parameterCount, macs: block.macs(for: shape)))
             shape = out
         }
         if let head {
+            shape = entryShapes[head.name] ?? shape
             let pooled = Layer.outputShape(of: tail, for: shape)
             rows.append(.init(name: head.name, input: shape, output: FeatureShape(channels: head.classes, height: 1, width: 1),
                               parameters: head.parameterCount + Layer.parameterCount(of: tail),
@@ -40,6 +42,7 @@ extension Network {
         list.append(stem.describe(input: shape))
         shape = stem.outputShape(for: shape)
         for block in blocks {
+            shape = entryShapes[block.name] ?? shape
             list.append(block.describe(input: shape))
             shape = block.outputShape(for: shape)
         }
