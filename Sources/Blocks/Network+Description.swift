@@ -205,3 +205,15 @@ extension Block {
         }
     }
 }
+
+extension Head {
+    /// `avg pool, 1000 classes, softmax`; `flatten, FC 4096-4096, 1000 classes` for a multi-layer classifier.
+    public var summary: String {
+        var parts: [String] = []
+        if case .none = pooling { parts.append("flatten") } else { parts.append("\(pooling.vocabularyName) pool") }
+        if !hidden.isEmpty { parts.append("FC " + hidden.map { "\($0.outputFeatures)" }.joined(separator: "-")) }
+        parts.append("\(classes) classes")
+        if softmax { parts.append("softmax") }
+        return parts.joined(separator: ", ")
+    }
+}
