@@ -354,6 +354,14 @@ struct OpExtractor {
               Self.sane(window), Self.sane(strides),
               (node.attribute("dilations")?.ints ?? [1, 1]) == [1, 1]
         else { return unknown(index, "pool with unsupported attributes") }
+        // A 1×1 stride-1 window without padding is the identity (torchvision's adaptive pools
+        // export so when the map already has the target size): looked through, like `Identity`.
+        if window == .one, strides == .one, pendingPads[node.inputs[0]] == nil,
+           (node.attribute("pads")?.ints ?? []).allSatisfy({ $0 == 0 }), let out = node.outputs.first {
+            alias[out] = resolve(node.inputs[0])
+            passThroughNodes[node.inputs[0], default: []].append(index)
+            return
+        }
         let (source, extra, padNodes) = unpadded(node.inputs[0])
         guard let own = explicitPads(node, kernel: window, strides: strides, dilations: .one, input: shapes[source]),
               Self.sane(own), Self.sane(extra) else {
