@@ -70,8 +70,31 @@ struct BlockNamer {
     func blockName(nodes: [Int], exits: [Int]) -> String {
         let informative = nodes.filter { pathLike[$0] }
         let names = (informative.isEmpty ? nodes : informative).map { layers[$0] }
-        let candidates = exits.map { layers[$0] }.filter { !Self.isGeneric($0) }
-        guard let exitLayer = candidates.first else { return exits.first.map { layers[$0] }.flatMap { $0.isEmpty ? nil : $0 } ?? "block" }
+        // Exits named by the exporter itself (tf2onnx's `Conv__177` for a conv it merged a BN
+        // into) label nothing when the block's other nodes carry layer names.
+        let candidates = exits.filter { pathLike[$0] || informative.isEmpty }.map { layers[$0] }.filter { !Self.isGeneric($0) }
+        guard let exitLayer = candidates.first else {
+            // A generic exit (Keras' `add`, tf2onnx's `Conv__177`): the longest `_`-prefix all the
+            // block's layer names share (`block_1`, `expanded_conv`), else the first part most share.
+            let named = names.filter { !Self.isGeneric($0) }.map { $0.split(separator: "_") }
+            if named.count >= 2, var common = named.first {
+                for tokens in named.dropFirst() {
+                    common = Array(zip(common, tokens).prefix { $0 == $1 }.map(\.0))
+                }
+                // A prefix that is one layer's role inside the block (MobileNetV2's `_depthwise`) is not the block.
+                if common.count > 1, let last = common.last, ["depthwise", "expand", "project", "pad"].contains(String(last)) {
+                    common.removeLast()
+                }
+                if !common.isEmpty { return common.joined(separator: "_") }
+            }
+            var counts: [Substring: Int] = [:]
+            for tokens in named { if let first = tokens.first { counts[first, default: 0] += 1 } }
+            if let (prefix, n) = counts.max(by: { $0.value < $1.value || ($0.value == $1.value && $0.key > $1.key) }),
+               n * 2 >= names.count, n >= 2 {
+                return String(prefix)
+            }
+            return exits.first.map { layers[$0] }.flatMap { $0.isEmpty ? nil : $0 } ?? "block"
+        }
         let tokens = exitLayer.split(separator: "_")
         if tokens.count > 1 {
             for k in stride(from: tokens.count, through: 1, by: -1) {

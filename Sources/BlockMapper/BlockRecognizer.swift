@@ -44,7 +44,9 @@ public struct BlockRecognizer: Sendable {
                 seen.insert(name)
             }
         }
-        return Recognition(network: network, nodesByBlock: assembler.nodesByBlock, unassigned: unassigned,
+        var mapped = network
+        if !unassigned.isEmpty { mapped.entryShapes = assembler.entryShapes }
+        return Recognition(network: mapped, nodesByBlock: assembler.nodesByBlock, unassigned: unassigned,
                            nodeCount: graph.nodes.count)
     }
 }

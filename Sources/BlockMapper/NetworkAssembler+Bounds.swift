@@ -8,8 +8,13 @@ extension NetworkAssembler {
             return items.firstIndex { if case .region(.inceptionResNet, _, _, _) = $0 { return true }; return false } ?? items.count
         case .residual:
             var start = items.firstIndex { if case .region(.residual, _, _, _) = $0 { return true }; return false } ?? items.count
-            // The pre-activation of a first projection block sits before its region.
-            if Self.isPreactivated(items, ops: ops) {
+            // The pre-activation of a first projection block sits before its region (an identity
+            // block cannot start from one: its shortcut reads the same tensor).
+            let firstTakesPre: Bool = {
+                guard start < items.count, case .region(.residual(_, let shortcut, _), _, _, _) = items[start] else { return false }
+                return RegionShape.convCount(shortcut, ops: ops) > 0
+            }()
+            if firstTakesPre, Self.isPreactivated(items, ops: ops) {
                 while start > 0, case .chain(let i) = items[start - 1], ops[i].isNormOrActivation { start -= 1 }
             }
             return start

@@ -37,6 +37,8 @@ extension NetworkAssembler {
             if head == nil { reject(headOps, "head layers that do not form pooling → dense (→ ReLU → dense …) (→ softmax)") }
         }
         assign(tailOps + (head == nil ? [] : headOps), to: "head")
+        // The head's own input (after any tail layers) is the pooling's.
+        recordEntry(of: "head", firstOp: tailOps.isEmpty ? headOps.first : nil)
         return head
     }
 

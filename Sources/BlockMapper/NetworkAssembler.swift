@@ -20,6 +20,8 @@ struct NetworkAssembler {
     var blocks: [Block] = []
     var tail: [Layer] = []
     var tailOps: [Int] = []
+    /// The graph's shape entering each block, where the extractor knows it.
+    private(set) var entryShapes: [String: FeatureShape] = [:]
 
     init(ops: [Op], decomposition: Decomposition, namer: BlockNamer, nodeName: @escaping (Int) -> String,
          opTypeOf: @escaping (Int) -> String, shapes: [String: FeatureShape]) {
@@ -111,6 +113,11 @@ struct NetworkAssembler {
         named.name = uniqueName(name)
         blocks.append(named)
         assign(opIndices, to: named.name)
+        recordEntry(of: named.name, firstOp: opIndices.first)
+    }
+
+    mutating func recordEntry(of block: String, firstOp: Int?) {
+        if let i = firstOp, let input = ops[i].inputs.first, let shape = shapes[input] { entryShapes[block] = shape }
     }
 
     private func uniqueName(_ name: String) -> String {

@@ -23,6 +23,8 @@ struct OpExtractor {
     private(set) var inputLayout: Network.InputLayout = .nchw
     private(set) var inputShape: FeatureShape
     private var inputIsNHWC: Bool
+    /// The node turning the NHWC input into NCHW, when there is one.
+    private var inputTranspose: Int?
 
     init(view: GraphView, loadWeights: Bool) throws {
         self.view = view
@@ -38,9 +40,23 @@ struct OpExtractor {
             throw RecognitionError.unsupportedInputShape(input: name, reason: "rank \(dims.count); an image batch (rank 4) is expected")
         }
         // NHWC when the channel count sits last and a transpose to NCHW follows.
-        let firstConsumer = view.consumers[name]?.first.map(view.node)
-        let transposesToNCHW = firstConsumer?.opType == "Transpose"
-            && firstConsumer?.attribute("perm")?.ints == [0, 3, 1, 2]
+        // The transpose may follow a few elementwise ops with constants (Keras' `Rescaling`).
+        var tensor = name
+        var transpose: Int?
+        for _ in 0..<4 {
+            guard let list = view.consumers[tensor], list.count == 1 else { break }
+            let consumer = view.node(list[0])
+            if consumer.opType == "Transpose" {
+                if consumer.attribute("perm")?.ints == [0, 3, 1, 2] { transpose = list[0] }
+                break
+            }
+            guard ["Mul", "Add", "Sub", "Div", "Cast"].contains(consumer.opType ?? ""),
+                  consumer.inputs.filter({ !$0.isEmpty && !view.isConstant($0) }).count == 1,
+                  let out = consumer.outputs.first else { break }
+            tensor = out
+        }
+        let transposesToNCHW = transpose != nil
+        inputTranspose = transpose
         inputIsNHWC = transposesToNCHW
         let (c, h, w) = transposesToNCHW ? (dims[3], dims[1], dims[2]) : (dims[1], dims[2], dims[3])
         guard let c, let h, let w else {
@@ -99,11 +115,18 @@ struct OpExtractor {
 
     private func label(_ index: Int) -> String { view.node(index).name ?? view.node(index).displayName }
 
+    /// Operators whose output has their first input's shape (so shapes after them stay known).
+    static let shapePreserving: Set<String> = [
+        "Mul", "Add", "Sub", "Div", "Clip", "Relu", "LeakyRelu", "Sigmoid", "HardSigmoid", "HardSwish", "Tanh",
+        "Elu", "Selu", "Mish", "Softplus", "PRelu", "Identity", "Dropout", "BatchNormalization", "LRN", "Cast",
+    ]
+
     private mutating func unknown(_ index: Int, _ reason: String) {
         let node = view.node(index)
         let inputs = activationInputs(node)
+        let keepsShape = Self.shapePreserving.contains(node.opType ?? "")
         emit(Op(kind: .unknown(reason), inputs: inputs, output: node.outputs.first ?? "", nodes: [index],
-                shape: inputs.first.flatMap { shapes[$0] }))
+                shape: keepsShape ? inputs.first.flatMap { shapes[$0] } : nil))
     }
 
     /// The single consumer node of `tensor`, if exactly one and not a graph output.
@@ -146,7 +169,7 @@ struct OpExtractor {
             alias[out] = resolve(input)
             passThroughNodes[input, default: []].append(index)
         case "Transpose":
-            if node.inputs.first == inputName, inputIsNHWC, let out = node.outputs.first {
+            if index == inputTranspose, inputIsNHWC, let out = node.outputs.first {
                 inputLayout = .nhwc
                 emit(Op(kind: .inputTranspose, inputs: [], output: out, nodes: [index], shape: inputShape))
             } else {
@@ -331,6 +354,14 @@ struct OpExtractor {
               Self.sane(window), Self.sane(strides),
               (node.attribute("dilations")?.ints ?? [1, 1]) == [1, 1]
         else { return unknown(index, "pool with unsupported attributes") }
+        // A 1×1 stride-1 window without padding is the identity (torchvision's adaptive pools
+        // export so when the map already has the target size): looked through, like `Identity`.
+        if window == .one, strides == .one, pendingPads[node.inputs[0]] == nil,
+           (node.attribute("pads")?.ints ?? []).allSatisfy({ $0 == 0 }), let out = node.outputs.first {
+            alias[out] = resolve(node.inputs[0])
+            passThroughNodes[node.inputs[0], default: []].append(index)
+            return
+        }
         let (source, extra, padNodes) = unpadded(node.inputs[0])
         guard let own = explicitPads(node, kernel: window, strides: strides, dilations: .one, input: shapes[source]),
               Self.sane(own), Self.sane(extra) else {

@@ -19,11 +19,13 @@ extension Network {
         rows.append(.init(name: stem.name, input: shape, output: stemOut, parameters: stem.parameterCount, macs: stem.macs(for: shape)))
         shape = stemOut
         for block in blocks {
+            shape = entryShapes[block.name] ?? shape
             let out = block.outputShape(for: shape)
             rows.append(.init(name: block.name, input: shape, output: out, parameters: block.parameterCount, macs: block.macs(for: shape)))
             shape = out
         }
         if let head {
+            shape = entryShapes[head.name] ?? shape
             let pooled = Layer.outputShape(of: tail, for: shape)
             rows.append(.init(name: head.name, input: shape, output: FeatureShape(channels: head.classes, height: 1, width: 1),
                               parameters: head.parameterCount + Layer.parameterCount(of: tail),
@@ -40,6 +42,7 @@ extension Network {
         list.append(stem.describe(input: shape))
         shape = stem.outputShape(for: shape)
         for block in blocks {
+            shape = entryShapes[block.name] ?? shape
             list.append(block.describe(input: shape))
             shape = block.outputShape(for: shape)
         }
@@ -200,5 +203,17 @@ extension Block {
         case .invertedResidual(let b):
             return "inverted residual, expansion \(b.expansion), stride \(b.stride), \(b.hasShortcut ? "identity" : "no") shortcut"
         }
+    }
+}
+
+extension Head {
+    /// `avg pool, 1000 classes, softmax`; `flatten, FC 4096-4096, 1000 classes` for a multi-layer classifier.
+    public var summary: String {
+        var parts: [String] = []
+        if case .none = pooling { parts.append("flatten") } else { parts.append("\(pooling.vocabularyName) pool") }
+        if !hidden.isEmpty { parts.append("FC " + hidden.map { "\($0.outputFeatures)" }.joined(separator: "-")) }
+        parts.append("\(classes) classes")
+        if softmax { parts.append("softmax") }
+        return parts.joined(separator: ", ")
     }
 }

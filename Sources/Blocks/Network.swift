@@ -20,6 +20,10 @@ public struct Network: Sendable, Equatable {
     public var head: Head?
     /// Names of the graph outputs: the head's (softmax) output, and optionally its logits.
     public var outputName: String
+    /// The shape entering a block (by name, `head` included) as the source graph has it. Set by
+    /// the recognizer for partial maps, where layers no block took sit between blocks, so that
+    /// shapes and costs stay those of the graph; empty otherwise.
+    public var entryShapes: [String: FeatureShape] = [:]
 
     public init(family: Family, inputName: String = "input", inputLayout: InputLayout = .nchw,
                 inputShape: FeatureShape, stem: Stem, blocks: [Block], tail: [Layer] = [],

@@ -31,7 +31,7 @@ struct BlockTree {
             add("    " + block.name, Self.detail(block), stats[k + 1])
         }
         if let head = network.head, let s = stats.last {
-            add("head", "\(head.pooling.vocabularyName) pool, \(head.classes) classes\(head.softmax ? ", softmax" : "")", s)
+            add("head", head.summary, s)
         }
         let header = ["block", "kind", "output C×H×W", "params", "MACs"]
         var widths = header.map(\.count)

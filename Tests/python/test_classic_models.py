@@ -113,3 +113,70 @@ def test_built_classic_architecture_runs_and_verifies(arch, family, tmp_path):
     doc = json.loads(cli("blocks", out, "--json", "--require-full").stdout)
     assert doc["family"] == family
     cli("verify", out, "--expect-arch", arch)
+
+
+def _xception_like(path):
+    """A small graph in Xception's pattern (Chollet 2016, fig. 5), written with onnx.helper: a
+    middle-flow block (ReLU → separable conv → BN, twice, identity shortcut) and an entry-flow
+    block (separable convs, 3×3/2 max-pool, 1×1/2 conv + BN shortcut); separable = depthwise
+    3×3 conv followed directly by a 1×1 conv."""
+    from onnx import TensorProto, helper
+    rng = np.random.default_rng(11)
+    inits, nodes = [], []
+
+    def const(name, array):
+        inits.append(numpy_helper.from_array(np.asarray(array, np.float32), name))
+        return name
+
+    def conv(x, name, cin, cout, k, stride=1, group=1):
+        w = const(f"{name}_w", rng.normal(0, (2 / (cin // group * k * k)) ** 0.5, (cout, cin // group, k, k)))
+        nodes.append(helper.make_node("Conv", [x, w], [name], name=name, kernel_shape=[k, k], strides=[stride, stride],
+                                      pads=[k // 2] * 4, group=group))
+        return name
+
+    def bn(x, name, c):
+        args = [const(f"{name}_{p}", v) for p, v in (("s", rng.uniform(0.6, 1.4, c)), ("b", rng.normal(0, 0.1, c)),
+                                                       ("m", rng.normal(0, 0.1, c)), ("v", rng.uniform(0.6, 1.4, c)))]
+        nodes.append(helper.make_node("BatchNormalization", [x] + args, [name], name=name, epsilon=1e-3))
+        return name
+
+    def relu(x, name):
+        nodes.append(helper.make_node("Relu", [x], [name], name=name))
+        return name
+
+    def sep(x, name, cin, cout):
+        return conv(conv(x, f"{name}_dw", cin, cin, 3, group=cin), f"{name}_pw", cin, cout, 1)
+
+    x = relu(bn(conv("input", "stem_conv", 3, 8, 3), "stem_bn", 8), "stem_relu")
+    r = relu(x, "block1_relu1")
+    r = relu(bn(sep(r, "block1_sep1", 8, 8), "block1_bn1", 8), "block1_relu2")
+    r = bn(sep(r, "block1_sep2", 8, 8), "block1_bn2", 8)
+    nodes.append(helper.make_node("Add", [x, r], ["block1_add"], name="block1_add"))
+    r = relu(bn(sep("block1_add", "block2_sep1", 8, 16), "block2_bn1", 16), "block2_relu")
+    r = bn(sep(r, "block2_sep2", 16, 16), "block2_bn2", 16)
+    nodes.append(helper.make_node("MaxPool", [r], ["block2_pool"], name="block2_pool", kernel_shape=[3, 3],
+                                  strides=[2, 2], pads=[1, 1, 1, 1]))
+    s = bn(conv("block1_add", "block2_short", 8, 16, 1, stride=2), "block2_short_bn", 16)
+    nodes.append(helper.make_node("Add", [s, "block2_pool"], ["block2_add"], name="block2_add"))
+    nodes.append(helper.make_node("GlobalAveragePool", ["block2_add"], ["gap"], name="gap"))
+    nodes.append(helper.make_node("Flatten", ["gap"], ["flat"], name="flatten"))
+    w, b = const("fc_w", rng.normal(0, 0.3, (16, 5))), const("fc_b", rng.normal(0, 0.05, 5))
+    nodes.append(helper.make_node("Gemm", ["flat", w, b], ["logits"], name="fc"))
+    nodes.append(helper.make_node("Softmax", ["logits"], ["output"], name="softmax", axis=1))
+    graph = helper.make_graph(nodes, "xception_like", [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["N", 3, 16, 16])],
+                              [helper.make_tensor_value_info("output", TensorProto.FLOAT, ["N", 5])], inits)
+    onnx.save(helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)]), path)
+
+
+def test_xception_pattern_is_separable_residual_and_rebuilds(tmp_path):
+    model = tmp_path / "xception_like.onnx"
+    _xception_like(model)
+    doc = json.loads(cli("blocks", model, "--json", "--require-full").stdout)
+    assert doc["family"] == "xception"
+    body = [b for b in doc["blocks"] if b["kind"] not in ("stem", "head")]
+    assert [(b["kind"], b["variant"], b["shortcut"], b["stride"]) for b in body] == [
+        ("residual", "separable", "identity", 1), ("residual", "separable", "projection", 2)]
+    out = tmp_path / "rebuilt.onnx"
+    cli("build", "--from", model, "-o", out)
+    r = subprocess.run([sys.executable, ROOT / "tools" / "roundtrip_check.py", model, out], capture_output=True, text=True)
+    assert r.returncode == 0, r.stdout + r.stderr

@@ -82,7 +82,7 @@ def test_verify_compact_spec_and_json_format(tmp_path):
 
 def test_verify_usage_errors_exit_2(tmp_path):
     assert run("verify", fixture("resnet_v1_basic")).returncode == 2
-    assert run("verify", fixture("resnet_v1_basic"), "--expect-arch", "vgg17").returncode == 2
+    assert run("verify", fixture("resnet_v1_basic"), "--expect-arch", "no-such-net").returncode == 2
     bad = tmp_path / "bad.json"
     bad.write_text("{not json")
     assert run("verify", fixture("resnet_v1_basic"), "--expect", str(bad)).returncode == 2

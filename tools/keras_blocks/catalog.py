@@ -1,7 +1,7 @@
 """The committed fixtures: name -> how to build it. Widths and resolutions are small."""
 from functools import partial
 
-from . import inception_resnet, inception_v3, inception_v4, resnet
+from . import classic, inception_resnet, inception_v3, inception_v4, resnet
 
 FIXTURES = {}
 
@@ -75,3 +75,23 @@ fixture("inception_resnet_v2", "inception-resnet-v2", 107, 123,
         "without ReLU), conv_7b) at 1/16 width; Dense(10) + softmax. Random up-projection biases: the "
         "residual scales stay explicit Mul nodes (scale recorded as the number; block8_10 \"folded\").",
         partial(inception_resnet.inception_resnet_v2, div=16, classes=10))
+
+fixture("vgg16_small", "plain", 32, 130,
+        "Keras VGG16 layout (block1..block5 with 2/2/3/3/3 3x3 conv + ReLU and a 2x2 max-pool each, "
+        "flatten, fc1, fc2, predictions) at widths 4/8/16/32/32 and FC 32-32; Dense(10) + softmax. "
+        "Random conv biases.",
+        partial(classic.vgg, classes=10))
+
+fixture("googlenet_small", "inception-v1", 64, 131,
+        "GoogLeNet (Szegedy et al. 2014 table 1: stem conv 7x7/2, max-pool, conv 1x1, conv 3x3, max-pool; "
+        "modules 3a-3b, max-pool, 4a-4e, max-pool, 5a-5b of 1x1 | 1x1-3x3 | 1x1-5x5 | max-pool-1x1 "
+        "with ReLU convs) at 1/8 width, without LRN and auxiliary heads; global average pool + Dense(10) + "
+        "softmax. The max-pools between stages are `transition` blocks.",
+        partial(classic.googlenet, div=8, classes=10))
+
+fixture("mobilenet_v2_small", "mobilenet-v2", 32, 132,
+        "Keras MobileNetV2 layout and names (Conv1, expanded_conv, block_N expand/pad/depthwise/project, "
+        "identity adds where stride 1 and channels match, Conv_1, out_relu; ReLU6 exported as Clip) with "
+        "(t, c, n, s) = (1,4,1,1), (6,6,2,2), (6,8,2,2), (6,12,2,2), (6,16,1,1), stem 8, last conv 64; "
+        "Dense(10) + softmax. BN folded into the bias-free convs.",
+        partial(classic.mobilenet_v2, classes=10), conv_bias=False)

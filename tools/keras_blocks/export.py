@@ -60,7 +60,8 @@ def ort_session(model_bytes):
 def keras_logits(model, x):
     """Dense input (pooled features) times the Dense weights: the pre-softmax values in Keras."""
     import keras
-    pooled = keras.Model(model.inputs, model.get_layer(POOLED_LAYER).output)(x, training=False)
+    # The classifier's input: the pooled features (or, for a multi-FC head, the last hidden layer's).
+    pooled = keras.Model(model.inputs, model.get_layer(LOGITS_LAYER).input)(x, training=False)
     kernel, bias = model.get_layer(LOGITS_LAYER).get_weights()
     return np.asarray(pooled, dtype=np.float64) @ kernel.astype(np.float64) + bias
 
