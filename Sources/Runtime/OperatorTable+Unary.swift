@@ -19,8 +19,21 @@ extension Operators {
     static let sin = OperatorDefinition("Sin", [floatUnary { _ in { Foundation.sinf($0) } }])
     static let cos = OperatorDefinition("Cos", [floatUnary { _ in { Foundation.cosf($0) } }])
     static let relu = OperatorDefinition("Relu", [floatUnary { _ in { Swift.max($0, 0) } }])
-    /// Sigmoid, written so that neither branch overflows.
-    static let sigmoid = OperatorDefinition("Sigmoid", [floatUnary { _ in { x in x >= 0 ? 1 / (1 + expf(-x)) : expf(x) / (1 + expf(x)) } }])
+    /// Sigmoid through the vector exponential (`VectorMath`).
+    static let sigmoid = OperatorDefinition("Sigmoid", [
+        OperatorSpec(inputs: 1...1, types: TypeRules.same(TypeRules.float)) { _, _ in
+            { inputs, c in
+                let x = try inputs[0]
+                let out = c.output(x.shape)
+                let source = UnsafePointer(x.floats), target = out.floats
+                c.parallelFor((x.count + 15) / 16, cost: 64) { blocks in
+                    let lo = blocks.lowerBound * 16, hi = Swift.min(x.count, blocks.upperBound * 16)
+                    if lo < hi { VectorMath.map(source + lo, target + lo, count: hi - lo) { VectorMath.sigmoid($0) } }
+                }
+                return [out]
+            }
+        },
+    ])
     static let tanh = OperatorDefinition("Tanh", [floatUnary { _ in { Foundation.tanhf($0) } }])
     /// Softplus `log(1 + e^x)`, stable for large |x|.
     static let softplus = OperatorDefinition("Softplus", [floatUnary { _ in { OperatorTable.softplus($0) } }])

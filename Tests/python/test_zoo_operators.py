@@ -62,6 +62,15 @@ def depthwise_stride2_hardswish():
     return n + [helper.make_node("HardSwish", ["d"], ["y"], name="hswish")], i, [1, 6, 17, 35], 18
 
 
+def silu_wide_range():
+    """EfficientNet's SiLU (Sigmoid + Mul) after a depthwise conv, inputs spread to +-100 so the
+    vector exponential's clamped tails are exercised."""
+    n, i = conv_bn("dw", "xs", "d", 6, 6, 3, group=6)
+    nodes = [helper.make_node("Mul", ["x", "spread"], ["xs"], name="spread")] + n + [
+        helper.make_node("Sigmoid", ["d"], ["s"], name="sigmoid"), helper.make_node("Mul", ["d", "s"], ["y"], name="silu")]
+    return nodes, i + [numpy_helper.from_array(np.array(30, np.float32), "spread")], [1, 6, 9, 37], 18
+
+
 def squeeze_excitation():
     nodes = [helper.make_node("GlobalAveragePool", ["x"], ["s"], name="gap"),
              helper.make_node("Conv", ["s", "w1", "b1"], ["s1"], name="fc1"),
@@ -136,6 +145,7 @@ CASES = {
     "mobilenet_v2_block": mobilenet_block,
     "depthwise_5x5_stride2_hardswish": depthwise_stride2_hardswish,
     "squeeze_excitation_hardsigmoid": squeeze_excitation,
+    "silu_wide_range": silu_wide_range,
     "convnext_block_erf_gelu": lambda: convnext_block(False),
     "convnext_block_gelu_op20": lambda: convnext_block(True),
     "keras_layer_norm_elementary": keras_layer_norm,
