@@ -6,7 +6,10 @@ enum VectorMath {
     /// clamped to [-87.34, 88] (the normal float range of the result).
     @inline(__always)
     static func exp(_ input: SIMD16<Float>) -> SIMD16<Float> {
-        var x = input.clamped(lowerBound: SIMD16(repeating: -87.3365), upperBound: SIMD16(repeating: 88.0))
+        // Compare + blend (the standard library's `clamped` is a scalar lane loop).
+        let lo = SIMD16<Float>(repeating: -87.3365), hi = SIMD16<Float>(repeating: 88.0)
+        var x = input.replacing(with: lo, where: input .< lo)
+        x = x.replacing(with: hi, where: x .> hi)
         // Round x·log2(e) to the nearest integer by adding 1.5·2^23 (the float's low mantissa
         // bits then hold n): no per-lane floor or float-to-int conversion calls.
         let magic = SIMD16<Float>(repeating: 12582912)
@@ -29,6 +32,36 @@ enum VectorMath {
     @inline(__always)
     static func sigmoid(_ x: SIMD16<Float>) -> SIMD16<Float> {
         1 / (1 + exp(-x))
+    }
+
+    /// The error function: an odd Taylor polynomial for |x| < 0.5 (terms to x^11, relative
+    /// error < 1e-8 there), else `1 - erfc(|x|)` with the Chebyshev fit of erfc from Numerical
+    /// Recipes (fractional error < 1.2e-7), sign restored.
+    @inline(__always)
+    static func erf(_ x: SIMD16<Float>) -> SIMD16<Float> {
+        let a = x.replacing(with: -x, where: x .< 0)
+        let x2 = x * x
+        var p = SIMD16<Float>(repeating: -1.0 / 1320)
+        p = p * x2 + 1.0 / 216
+        p = p * x2 - 1.0 / 42
+        p = p * x2 + 1.0 / 10
+        p = p * x2 - 1.0 / 3
+        p = p * x2 + 1
+        let small = p * x * 1.1283791670955126
+        let t = 1 / (1 + 0.5 * a)
+        var q = SIMD16<Float>(repeating: 0.17087277)
+        q = q * t - 0.82215223
+        q = q * t + 1.48851587
+        q = q * t - 1.13520398
+        q = q * t + 0.27886807
+        q = q * t - 0.18628806
+        q = q * t + 0.09678418
+        q = q * t + 0.37409196
+        q = q * t + 1.00002368
+        q = q * t - 1.26551223
+        let large = 1 - t * exp(q - a * a)
+        let signed = large.replacing(with: -large, where: x .< 0)
+        return signed.replacing(with: small, where: a .< 0.5)
     }
 
     /// Applies `op` to `count` floats, 16 at a time (the tail through a zero-padded vector, so
