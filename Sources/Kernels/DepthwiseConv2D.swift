@@ -46,7 +46,7 @@ public final class DepthwiseConv2D: @unchecked Sendable {
         let planes = s.batch * s.inChannels
         let workers = Parallel.workerCount(items: planes, threads: threads)
         let halves = s.strideWidth == 1 ? 1 : 2
-        let scratchFloats = halves * paddedHeight * rowStride + 16
+        let scratchFloats = halves * paddedHeight * rowStride + 2 * rowStride + 16
         let scratch = (0..<workers).map { _ in UnsafeMutablePointer<Float>.allocate(capacity: scratchFloats) }
         defer { scratch.forEach { $0.deallocate() } }
         weights.withUnsafeBufferPointer { w in
@@ -62,69 +62,101 @@ public final class DepthwiseConv2D: @unchecked Sendable {
         }
     }
 
-    /// Copies one input plane into the zero-bordered scratch (even/odd column halves for stride 2).
+    /// Copies one input plane into the zero-bordered scratch (even/odd column halves for
+    /// stride 2). Every scratch element the plane's convolution reads is written once.
     private func fill(_ scratch: UnsafeMutablePointer<Float>, from plane: UnsafePointer<Float>) {
         let s = shape, stride = rowStride, height = paddedHeight
-        let halves = s.strideWidth == 1 ? 1 : 2
-        scratch.initialize(repeating: 0, count: halves * height * stride)
-        for y in 0..<s.inHeight {
-            let src = plane + y * s.inWidth
-            let row = y + s.padTop
-            if halves == 1 {
-                (scratch + row * stride + s.padLeft).update(from: src, count: s.inWidth)
-            } else {
-                let even = scratch + row * stride, odd = scratch + (height + row) * stride
-                for x in 0..<s.inWidth {
-                    let p = x + s.padLeft
-                    if p & 1 == 0 { even[p >> 1] = src[x] } else { odd[p >> 1] = src[x] }
-                }
+        if s.strideWidth == 1 {
+            for row in 0..<height {
+                let dst = scratch + row * stride
+                let y = row - s.padTop
+                guard y >= 0 && y < s.inHeight else { dst.initialize(repeating: 0, count: stride); continue }
+                dst.initialize(repeating: 0, count: s.padLeft)
+                (dst + s.padLeft).initialize(from: plane + y * s.inWidth, count: s.inWidth)
+                (dst + s.padLeft + s.inWidth).initialize(repeating: 0, count: stride - s.padLeft - s.inWidth)
+            }
+            return
+        }
+        // Stride 2: a zero-bordered copy of the row (in a line buffer after both halves),
+        // then split into even and odd columns.
+        let line = scratch + (2 * height) * stride
+        let half = stride
+        for row in 0..<height {
+            let even = scratch + row * stride, odd = scratch + (height + row) * stride
+            let y = row - s.padTop
+            guard y >= 0 && y < s.inHeight else {
+                even.initialize(repeating: 0, count: stride)
+                odd.initialize(repeating: 0, count: stride)
+                continue
+            }
+            line.initialize(repeating: 0, count: 2 * half)
+            (line + s.padLeft).update(from: plane + y * s.inWidth, count: s.inWidth)
+            for j in 0..<half {
+                even[j] = line[2 * j]
+                odd[j] = line[2 * j + 1]
             }
         }
     }
 
-    /// One output plane from the scratch: 16 output pixels per step, every tap in registers.
+    /// One output plane from the scratch: output rows in blocks of 32 pixels (two vectors,
+    /// each tap's weight loaded once for both), then 16-pixel vectors and a masked tail.
     private func convolvePlane(_ scratch: UnsafePointer<Float>, weights w: UnsafePointer<Float>, bias: Float,
                                output: UnsafeMutablePointer<Float>, residual: UnsafePointer<Float>?, activation: Activation) {
         let s = shape, stride = rowStride, height = paddedHeight
         let kh = s.kernelHeight, kw = s.kernelWidth, step = s.strideHeight
-        let ow = s.outWidth
-        var tail = SIMD16<Float>()
-        for oy in 0..<s.outHeight {
-            let outRow = output + oy * ow
-            var ox = 0
-            while ox < ow {
-                var acc = SIMD16<Float>(repeating: bias)
-                for ky in 0..<kh {
-                    let y = oy * step + ky
-                    for kx in 0..<kw {
-                        let source: UnsafePointer<Float>
-                        if step == 1 {
-                            source = scratch + y * stride + ox + kx
-                        } else {
-                            source = scratch + ((kx & 1) * height + y) * stride + ox + (kx >> 1)
-                        }
-                        let v = UnsafeRawPointer(source).loadUnaligned(as: SIMD16<Float>.self)
-                        acc = acc + v * SIMD16<Float>(repeating: w[ky * kw + kx])
+        let ow = s.outWidth, taps = kh * kw
+        withUnsafeTemporaryAllocation(of: SIMD16<Float>.self, capacity: taps) { weight in
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: taps) { offset in
+            // Scratch offset of each tap relative to the output pixel's first input row.
+            for ky in 0..<kh {
+                for kx in 0..<kw {
+                    weight[ky * kw + kx] = SIMD16<Float>(repeating: w[ky * kw + kx])
+                    offset[ky * kw + kx] = step == 1 ? ky * stride + kx : ((kx & 1) * height + ky) * stride + (kx >> 1)
+                }
+            }
+            let start = SIMD16<Float>(repeating: bias)
+            for oy in 0..<s.outHeight {
+                let rowBase = scratch + oy * step * stride
+                let outRow = output + oy * ow
+                let residualRow = residual.map { $0 + oy * ow }
+                var ox = 0
+                while ox + 32 <= ow {
+                    var a0 = start, a1 = start
+                    for t in 0..<taps {
+                        let source = UnsafeRawPointer(rowBase + offset[t] + ox)
+                        a0 = a0 + source.loadUnaligned(as: SIMD16<Float>.self) * weight[t]
+                        a1 = a1 + source.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self) * weight[t]
                     }
+                    store(a0, outRow + ox, count: 16, residual: residualRow.map { $0 + ox }, activation)
+                    store(a1, outRow + ox + 16, count: 16, residual: residualRow.map { $0 + ox + 16 }, activation)
+                    ox += 32
                 }
-                let count = min(16, ow - ox)
-                if let residual {
-                    if count == 16 {
-                        acc = acc + UnsafeRawPointer(residual + oy * ow + ox).loadUnaligned(as: SIMD16<Float>.self)
-                    } else {
-                        for i in 0..<count { acc[i] += residual[oy * ow + ox + i] }
+                while ox < ow {
+                    var a0 = start
+                    for t in 0..<taps {
+                        a0 = a0 + UnsafeRawPointer(rowBase + offset[t] + ox).loadUnaligned(as: SIMD16<Float>.self) * weight[t]
                     }
+                    store(a0, outRow + ox, count: min(16, ow - ox), residual: residualRow.map { $0 + ox }, activation)
+                    ox += 16
                 }
-                acc = Self.activate(acc, activation)
-                if count == 16 {
-                    UnsafeMutableRawPointer(outRow + ox).storeBytes(of: acc, as: SIMD16<Float>.self)
-                } else {
-                    tail = acc
-                    for i in 0..<count { outRow[ox + i] = tail[i] }
-                }
-                ox += 16
             }
         }
+        }
+    }
+
+    /// Residual, activation, store (`count` < 16 stores lane by lane).
+    @inline(__always)
+    private func store(_ value: SIMD16<Float>, _ destination: UnsafeMutablePointer<Float>, count: Int,
+                       residual: UnsafePointer<Float>?, _ activation: Activation) {
+        var v = value
+        if count == 16 {
+            if let residual { v = v + UnsafeRawPointer(residual).loadUnaligned(as: SIMD16<Float>.self) }
+            UnsafeMutableRawPointer(destination).storeBytes(of: Self.activate(v, activation), as: SIMD16<Float>.self)
+            return
+        }
+        if let residual { for i in 0..<count { v[i] += residual[i] } }
+        v = Self.activate(v, activation)
+        for i in 0..<count { destination[i] = v[i] }
     }
 
     @inline(__always)

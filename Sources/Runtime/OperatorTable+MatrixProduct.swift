@@ -44,6 +44,13 @@ extension OperatorTable {
     }
     static func matMul(_ a: TensorValue, _ b: TensorValue, _ c: ExecutionContext) throws -> TensorValue {
         guard a.rank >= 1, b.rank >= 1 else { throw KernelError("MatMul needs tensors of rank 1 or more") }
+        if a.rank > 2, b.rank == 2, a.shape.last == b.shape[0] {
+            // Linear layers on feature maps ([N, H, W, C] × [C, D], ConvNeXt): the leading
+            // dims of A are rows of one GEMM, not a batch of small ones.
+            let rows = a.count / max(b.shape[0], 1)
+            let product = try matMul(a.reshaped([rows, b.shape[0]]), b, c)
+            return product.reshaped(Array(a.shape.dropLast()) + [b.shape[1]])
+        }
         let aShape = a.rank == 1 ? [1, a.shape[0]] : a.shape
         let bShape = b.rank == 1 ? [b.shape[0], 1] : b.shape
         let m = aShape[aShape.count - 2], k = aShape.last!, n = bShape.last!

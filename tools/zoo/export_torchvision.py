@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Exports torchvision classifiers (random weights, eval mode) to ONNX with torch.onnx.export,
 one folder per model and opset: OUT/tv_<name>_op<opset>/model.onnx. Skips models already
-exported. Not a test; needs torch + torchvision (tools/setup_torch_venv.sh or any venv).
+exported. Not a test; needs a venv with torch, torchvision and onnx (`pip install torch torchvision onnx`).
 
   export_torchvision.py --out DIR [--opset 17 18] [--models mobilenet_v2 resnext50_32x4d ...]
 """
