@@ -28,19 +28,30 @@ void ck_store_tile_scalar(
     }
 }
 
+#if defined(__FMA__) || defined(__aarch64__) || defined(__ARM_FEATURE_FMA)
+/// The target has fused multiply-add, which `acc += a * b` contracts to: each step rounds once,
+/// as in the AVX2 / AVX-512 variants.
+typedef float Accumulator;
+#else
+/// No fused multiply-add (x86-64 baseline): float multiply-then-add rounds twice per step,
+/// which on long reductions (Winograd's included) drifts past the equivalence rule's
+/// tolerance; a double sum of the exact float products stays well inside it.
+typedef double Accumulator;
+#endif
+
 void ck_portable_multiply_tile(ptrdiff_t depth, const float *a, const float *b, float *tile)
 {
     enum { MR = CK_PORTABLE_ROWS };
-    float acc[MR][16] = {{0}};
+    Accumulator acc[MR][16] = {{0}};
     for (ptrdiff_t k = 0; k < depth; k++) {
         const float *bk = b + 16 * k;
         const float *ak = a + MR * k;
         for (int r = 0; r < MR; r++) {
-            for (int j = 0; j < 16; j++) acc[r][j] += ak[r] * bk[j];
+            for (int j = 0; j < 16; j++) acc[r][j] += (Accumulator)ak[r] * bk[j];
         }
     }
     for (int r = 0; r < MR; r++) {
-        for (int j = 0; j < 16; j++) tile[r * 16 + j] = acc[r][j];
+        for (int j = 0; j < 16; j++) tile[r * 16 + j] = (float)acc[r][j];
     }
 }
 

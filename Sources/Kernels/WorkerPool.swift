@@ -13,6 +13,14 @@ import Synchronization
 ///
 /// One job runs at a time. A caller that finds the pool busy (another thread's job), or
 /// that calls from inside a job, runs its work on its own thread instead of waiting.
+///
+/// On a machine with more runnable threads than cores, a worker may not get a core until
+/// long after the job started. Workers therefore claim a place (a worker number) in a job
+/// (`slots`) before they run it, and the caller, once its own share is done, closes the job
+/// to late comers and runs the unclaimed worker numbers itself: it waits only for workers
+/// that are actually running, never for one that has not been scheduled yet. (With
+/// `Parallel.forEach`'s shared item counter the unclaimed shares are already empty.) Polling
+/// loops yield the core now and then, so a waiting thread does not hold off the one it waits for.
 public final class WorkerPool: @unchecked Sendable {
     public static let shared = WorkerPool()
 
@@ -25,7 +33,11 @@ public final class WorkerPool: @unchecked Sendable {
     /// take part in it (low 8 bits), published together so a worker that sees a ticket knows
     /// whether that very job includes it. Workers compare it with the last one they saw.
     private let ticket = Atomic<Int>(0)
-    /// Pool workers still running the current job.
+    /// Open places in the current job: its counter (high bits, as in `ticket`) and how many
+    /// workers may still join (low 8 bits, n: worker numbers 1...n are unclaimed). A worker
+    /// joins by decrementing it and takes worker number n; the caller closes the job by zeroing it.
+    private let slots = Atomic<Int>(0)
+    /// Workers that joined the current job and have not finished it.
     private let pending = Atomic<Int>(0)
     /// Workers blocked (or about to block) on `sleepCondition`.
     private let sleepers = Atomic<Int>(0)
@@ -37,8 +49,9 @@ public final class WorkerPool: @unchecked Sendable {
     /// Marks threads that are running a job's body (nested calls run inline).
     private static let insideJob = ThreadLocalFlag()
 
-    /// Calls `body(worker)` for `worker` in `0..<workers`, concurrently, and returns when all
-    /// have returned. Worker 0 runs on the calling thread.
+    /// Calls `body(worker)` once for each `worker` in `0..<workers`, concurrently as far as
+    /// threads get a core, and returns when all have returned. Worker 0 runs on the calling
+    /// thread, and so does any worker number no pool thread claimed in time.
     public func run(workers: Int, _ body: (Int) -> Void) {
         if workers <= 1 || Self.insideJob.isSet || !submitLock.try() {
             // One worker, a nested call, or another thread's job running: run inline.
@@ -50,8 +63,11 @@ public final class WorkerPool: @unchecked Sendable {
         startThreads(upTo: helpers)
         withoutActuallyEscaping(body) { escapable in
             self.body = escapable
-            pending.store(helpers, ordering: .sequentiallyConsistent)
-            let next = ((ticket.load(ordering: .relaxed) >> 8) + 1) << 8 | helpers
+            // `pending` is back at 0 here: every worker's increment is matched by its own
+            // decrement (a late worker's attempt included), so it is never reset.
+            let job = (ticket.load(ordering: .relaxed) >> 8) + 1
+            let next = job << 8 | helpers
+            slots.store(next, ordering: .sequentiallyConsistent)
             ticket.store(next, ordering: .sequentiallyConsistent)
             if sleepers.load(ordering: .sequentiallyConsistent) > 0 {
                 sleepCondition.lock()
@@ -61,8 +77,19 @@ public final class WorkerPool: @unchecked Sendable {
             Self.insideJob.isSet = true
             escapable(0)
             Self.insideJob.isSet = false
-            // The others took part in the same job; their share is about the size of ours.
-            while pending.load(ordering: .acquiring) > 0 {}
+            // Close the job: workers that have not joined yet never will; their shares run here.
+            // Those that did are finishing theirs.
+            let unclaimed = slots.exchange(job << 8, ordering: .sequentiallyConsistent) & 255
+            if unclaimed > 0 {
+                Self.insideJob.isSet = true
+                for worker in 1...unclaimed { escapable(worker) }
+                Self.insideJob.isSet = false
+            }
+            var polls = 0
+            while pending.load(ordering: .acquiring) > 0 {
+                polls += 1
+                if polls & 255 == 0 { sched_yield() }
+            }
             self.body = nil
         }
     }
@@ -83,14 +110,31 @@ public final class WorkerPool: @unchecked Sendable {
         var seen = initial
         while true {
             seen = waitForJob(after: seen)
-            if index <= seen & 255 {
-                body!(index)
+            if index <= seen & 255, let worker = join(ticket: seen) {
+                body!(worker)
                 pending.subtract(1, ordering: .releasing)
             }
         }
     }
 
-    /// Returns the ticket of the next job after `seen`: polls, then sleeps.
+    /// Takes a place in the job of `ticket` if that job is still open, returning its worker
+    /// number (counted in `pending` before the place is taken, so the caller never sees a
+    /// joined worker as finished).
+    private func join(ticket: Int) -> Int? {
+        let job = ticket >> 8
+        pending.add(1, ordering: .sequentiallyConsistent)
+        var current = slots.load(ordering: .sequentiallyConsistent)
+        while current >> 8 == job, current & 255 > 0 {
+            let (exchanged, original) = slots.compareExchange(
+                expected: current, desired: current - 1, ordering: .sequentiallyConsistent)
+            if exchanged { return current & 255 }
+            current = original
+        }
+        pending.subtract(1, ordering: .sequentiallyConsistent)
+        return nil
+    }
+
+    /// Returns the ticket of the next job after `seen`: polls (yielding now and then), then sleeps.
     private func waitForJob(after seen: Int) -> Int {
         let start = DispatchTime.now().uptimeNanoseconds
         var polls = 0
@@ -98,7 +142,10 @@ public final class WorkerPool: @unchecked Sendable {
             let current = ticket.load(ordering: .acquiring)
             if current != seen { return current }
             polls += 1
-            if polls & 1023 == 0, DispatchTime.now().uptimeNanoseconds - start > Self.spinDuration { break }
+            if polls & 1023 == 0 {
+                if DispatchTime.now().uptimeNanoseconds - start > Self.spinDuration { break }
+                sched_yield()
+            }
         }
         sleepCondition.lock()
         defer { sleepCondition.unlock() }
