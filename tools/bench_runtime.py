@@ -119,11 +119,21 @@ def measure(binary, path, name, input_path, threads, args):
         return None
     results = []
     for process, label in ((ours, "onnx-blocks"), (theirs, "onnxruntime")):
-        out, err = process.communicate()
+        # Not communicate(): it reads the raw pipe and would lose what readline() has already
+        # buffered (the summary often arrives in the same read as the last step line).
+        process.stdin.close()
+        out = process.stdout.read()
+        err = process.stderr.read()
+        process.wait()
         if process.returncode != 0:
             print(f"{path}: {label} failed: {err.strip()[-500:]}")
             return None
-        results.append(json.loads("\n".join(line for line in out.splitlines() if not line.startswith("step "))))
+        text = "\n".join(line for line in out.splitlines() if not line.startswith("step "))
+        try:
+            results.append(json.loads(text))
+        except json.JSONDecodeError:
+            print(f"{path}: {label} printed no summary: stdout {text[-300:]!r} stderr {err.strip()[-300:]!r}")
+            return None
     ours_summary, ort_summary = results
     ratios = sorted(a / b for a, b in pairs)
     return {"threads": threads, "ours": ours_summary, "onnxruntime": ort_summary,
