@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 import ONNXIR
-import Runtime
+@testable import Runtime
 import Testing
 
 /// Models that parse but break operator rules or ask for absurd sizes: each ends in a
@@ -112,5 +112,22 @@ import Testing
         }
         #expect(failures.withLock { $0 } == 0)
         #expect(session.stepProfile.values.map(\.calls).reduce(0, +) >= 24)
+    }
+}
+
+extension HostileModelTests {
+    /// Size bombs through operators whose output size comes from a shape input (whether or
+    /// not this build's operator table runs them): the budget check refuses them by name.
+    @Test(arguments: [("Expand", [Int64(1), 2, 1 << 30, 1 << 30]), ("Tile", [Int64(1), 1, 1 << 40, 1 << 40])])
+    func sizeFromAShapeInputIsBudgeted(_ op: String, _ shape: [Int64]) throws {
+        let node = Node(opType: op, inputs: ["x", "s"], outputs: ["y"], name: "bomb")
+        let facts = ["x": ValueFacts(elementType: .float, shape: [1, 2, 4, 4]),
+                     "s": ValueFacts(elementType: .int64, shape: [4], values: shape)]
+        do {
+            try MemoryBudget.check([node], opset: 17, limit: 1 << 30, live: 0) { facts[$0] }
+            Issue.record("\(op): no error")
+        } catch let error as RuntimeError {
+            #expect(error.description.contains("'bomb'"), "\(error)")
+        }
     }
 }

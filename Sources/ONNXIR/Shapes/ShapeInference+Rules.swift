@@ -48,6 +48,25 @@ extension InferenceContext {
                 out[0].dims = Array(dims.prefix(2)) + Array(repeating: Dimension(.value(1)), count: dims.count - 2)
             }
         case "ReduceMean", "ReduceMax", "ReduceMin", "ReduceSum", "ReduceProd", "ReduceL2": try reduce(&out)
+        case "Expand":
+            guard let dims = input(0)?.dims, let shape = input(1)?.values else { return }
+            guard shape.allSatisfy({ $0 >= 0 }) else { throw fail("shape \(shape) has a negative dimension", field: "input[1] '\(node.inputs[1])'") }
+            out[0].dims = try broadcast(dims, shape.map { Self.dim(Int($0)) })
+        case "Tile":
+            guard let dims = input(0)?.dims, let repeats = input(1)?.values else { return }
+            guard repeats.count == dims.count, repeats.allSatisfy({ $0 >= 0 }) else {
+                throw fail("repeats \(repeats) must give one non-negative count per axis of rank \(dims.count)", field: "input[1] '\(node.inputs[1])'")
+            }
+            out[0].dims = try zip(dims, repeats).map { d, r in
+                guard let v = Self.known(d) else { return Self.unknown }
+                return Self.dim(try ShapeArithmetic.multiply(v, Int(r)))
+            }
+        case "Resize" where node.inputs.count > 3 && !node.inputs[3].isEmpty:
+            guard let dims = input(0)?.dims, let sizes = input(3)?.values, node.attribute("axes") == nil else { return }
+            guard sizes.count == dims.count, sizes.allSatisfy({ $0 >= 0 }) else {
+                throw fail("sizes \(sizes) must give one non-negative size per axis of rank \(dims.count)", field: "input[3] '\(node.inputs[3])'")
+            }
+            out[0].dims = sizes.map { Self.dim(Int($0)) }
         default: break
         }
     }
