@@ -261,6 +261,7 @@ extension InferenceContext {
         }
         guard let length else { for k in 0..<count { out[k].dims = dims; out[k].dims![a] = Self.unknown }; return }
         let pieces = schema.since >= 18 ? int("num_outputs", count) : count
+        guard pieces >= 1 else { throw fail("num_outputs \(pieces) must be at least 1", field: "attribute 'num_outputs'") }
         if schema.since < 18, length % count != 0 {
             throw fail("axis \(a) of length \(length) cannot be split evenly into \(count) outputs")
         }
