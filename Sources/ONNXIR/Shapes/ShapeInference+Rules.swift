@@ -87,7 +87,8 @@ extension InferenceContext {
         if node.inputs.isEmpty { result = nil }
         out[0].dims = result
         if ["Add", "Sub", "Mul", "Div"].contains(op), node.inputs.count == 2,
-           let a = input(0)?.values, let b = input(1)?.values, (a.count == b.count || a.count == 1 || b.count == 1),
+           let a = input(0)?.values, let b = input(1)?.values, !a.isEmpty, !b.isEmpty,
+           a.count == b.count || a.count == 1 || b.count == 1,
            out[0].elementType.map(Self.isInteger) == true {
             let n = max(a.count, b.count)
             var values: [Int64] = []
