@@ -166,7 +166,9 @@ struct OpExtractor {
         case "Identity", "Dropout":
             guard let input = node.inputs.first, let out = node.outputs.first else { return unknown(index, "\(op) without input") }
             if view.isConstant(input) { return unknown(index, "\(op) of a constant") }
-            alias[out] = resolve(input)
+            // `Identity x -> x` (SSA broken) would alias a name to itself: `resolve` would loop.
+            let target = resolve(input)
+            if target != out { alias[out] = target }
             passThroughNodes[input, default: []].append(index)
         case "Transpose":
             if index == inputTranspose, inputIsNHWC, let out = node.outputs.first {

@@ -123,7 +123,9 @@ struct Planner {
             where !range.contains(count) {
                 throw RuntimeError.wrongArity(node: node.displayName, op: op, what: what, expected: range, found: count)
             }
-            if let violation = schema.arityViolations(of: node).first {
+            // Attribute values the spec bounds (positive strides, num_outputs >= 1, ...): kernels
+            // divide by them or build ranges from them.
+            if let violation = (schema.arityViolations(of: node) + schema.rangeViolations(of: node)).first {
                 throw RuntimeError.invalidNode(node: node.displayName, op: op, reason: violation.description)
             }
         }

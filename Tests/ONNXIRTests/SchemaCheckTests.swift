@@ -143,6 +143,16 @@ struct SchemaCheckTests {
         #expect(out.first?.concreteShape == c.expected)
     }
 
+    /// GraphFuzzer crash-826fc7f2: value propagation of an integer Add indexed an empty
+    /// constant when the other side was a single value.
+    @Test func emptyIntegerConstantInArithmetic() throws {
+        let schema = try #require(OperatorSchema.lookup("Add", opset: 17))
+        let node = Node(opType: "Add", inputs: ["a", "b"], outputs: ["y"])
+        let out = try ShapeInference.infer(node, schema: schema, inputs: [Self.facts([0], [], .int64), Self.facts([1], [3], .int64)])
+        #expect(out.first?.concreteShape == [0])
+        #expect(out.first?.values == nil)
+    }
+
     @Test func overflowIsAnErrorNotATrap() throws {
         let schema = try #require(OperatorSchema.lookup("Pad", opset: 17))
         let node = Node(opType: "Pad", inputs: ["x", "p"], outputs: ["y"])

@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 import ONNXIR
-import Runtime
+@testable import Runtime
 import Testing
 
 /// Models that parse but break operator rules or ask for absurd sizes: each ends in a
@@ -60,6 +60,17 @@ import Testing
         Case(id: "activation over a small budget",
              model: model([Node(opType: "Relu", inputs: ["x"], outputs: ["y"], name: "relu")], inputs: [x]),
              maxMemory: 100, mentions: ["'relu'", "128 bytes", "memory budget of 100"]),
+        // GraphFuzzer crash-23ffd22e: Split with num_outputs -1 trapped building a range in the kernel.
+        Case(id: "Split with num_outputs -1",
+             model: Model(irVersion: 8, opsetImports: [OperatorSetID(domain: "", version: 18)],
+                          graph: Graph(name: "g", nodes: [Node(opType: "Split", inputs: ["x"], outputs: ["y"], name: "split",
+                                                               attributes: [.int("num_outputs", -1)])],
+                                       inputs: [x], outputs: [.tensor("y", .float, [])])),
+             mentions: ["'split'", "num_outputs"]),
+        Case(id: "Conv with stride 0",
+             model: model([Node(opType: "Conv", inputs: ["x", "w"], outputs: ["y"], name: "conv", attributes: [.ints("strides", [0, 0])])], inputs: [x],
+                          initializers: [Tensor(name: "w", dims: [1, 2, 1, 1], values: [Float](repeating: 1, count: 2))]),
+             mentions: ["'conv'", "strides"]),
         Case(id: "Concat on axis 9",
              model: model([Node(opType: "Concat", inputs: ["x", "x"], outputs: ["y"], name: "cat", attributes: [.int("axis", 9)])], inputs: [x]),
              mentions: ["'cat'", "axis 9"]),
@@ -112,5 +123,22 @@ import Testing
         }
         #expect(failures.withLock { $0 } == 0)
         #expect(session.stepProfile.values.map(\.calls).reduce(0, +) >= 24)
+    }
+}
+
+extension HostileModelTests {
+    /// Size bombs through operators whose output size comes from a shape input (whether or
+    /// not this build's operator table runs them): the budget check refuses them by name.
+    @Test(arguments: [("Expand", [Int64(1), 2, 1 << 30, 1 << 30]), ("Tile", [Int64(1), 1, 1 << 40, 1 << 40])])
+    func sizeFromAShapeInputIsBudgeted(_ op: String, _ shape: [Int64]) throws {
+        let node = Node(opType: op, inputs: ["x", "s"], outputs: ["y"], name: "bomb")
+        let facts = ["x": ValueFacts(elementType: .float, shape: [1, 2, 4, 4]),
+                     "s": ValueFacts(elementType: .int64, shape: [4], values: shape)]
+        do {
+            try MemoryBudget.check([node], opset: 17, limit: 1 << 30, live: 0) { facts[$0] }
+            Issue.record("\(op): no error")
+        } catch let error as RuntimeError {
+            #expect(error.description.contains("'bomb'"), "\(error)")
+        }
     }
 }

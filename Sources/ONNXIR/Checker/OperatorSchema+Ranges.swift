@@ -2,7 +2,7 @@
 /// strides, known `auto_pad` words, ...). Ranges that depend on an input's rank (axes) are
 /// checked by shape inference, where the rank is known.
 extension OperatorSchema {
-    func rangeViolations(of node: Node) -> [SchemaViolation] {
+    public func rangeViolations(of node: Node) -> [SchemaViolation] {
         var found: [SchemaViolation] = []
         func check(_ name: String, _ ok: Bool, _ why: String) {
             if !ok { found.append(.init(field: "attribute '\(name)'", message: why)) }

@@ -48,6 +48,25 @@ extension InferenceContext {
                 out[0].dims = Array(dims.prefix(2)) + Array(repeating: Dimension(.value(1)), count: dims.count - 2)
             }
         case "ReduceMean", "ReduceMax", "ReduceMin", "ReduceSum", "ReduceProd", "ReduceL2": try reduce(&out)
+        case "Expand":
+            guard let dims = input(0)?.dims, let shape = input(1)?.values else { return }
+            guard shape.allSatisfy({ $0 >= 0 }) else { throw fail("shape \(shape) has a negative dimension", field: "input[1] '\(node.inputs[1])'") }
+            out[0].dims = try broadcast(dims, shape.map { Self.dim(Int($0)) })
+        case "Tile":
+            guard let dims = input(0)?.dims, let repeats = input(1)?.values else { return }
+            guard repeats.count == dims.count, repeats.allSatisfy({ $0 >= 0 }) else {
+                throw fail("repeats \(repeats) must give one non-negative count per axis of rank \(dims.count)", field: "input[1] '\(node.inputs[1])'")
+            }
+            out[0].dims = try zip(dims, repeats).map { d, r in
+                guard let v = Self.known(d) else { return Self.unknown }
+                return Self.dim(try ShapeArithmetic.multiply(v, Int(r)))
+            }
+        case "Resize" where node.inputs.count > 3 && !node.inputs[3].isEmpty:
+            guard let dims = input(0)?.dims, let sizes = input(3)?.values, node.attribute("axes") == nil else { return }
+            guard sizes.count == dims.count, sizes.allSatisfy({ $0 >= 0 }) else {
+                throw fail("sizes \(sizes) must give one non-negative size per axis of rank \(dims.count)", field: "input[3] '\(node.inputs[3])'")
+            }
+            out[0].dims = sizes.map { Self.dim(Int($0)) }
         default: break
         }
     }
@@ -68,7 +87,8 @@ extension InferenceContext {
         if node.inputs.isEmpty { result = nil }
         out[0].dims = result
         if ["Add", "Sub", "Mul", "Div"].contains(op), node.inputs.count == 2,
-           let a = input(0)?.values, let b = input(1)?.values, (a.count == b.count || a.count == 1 || b.count == 1),
+           let a = input(0)?.values, let b = input(1)?.values, !a.isEmpty, !b.isEmpty,
+           a.count == b.count || a.count == 1 || b.count == 1,
            out[0].elementType.map(Self.isInteger) == true {
             let n = max(a.count, b.count)
             var values: [Int64] = []
@@ -242,6 +262,7 @@ extension InferenceContext {
         }
         guard let length else { for k in 0..<count { out[k].dims = dims; out[k].dims![a] = Self.unknown }; return }
         let pieces = schema.since >= 18 ? int("num_outputs", count) : count
+        guard pieces >= 1 else { throw fail("num_outputs \(pieces) must be at least 1", field: "attribute 'num_outputs'") }
         if schema.since < 18, length % count != 0 {
             throw fail("axis \(a) of length \(length) cannot be split evenly into \(count) outputs")
         }
