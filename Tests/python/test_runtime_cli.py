@@ -119,6 +119,32 @@ def test_compare_detects_a_perturbed_reference(tmp_path):
     assert t["pass"] is False and t["worstIndex"] == list(np.unravel_index(3, y.shape))
 
 
+def test_compare_scale_rule_judges_against_the_tensor_magnitude(tmp_path):
+    """An error far above atol + rtol·|b| at the smallest element but below atol + rtol·max|b|
+    fails the elementwise rule and passes the scale rule; the report names the rule."""
+    ref = tmp_path / "test_data_set_0"
+    ref.mkdir()
+    (ref / "input_0.pb").write_bytes((FIXTURE / "test_data_set_0/input_0.pb").read_bytes())
+    name, y = load_pb(FIXTURE / "test_data_set_0/output_0.pb")
+    y = y.copy()
+    k = int(np.argmin(np.abs(y)))
+    rtol = 0.1  # atol 0: the fixture's outputs are probabilities (0.03 .. 0.23)
+    delta = 0.5 * rtol * float(np.max(np.abs(y)))
+    assert delta > 3 * rtol * abs(float(y.flat[k])), "fixture output too flat for this test"
+    y.flat[k] += delta
+    (ref / "output_0.pb").write_bytes(numpy_helper.from_array(y, name).SerializeToString())
+    tol = ["--rtol", rtol, "--atol", 0]
+    strict = cli("compare", FIXTURE / "model.onnx", "--reference", ref, *tol, "--json")
+    assert strict.returncode == 1, strict.stdout + strict.stderr
+    assert json.loads(strict.stdout)["rule"] == "elementwise"
+    scaled = cli("compare", FIXTURE / "model.onnx", "--reference", ref, *tol, "--rule", "scale", "--json")
+    assert scaled.returncode == 0, scaled.stdout + scaled.stderr
+    report = json.loads(scaled.stdout)
+    assert report["rule"] == "scale" and "max|b|" in report["formula"]
+    text = cli("compare", FIXTURE / "model.onnx", "--reference", ref, *tol, "--rule", "scale")
+    assert text.returncode == 0 and "equivalent under scale |a − b|" in text.stdout
+
+
 def test_bench_json_keys():
     r = cli("bench", FIXTURE / "model.onnx", "--runs", "3", "--json", "--threads", "1")
     assert r.returncode == 0, r.stderr
