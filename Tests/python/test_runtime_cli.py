@@ -9,21 +9,11 @@ import numpy as np
 import onnx
 import pytest
 from onnx import helper, numpy_helper, TensorProto
+from onnx_blocks_cli import run_cli as cli
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "fixtures"
 FIXTURE = FIXTURES / "resnet_v1_bottleneck"
-
-
-def binary():
-    path = os.environ.get("ONNX_BLOCKS_BIN")
-    if not path or not Path(path).exists():
-        pytest.fail("ONNX_BLOCKS_BIN must point at the built onnx-blocks binary (tools/test.sh sets it)")
-    return path
-
-
-def cli(*args):
-    return subprocess.run([binary(), *map(str, args)], capture_output=True, text=True, timeout=300)
 
 
 def load_pb(path):
