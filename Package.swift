@@ -59,6 +59,7 @@ let package = Package(
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
         .testTarget(name: "RuntimeTests", dependencies: ["ONNXIR", "ONNXProtobuf", "Runtime"]),
         .testTarget(name: "BlocksTests", dependencies: ["Blocks", "BlockMapper", "ONNXIR", "ONNXProtobuf", "Runtime"]),
+        .testTarget(name: "BlockMapperTests", dependencies: ["Blocks", "BlockMapper", "ONNXIR"]),
         .testTarget(name: "CLITests", dependencies: ["onnx-blocks"]),
     ],
     swiftLanguageModes: [.v5]
