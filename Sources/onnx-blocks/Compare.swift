@@ -69,7 +69,7 @@ struct Compare: ParsableCommand {
 
     private func compareWithFolder(_ folder: String) throws -> [TensorComparison] {
         let session = try ModelSession.load(modelA, options: try runtime.sessionOptions())
-        let files = try referenceFiles(folder)
+        let files = try TensorFiles.referenceFolder(folder)
         var given: [String: TensorValue] = [:]
         for (k, path) in files.inputs.enumerated() {
             let (name, value) = try TensorFiles.readNamed(path.path)
@@ -88,23 +88,6 @@ struct Compare: ParsableCommand {
             }
             return TensorComparison(name: name, actual: outputs[name]!, reference: expected, rule: equivalenceRule)
         }
-    }
-
-    /// input_K and output_K (.pb or .npy) in K order.
-    private func referenceFiles(_ folder: String) throws -> (inputs: [URL], outputs: [URL]) {
-        let url = URL(fileURLWithPath: folder)
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
-            throw CommandFailure.usage("\(folder): cannot list the folder")
-        }
-        func numbered(_ prefix: String) -> [URL] {
-            entries.compactMap { e -> (Int, URL)? in
-                let ext = (e as NSString).pathExtension.lowercased()
-                guard e.hasPrefix(prefix), ext == "pb" || ext == "npy",
-                      let k = Int((e as NSString).deletingPathExtension.dropFirst(prefix.count)) else { return nil }
-                return (k, url.appendingPathComponent(e))
-            }.sorted { $0.0 < $1.0 }.map(\.1)
-        }
-        return (numbered("input_"), numbered("output_"))
     }
 
     private func compareModels(_ modelB: String) throws -> [TensorComparison] {
@@ -141,38 +124,6 @@ struct Compare: ParsableCommand {
             results.append(TensorComparison(name: name == other ? name : "\(name) ~ \(other)", actual: outA[name]!, reference: b, rule: equivalenceRule))
         }
         return results
-    }
-
-    struct TensorRecord: Encodable {
-        var name: String
-        var shape: [Int]
-        var referenceShape: [Int]
-        var maxAbsError: Double
-        var maxRelError: Double
-        var worstIndex: [Int]
-        var pass: Bool
-        var problem: String?
-
-        init(_ c: TensorComparison) {
-            name = c.name
-            shape = c.shape
-            referenceShape = c.referenceShape
-            maxAbsError = c.maxAbsoluteError
-            maxRelError = c.maxRelativeError
-            worstIndex = c.worstIndex
-            pass = c.passed
-            problem = c.problem
-        }
-    }
-
-    struct Report: Encodable {
-        var equivalent: Bool
-        var rule: String
-        var formula: String
-        var rtol: Double
-        var atol: Double
-        var tensors: [TensorRecord]
-        var firstDivergence: String?
     }
 }
 
