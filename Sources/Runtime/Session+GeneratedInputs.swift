@@ -34,7 +34,7 @@ extension Session {
 extension TensorValue {
     /// A tensor of seeded random values: floats uniform in [-1, 1), integers in 0..<10,
     /// bools half true.
-    public static func random(shape: [Int], elementType: ElementType, using g: inout SeededGenerator) -> TensorValue {
+    static func random(shape: [Int], elementType: ElementType, using g: inout SeededGenerator) -> TensorValue {
         let value = TensorValue(shape: shape, elementType: elementType)
         for i in 0..<value.count {
             let u = g.unit()
