@@ -57,8 +57,9 @@ let package = Package(
         .testTarget(name: "ONNXIRTests", dependencies: ["ONNXIR"]),
         .testTarget(name: "ONNXProtobufTests", dependencies: ["ONNXIR", "ONNXProtobuf"], exclude: ["Malformed"]),
         .testTarget(name: "KernelsTests", dependencies: ["Kernels"]),
-        .testTarget(name: "RuntimeTests", dependencies: ["ONNXIR", "ONNXProtobuf", "Runtime"]),
-        .testTarget(name: "BlocksTests", dependencies: ["Blocks", "BlockMapper", "ONNXIR", "ONNXProtobuf", "Runtime"]),
+        .testTarget(name: "RuntimeTests", dependencies: ["ONNXIR", "ONNXProtobuf", "Runtime", "Kernels"]),
+        .testTarget(name: "BlocksTests", dependencies: ["Blocks", "BlockMapper", "ONNXIR", "ONNXProtobuf", "Runtime", "Kernels"]),
+        .testTarget(name: "BlockMapperTests", dependencies: ["Blocks", "BlockMapper", "ONNXIR"]),
         .testTarget(name: "CLITests", dependencies: ["onnx-blocks"]),
     ],
     swiftLanguageModes: [.v5]

@@ -55,7 +55,7 @@ def main():
     parser.add_argument("--model")
     parser.add_argument("--bin", default=os.environ.get("ONNX_BLOCKS_BIN"))
     args = parser.parse_args()
-    cache = Path(os.environ.get("ONNX_BLOCKS_CACHE", "/work/cache"))
+    cache = Path(os.environ.get("ONNX_BLOCKS_CACHE", Path(__file__).resolve().parents[1] / ".cache"))
     model = Path(args.model) if args.model else cache / "bench" / "conv_stack_104mb.onnx"
     if not model.exists():
         make_model(model)

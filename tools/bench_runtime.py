@@ -12,7 +12,7 @@ interquartile range of the per-pair ratios.
   tools/bench_runtime.py [--models DIR] [--bin PATH] [--runs N] [--threads 1 2] [--json OUT]
 
 Models: DIR/<name>/model.onnx for resnet50, inception_v3, inception_resnet_v2, inception_v4 (made
-by tools/make_bench_models.py; default DIR is $ONNX_BLOCKS_CACHE/bench, else /work/cache/bench),
+by tools/make_bench_models.py; default DIR is $ONNX_BLOCKS_CACHE/bench, else .cache/bench in the checkout),
 or any .onnx given with --model. The binary defaults to the release build
 (`swift build -c release` with tools/swift_flags.sh). Not a test: numbers depend on the machine.
 """
@@ -145,8 +145,8 @@ def measure(binary, path, name, input_path, threads, args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    cache = os.environ.get("ONNX_BLOCKS_CACHE")
-    parser.add_argument("--models", default=str(Path(cache) / "bench") if cache else "/work/cache/bench")
+    cache = os.environ.get("ONNX_BLOCKS_CACHE", str(ROOT / ".cache"))
+    parser.add_argument("--models", default=str(Path(cache) / "bench"))
     parser.add_argument("--model", action="append", default=[], help="an extra .onnx to measure")
     parser.add_argument("--bin", default=None)
     parser.add_argument("--runs", type=int, default=20)

@@ -43,8 +43,8 @@ def check(binary, path):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    cache = os.environ.get("ONNX_BLOCKS_CACHE")
-    parser.add_argument("--models", default=str(Path(cache) / "bench") if cache else "/work/cache/bench")
+    cache = os.environ.get("ONNX_BLOCKS_CACHE", str(Path(__file__).resolve().parents[1] / ".cache"))
+    parser.add_argument("--models", default=str(Path(cache) / "bench"))
     parser.add_argument("--bin", required=True)
     parser.add_argument("names", nargs="*")
     args = parser.parse_args()

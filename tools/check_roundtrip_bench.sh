@@ -6,7 +6,7 @@
 #   tools/check_roundtrip_bench.sh [BENCH_DIR]
 set -uo pipefail
 cd "$(dirname "$0")/.."
-BENCH="${1:-${ONNX_BLOCKS_CACHE:-/work/cache}/bench}"
+BENCH="${1:-${ONNX_BLOCKS_CACHE:-.cache}/bench}"
 PY="${ONNX_BLOCKS_PYTHON:-.venv/bin/python}"
 source tools/swift_flags.sh
 swift build -c release "${SWIFT_FAST_FLAGS[@]}" --product onnx-blocks >/dev/null || exit 2

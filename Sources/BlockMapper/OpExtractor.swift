@@ -259,9 +259,8 @@ struct OpExtractor {
         var value: Float = node.attribute("value")?.f ?? 0
         if node.inputs.count > 2, !node.inputs[2].isEmpty { value = view.constantFloats(node.inputs[2])?.first ?? .nan }
         let axesGiven = node.inputs.count > 3 && !node.inputs[3].isEmpty
-        guard mode == "constant", value == 0, pads.count == 8, !axesGiven,
-              pads[0] == 0, pads[1] == 0, pads[4] == 0, pads[5] == 0,
-              let input = node.inputs.first, let out = node.outputs.first,
+        guard let spatial = SpatialZeroPad.spatialPads(mode: mode, pads: pads, value: value, axesGiven: axesGiven),
+              spatial.count == 4, let input = node.inputs.first, let out = node.outputs.first,
               let consumers = view.consumers[out], !consumers.isEmpty, !view.graphOutputs.contains(out),
               consumers.allSatisfy({ ["Conv", "MaxPool", "AveragePool"].contains(view.node($0).opType ?? "") })
         else { return unknown(index, "Pad that is not a zero spatial pad before a conv or pool") }
@@ -269,8 +268,9 @@ struct OpExtractor {
         for t in node.inputs.dropFirst() where !t.isEmpty {
             if let c = view.constantNode[t], !absorbed.contains(c) { absorbed.insert(c); nodes.append(c) }
         }
-        guard pads.allSatisfy({ (0...(1 << 20)).contains($0) }) else { return unknown(index, "Pad with negative or huge pads") }
-        pendingPads[out] = (resolve(input), Padding(top: Int(pads[2]), left: Int(pads[3]), bottom: Int(pads[6]), right: Int(pads[7])), nodes)
+        let padding = Padding(top: spatial[0], left: spatial[1], bottom: spatial[2], right: spatial[3])
+        guard Self.sane(padding) else { return unknown(index, "Pad with huge pads") }
+        pendingPads[out] = (resolve(input), padding, nodes)
     }
 
     /// The tensor a conv/pool really reads, with any zero pad folded in, and the pad's nodes.

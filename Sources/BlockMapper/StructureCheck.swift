@@ -22,6 +22,7 @@ public struct StructureCheck: Sendable, Equatable {
 /// one unexpected block. Names are compared only with `compareNames`. Unassigned nodes fail
 /// the check unless the spec sets `"allowUnassigned": true`.
 public enum StructureSpec {
+    /// A spec document that cannot be checked against (wrong schema, bad field), with the reason.
     public struct InvalidSpec: Error, CustomStringConvertible, Equatable {
         public var description: String
         public init(_ description: String) { self.description = description }

@@ -2,6 +2,7 @@
 /// optional BN and ReLU (and AlexNet's LRN), closed by a pool (Simonyan & Zisserman 2014;
 /// Krizhevsky et al. 2012).
 public struct ConvStage: Sendable, Equatable {
+    /// VGG's regular stage, or any other conv / pool run (AlexNet).
     public enum Variant: String, Sendable, Hashable, Codable, CaseIterable {
         /// n × (3×3 stride-1 same conv [+ BN] + ReLU), then a 2×2 stride-2 max-pool.
         case vgg

@@ -1,5 +1,6 @@
 /// A classifier head: spatial pooling, flatten, dense, optional softmax.
 public struct Head: Sendable, Equatable {
+    /// How the head reduces the spatial axes before the classifier.
     public enum Pooling: Sendable, Equatable {
         /// `GlobalAveragePool` or `ReduceMean` over H and W.
         case globalAverage

@@ -1,6 +1,7 @@
 /// An Inception module: parallel branches on one input, concatenated on channels
 /// (Inception-V3 mixed blocks, Inception-V4 A/B/C; Szegedy et al. 2015, 2016).
 public struct InceptionModule: Sendable, Equatable {
+    /// Which paper's module the branches match (GoogLeNet, Inception-V3, V4), or a generic one.
     public enum Variant: String, Sendable, Hashable, Codable, CaseIterable {
         case v3a = "v3-a", v3b = "v3-b", v3c = "v3-c"
         case v4a = "v4-a", v4b = "v4-b", v4c = "v4-c"

@@ -2,6 +2,7 @@
 /// `act(x + scale · up(concat(branches(x))))` where `up` is a 1×1 conv with bias
 /// restoring the input's channel count.
 public struct InceptionResNetBlock: Sendable, Equatable {
+    /// Szegedy et al. 2016's A (35×35), B (17×17) and C (8×8) blocks.
     public enum Variant: String, Sendable, Hashable, Codable, CaseIterable {
         case a, b, c
     }

@@ -26,6 +26,7 @@ public indirect enum JSONValue: Sendable, Equatable, CustomStringConvertible {
         return try JSONValue(any: any)
     }
 
+    /// A Foundation JSON value with no `JSONValue` counterpart, named in the description.
     public struct UnsupportedValue: Error, CustomStringConvertible {
         public var description: String
     }

@@ -189,12 +189,7 @@ extension Block {
             if let f = b.filters { s += " k\(f.k) l\(f.l) m\(f.m) n\(f.n)" }
             return s
         case .inceptionResNet(let b):
-            let scale: String
-            switch b.scale {
-            case .folded: scale = "scale folded"
-            case .explicit(let v): scale = "scale \(v)"
-            }
-            return "inception-resnet-\(b.variant.rawValue) v\(b.version), \(scale)\(b.activation ? ", relu" : "")"
+            return "inception-resnet-\(b.variant.rawValue) v\(b.version), \(b.scaleDescription)\(b.activation ? ", relu" : "")"
         case .transition(let b):
             return "transition \(b.variant), stride \(b.stride)"
         case .convStage(let b):
@@ -202,6 +197,34 @@ extension Block {
             return "\(b.variant == .vgg ? "vgg stage" : "conv stage"), \(Layer.convs(in: b.layers).count) conv \(kernels), stride \(b.stride)"
         case .invertedResidual(let b):
             return "inverted residual, expansion \(b.expansion), stride \(b.stride), \(b.hasShortcut ? "identity" : "no") shortcut"
+        }
+    }
+
+    /// ``summary`` shortened to fit a diagram box (about 40 characters): residual arrangements
+    /// abbreviated, no shortcut kind; the same words otherwise, so text and diagram agree.
+    public var compactSummary: String {
+        switch self {
+        case .residual(let b):
+            let short: [ResidualBlock.Arrangement: String] = [
+                .original: "orig", .bnAfterAddition: "bn after add", .reluBeforeAddition: "relu before add",
+                .reluOnlyPreactivation: "relu-only preact", .fullPreactivation: "full preact",
+            ]
+            let arrangement = short[b.arrangement] ?? b.arrangement.rawValue
+            return "\(b.variant.rawValue) v\(b.version) \(arrangement), /\(b.stride)"
+        case .inception(let b): return "inception \(b.variant.rawValue), \(b.branches.count) branches"
+        case .inceptionResNet(let b):
+            return "IR-\(b.variant.rawValue) v\(b.version), \(b.scaleDescription)\(b.activation ? ", relu" : "")"
+        case .reduction, .transition, .convStage, .invertedResidual: return summary
+        }
+    }
+}
+
+extension InceptionResNetBlock {
+    /// `scale folded` or `scale 0.17`.
+    var scaleDescription: String {
+        switch scale {
+        case .folded: return "scale folded"
+        case .explicit(let v): return "scale \(v)"
         }
     }
 }

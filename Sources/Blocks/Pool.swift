@@ -2,6 +2,7 @@ import Kernels
 
 /// A max or average pooling window (ONNX `MaxPool` / `AveragePool`).
 public struct Pool: Sendable, Equatable {
+    /// Max or average over the window.
     public enum Kind: String, Sendable, Hashable, Codable {
         case max, average
     }

@@ -2,6 +2,7 @@
 /// Inception-V4 Reduction-A is parameterized by the filter counts `k, l, m, n`
 /// (Szegedy et al. 2016, fig. 7 and table 1).
 public struct ReductionModule: Sendable, Equatable {
+    /// Which paper's reduction module (Inception-V3, V4, Inception-ResNet), or a generic one.
     public enum Variant: String, Sendable, Hashable, Codable, CaseIterable {
         case a
         case v3a = "v3-a", v3b = "v3-b"

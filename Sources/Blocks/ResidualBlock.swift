@@ -4,6 +4,7 @@
 /// so they share this one type: `preActivation` (BN/ReLU applied to the block input),
 /// `residual` (the conv chain), `shortcut`, and `postAddition` (BN/ReLU after the sum).
 public struct ResidualBlock: Sendable, Equatable {
+    /// The residual branch's shape: two 3×3 convs (basic), 1×1-3×3-1×1 (bottleneck), or separable.
     public enum Variant: String, Sendable, Hashable, Codable {
         case basic, bottleneck
         /// Xception's blocks: depthwise-separable convolutions (Chollet 2016).

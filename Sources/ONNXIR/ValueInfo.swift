@@ -65,6 +65,7 @@ public struct TensorShape: Sendable, Equatable {
 
 /// `TensorShapeProto.Dimension`: a number, a symbol (`"batch"`, `"unk__401"`), or unknown.
 public struct Dimension: Sendable, Equatable, Hashable, ExpressibleByIntegerLiteral, ExpressibleByStringLiteral {
+    /// A fixed size or a named symbol.
     public enum Value: Sendable, Equatable, Hashable {
         case value(Int64)
         case param(String)

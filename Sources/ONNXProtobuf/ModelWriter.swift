@@ -7,6 +7,7 @@ internal import CProtobufC
 /// an external-data file or pulling them back in. File writes are atomic: everything goes to
 /// temporary files that are renamed into place only when complete.
 public struct ModelWriter: Sendable {
+    /// Where tensor data goes: kept as it was read, inlined, or moved to an external file.
     public enum ExternalData: Sendable, Equatable {
         /// Write tensors as they are (external references stay references).
         case keep

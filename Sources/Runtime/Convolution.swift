@@ -14,7 +14,7 @@ final class Convolution: @unchecked Sendable {
     /// `[M, C/group, k...]`, row-major.
     var weights: TensorValue
     var bias: [Float]?
-    var activation: FusedActivation = .none
+    var activation: Activation = .none
     /// Pre-packed 2-D kernels per input shape (packing happens once per shape, not per run).
     private var packed: [Conv2DShape: Conv2D] = [:]
     /// Depthwise kernels per input shape (weights copied once per shape).
@@ -39,7 +39,7 @@ final class Convolution: @unchecked Sendable {
     }
 
     /// A 1×1, stride-1, unpadded convolution from its parts (sibling merging).
-    init(pointwise weights: TensorValue, bias: [Float]?, activation: FusedActivation) {
+    init(pointwise weights: TensorValue, bias: [Float]?, activation: Activation) {
         autoPad = "NOTSET"
         group = 1
         self.weights = weights
@@ -64,7 +64,7 @@ final class Convolution: @unchecked Sendable {
 
     /// Convolves `x`, then applies bias, `residual` and the activation (the fused one unless
     /// `activation` overrides it).
-    func run(_ x: TensorValue, residual: TensorValue?, activation: FusedActivation? = nil, _ c: ExecutionContext) throws -> TensorValue {
+    func run(_ x: TensorValue, residual: TensorValue?, activation: Activation? = nil, _ c: ExecutionContext) throws -> TensorValue {
         let g = try geometry(x)
         let n = x.shape[0], m = weights.shape[0]
         let outShape = [n, m] + g.outputSpatial
@@ -75,13 +75,13 @@ final class Convolution: @unchecked Sendable {
         c.flops.add(2 * Double(n * m * g.outputSize) * Double(weights.count / max(m, 1)))
         if g.spatialRank <= 2, out.count > 0, let kernel = depthwiseKernel(x, g) {
             kernel.run(input: x.floats, output: out.floats, residual: residual.map { UnsafePointer($0.floats) },
-                       activation: (activation ?? self.activation).kernelActivation, threads: c.threads)
+                       activation: activation ?? self.activation, threads: c.threads)
             return out
         }
         if g.spatialRank <= 2, out.count > 0 {
             let kernel = packedKernel(x, g)
             kernel.run(input: x.floats, output: out.floats, residual: residual.map { UnsafePointer($0.floats) },
-                       activation: (activation ?? self.activation).kernelActivation, threads: c.threads)
+                       activation: activation ?? self.activation, threads: c.threads)
             return out
         }
         let cg = x.shape[1] / group, mg = m / group
@@ -155,7 +155,7 @@ final class Convolution: @unchecked Sendable {
     }
 
     /// Adds bias and residual and applies the activation, in place on `out`.
-    func applyEpilogue(_ out: TensorValue, residual: TensorValue?, activation: FusedActivation, channels m: Int, planeSize: Int, _ c: ExecutionContext) {
+    func applyEpilogue(_ out: TensorValue, residual: TensorValue?, activation: Activation, channels m: Int, planeSize: Int, _ c: ExecutionContext) {
         if bias == nil && residual == nil && activation == .none { return }
         let bias = self.bias
         let o = out.floats

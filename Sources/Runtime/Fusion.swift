@@ -1,3 +1,4 @@
+import Kernels
 import ONNXIR
 
 /// Graph-level fusion after constant folding: each Conv with constant weights absorbs the
@@ -18,21 +19,22 @@ enum Fusion {
             guard p.attributes.op == "Pad", p.attributes.node.outputs.count == 1,
                   p.attributes.string("mode", default: "constant") == "constant",
                   !protected.contains(p.node.outputs[0]), readers[p.node.outputs[0]] == 1 else { return nil }
-            let pads: [Int]
+            let pads: [Int64]
+            var value: Float? = 0
             if p.attributes.opset < 11 {
-                guard let attribute = try? p.attributes.ints("pads"), (try? p.attributes.float("value", default: 0)) == 0 else { return nil }
-                pads = attribute
+                guard let attribute = try? p.attributes.ints("pads") else { return nil }
+                pads = attribute.map { Int64($0) }
+                value = try? p.attributes.float("value", default: 0)
             } else {
                 guard p.node.inputs.count >= 2, let constant = constants[p.node.inputs[1]] else { return nil }
                 if p.node.inputs.count > 2, !p.node.inputs[2].isEmpty {
-                    guard let v = constants[p.node.inputs[2]], v.elementType == .float, v.count == 1, v.floats[0] == 0 else { return nil }
+                    let v = constants[p.node.inputs[2]]
+                    value = v.flatMap { $0.elementType == .float && $0.count == 1 ? $0.floats[0] : nil }
                 }
-                if p.node.inputs.count > 3, !p.node.inputs[3].isEmpty { return nil }
-                pads = constant.integerArray().map { Int($0) }
+                pads = constant.integerArray()
             }
-            let rank = pads.count / 2
-            guard rank >= 3, pads.allSatisfy({ $0 >= 0 }), pads[0] == 0, pads[1] == 0, pads[rank] == 0, pads[rank + 1] == 0 else { return nil }
-            return Array(pads[2..<rank]) + Array(pads[(rank + 2)...])
+            let axesGiven = p.node.inputs.count > 3 && !p.node.inputs[3].isEmpty
+            return SpatialZeroPad.spatialPads(mode: "constant", pads: pads, value: value, axesGiven: axesGiven)
         }
 
         var absorbed = Set<Int>()
@@ -104,7 +106,7 @@ enum Fusion {
         return items
     }
 
-    static func activation(_ c: Planner.Checked, constants: [String: TensorValue]) throws -> FusedActivation? {
+    static func activation(_ c: Planner.Checked, constants: [String: TensorValue]) throws -> Activation? {
         switch c.attributes.op {
         case "Relu": return .relu
         case "LeakyRelu": return .leakyRelu(alpha: try c.attributes.float("alpha", default: 0.01))

@@ -4,6 +4,7 @@ import ONNXIR
 /// NumPy `.npy` files (format versions 1-3, C order, little-endian) for the runtime's element
 /// types: `<f4`, `<i4`, `<i8`, `|b1`. Anything else is refused with a reason, never guessed.
 public enum NpyFile {
+    /// Why a .npy file could not be read or written, with the path.
     public enum Failure: Error, Sendable, Equatable, CustomStringConvertible {
         case unreadable(path: String, reason: String)
         case malformed(path: String, reason: String)

@@ -76,35 +76,25 @@ struct Planner {
         }
     }
 
-    /// Kahn's algorithm, keeping file order among ready nodes.
+    /// ONNXIR's topological order (stable: file order among ready nodes), its errors as
+    /// the runtime's. Subgraph outer-scope names count as inputs of the node holding them.
     func topologicalOrder(available: Set<String>) throws -> [Node] {
-        let nodes = graph.nodes
-        var producer: [String: Int] = [:]
-        for (i, n) in nodes.enumerated() { for o in n.outputs where !o.isEmpty { producer[o] = i } }
-        var pending = [Int](repeating: 0, count: nodes.count)
-        var dependents: [[Int]] = Array(repeating: [], count: nodes.count)
-        for (i, n) in nodes.enumerated() {
-            for input in Set(n.inputs) where !input.isEmpty && !available.contains(input) {
-                guard let p = producer[input] else { throw RuntimeError.undefinedTensor(node: n.displayName, tensor: input) }
-                pending[i] += 1
-                dependents[p].append(i)
-            }
+        let order: [Int]
+        do {
+            order = try graph.topologicalOrder(outerScope: available)
+        } catch {
+            throw Self.runtimeError(error)
         }
-        var ready = (0..<nodes.count).filter { pending[$0] == 0 }
-        var order: [Node] = []
-        var head = 0
-        while head < ready.count {
-            let i = ready[head]; head += 1
-            order.append(nodes[i])
-            for d in dependents[i] {
-                pending[d] -= 1
-                if pending[d] == 0 { ready.append(d) }
-            }
+        return order.map { graph.nodes[$0] }
+    }
+
+    static func runtimeError(_ error: GraphOrderError) -> RuntimeError {
+        switch error {
+        case let .undefinedInput(node, input): return .undefinedTensor(node: node, tensor: input)
+        case let .cycle(nodes): return .cycle(nodes: nodes)
+        case let .duplicateOutput(node, output):
+            return .invalidNode(node: node, op: "", reason: "output '\(output)' is written by two nodes")
         }
-        if order.count < nodes.count {
-            throw RuntimeError.cycle(nodes: (0..<nodes.count).filter { pending[$0] > 0 }.map { nodes[$0].displayName })
-        }
-        return order
     }
 
     /// The harness: operator and opset lookup, arity, element types. Records output types.

@@ -1,7 +1,7 @@
 import ONNXIR
 
-/// One tensor compared under the equivalence rule `|a − b| ≤ atol + rtol·|b|` (b is the
-/// reference). NaN matches only NaN; infinities only the same infinity.
+/// One tensor compared with a reference under an ``EquivalenceRule`` (b is the reference):
+/// shape and type checks first, then the rule's element errors.
 public struct TensorComparison: Sendable, Equatable {
     public var name: String
     public var shape: [Int]
@@ -13,9 +13,17 @@ public struct TensorComparison: Sendable, Equatable {
     public var passed: Bool
     /// Why it failed without element errors (shape or type mismatch).
     public var problem: String?
+    /// The rule the tensor was judged by.
+    public var rule: EquivalenceRule
 
+    /// Compared under the elementwise rule with these tolerances.
     public init(name: String, actual a: TensorValue, reference b: TensorValue, rtol: Double, atol: Double) {
+        self.init(name: name, actual: a, reference: b, rule: EquivalenceRule(atol: atol, rtol: rtol))
+    }
+
+    public init(name: String, actual a: TensorValue, reference b: TensorValue, rule: EquivalenceRule) {
         self.name = name
+        self.rule = rule
         shape = a.shape
         referenceShape = b.shape
         maxAbsoluteError = 0
@@ -40,26 +48,14 @@ public struct TensorComparison: Sendable, Equatable {
         }
         let x = a.elementType == .float ? nil : a.integerArray()
         let y = b.elementType == .float ? nil : b.integerArray()
-        var worst = -1.0
-        var worstFlat = 0
-        for i in 0..<a.count {
-            let u = x.map { Double($0[i]) } ?? Double(a.floats[i])
-            let v = y.map { Double($0[i]) } ?? Double(b.floats[i])
-            var ratio: Double
-            if u.isNaN || v.isNaN || u.isInfinite || v.isInfinite {
-                let same = (u.isNaN && v.isNaN) || u == v
-                ratio = same ? 0 : .infinity
-                if !same { maxAbsoluteError = .infinity; maxRelativeError = .infinity }
-            } else {
-                let diff = abs(u - v)
-                maxAbsoluteError = max(maxAbsoluteError, diff)
-                if diff > 0 { maxRelativeError = max(maxRelativeError, v == 0 ? .infinity : diff / abs(v)) }
-                let allowed = atol + rtol * abs(v)
-                ratio = allowed > 0 ? diff / allowed : (diff > 0 ? .infinity : 0)
-            }
-            if ratio > 1 { passed = false }
-            if ratio > worst { worst = ratio; worstFlat = i }
-        }
+        let errors = rule.measure(
+            count: a.count,
+            actual: { i in x.map { Double($0[i]) } ?? Double(a.floats[i]) },
+            reference: { i in y.map { Double($0[i]) } ?? Double(b.floats[i]) })
+        maxAbsoluteError = errors.maxAbsoluteError
+        maxRelativeError = errors.maxRelativeError
+        if !errors.passed { passed = false }
+        let worstFlat = errors.worstFlatIndex
         var rest = worstFlat
         var index = [Int](repeating: 0, count: a.rank)
         for k in stride(from: a.rank - 1, through: 0, by: -1) where a.shape[k] > 0 {

@@ -16,30 +16,9 @@ struct BlockDiagram {
             .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&quot;")
     }
 
-    /// A short second line for a box (fits 300 px at 11 px type).
+    /// A short second line for a box (fits 300 px at 11 px type): Blocks' compact summary.
     static func compactDetail(_ block: Block, output: FeatureShape) -> String {
-        let out = "→ \(output.channels)×\(output.height)×\(output.width)"
-        switch block {
-        case .residual(let b):
-            let arrangement: String = [
-                .original: "orig", .bnAfterAddition: "BN after add", .reluBeforeAddition: "ReLU before add",
-                .reluOnlyPreactivation: "ReLU-only preact", .fullPreactivation: "full preact",
-            ][b.arrangement] ?? b.arrangement.rawValue
-            return "\(b.variant.rawValue) v\(b.version) \(arrangement), /\(b.stride) \(out)"
-        case .inception(let b): return "inception \(b.variant.rawValue), \(b.branches.count) branches \(out)"
-        case .reduction(let b):
-            var s = "reduction \(b.variant.rawValue)"
-            if let f = b.filters { s += " k\(f.k) l\(f.l) m\(f.m) n\(f.n)" }
-            return s + " \(out)"
-        case .inceptionResNet(let b):
-            let scale: String
-            switch b.scale {
-            case .folded: scale = "scale folded"
-            case .explicit(let v): scale = "scale \(v)"
-            }
-            return "IR-\(b.variant.rawValue) v\(b.version), \(scale)\(b.activation ? ", ReLU" : "") \(out)"
-        case .transition, .convStage, .invertedResidual: return "\(block.summary) \(out)"
-        }
+        "\(block.compactSummary) → \(output.channels)×\(output.height)×\(output.width)"
     }
 
     enum Link { case none, identity, projection, pool }

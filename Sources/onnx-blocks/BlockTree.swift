@@ -28,7 +28,7 @@ struct BlockTree {
             if let stage = layout.stage(ofBlock: k), stage.blockIndices.first == k {
                 stageHeaders[rows.count] = "  stage \(stage.number)"
             }
-            add("    " + block.name, Self.detail(block), stats[k + 1])
+            add("    " + block.name, block.summary, stats[k + 1])
         }
         if let head = network.head, let s = stats.last {
             add("head", head.summary, s)
@@ -53,6 +53,4 @@ struct BlockTree {
         if recognition.unassigned.count > 20 { lines.append("  … \(recognition.unassigned.count - 20) more") }
         return lines.joined(separator: "\n")
     }
-
-    static func detail(_ block: Block) -> String { block.summary }
 }

@@ -36,10 +36,13 @@ struct BlocksCommand: ParsableCommand {
     func run() throws {
         let recognition = try MappedModel.recognize(path: model, loadWeights: forwardCheck != nil, timing: timing)
         if let forwardCheck {
-            let results = try ForwardCheck(directory: URL(fileURLWithPath: forwardCheck)).run(recognition.network)
+            let check = ForwardCheck(directory: URL(fileURLWithPath: forwardCheck))
+            let results = try check.run(recognition.network)
             for r in results {
-                print("\(r.passed ? "ok  " : "FAIL") \(r.tensor): max abs \(r.maxAbs), max rel \(r.maxRel), worst index \(r.worstIndex)")
+                let e = r.errors
+                print("\(r.passed ? "ok  " : "FAIL") \(r.tensor): max abs \(e.maxAbsoluteError), max rel \(e.maxRelativeError), worst index \(e.worstFlatIndex)")
             }
+            print("rule: \(check.rule)")
             if results.contains(where: { !$0.passed }) || !recognition.isComplete { throw ExitCode(1) }
             return
         }

@@ -96,46 +96,6 @@ struct Build: ParsableCommand {
         }
     }
 
-    /// Runs the native blocks on a TensorProto input and writes the head's output.
-    func forward(_ network: Network, input: String, output: String) throws {
-        do {
-            let tensor = try TensorProtoFile.read(contentsOf: URL(fileURLWithPath: input))
-            let values: [Float] = try tensor.values(as: Float.self)
-            let batch = Int(tensor.dims.first ?? 1)
-            let prediction = try network.forward(values, batch: batch)
-            let result = Tensor(name: network.outputName, dims: [Int64(batch), Int64(prediction.classes)], values: prediction.output)
-            try TensorProtoFile.write(result, to: URL(fileURLWithPath: output))
-            if let forwardLogits {
-                let logits = Tensor(name: "logits", dims: [Int64(batch), Int64(prediction.classes)], values: prediction.logits)
-                try TensorProtoFile.write(logits, to: URL(fileURLWithPath: forwardLogits))
-            }
-        } catch let error as ONNXProtobufError {
-            throw CommandFailure.from(error)
-        } catch let error as ForwardError {
-            throw CommandFailure.invalid("forward: \(error)")
-        }
-    }
-
-    /// An architecture by name, or a spec file.
-    func network(_ source: String) throws -> Network {
-        if let arch = Architecture(name: source) {
-            return try arch.build(inputSize: inputSize, classes: classes ?? 1000, seed: seed)
-        }
-        guard source.hasSuffix(".json") || FileManager.default.fileExists(atPath: source) else {
-            throw CommandFailure.usage("'\(source)' is neither an architecture (see 'build --list') nor a spec file")
-        }
-        let data: Data
-        do { data = try Data(contentsOf: URL(fileURLWithPath: source)) } catch {
-            throw CommandFailure.usage("cannot read \(source): \(error.localizedDescription)")
-        }
-        let json: JSONValue
-        do { json = try JSONValue.parse(data) } catch {
-            throw CommandFailure.usage("\(source) is not JSON: \(error.localizedDescription)")
-        }
-        let structure = try SpecBuilder(inputSize: inputSize, classes: classes).network(from: json)
-        return structure.initialized(seed: seed)
-    }
-
     /// Recognize MODEL's blocks and emit them again, keeping MODEL's interface.
     func rebuild(_ path: String, emitter: ONNXEmitter) throws -> (Network, Model) {
         let source: Model
@@ -153,16 +113,6 @@ struct Build: ParsableCommand {
             throw CommandFailure.invalid("\(path): \(recognition.unassigned.count) node(s) belong to no block, so the "
                                          + "model cannot be rebuilt: " + names.joined(separator: ", "))
         }
-        var network = recognition.network
-        let graph = source.graph
-        let input = graph?.runtimeInputs.first
-        let output = graph?.outputs.first
-        if let name = input?.name { network.inputName = name }
-        if let name = output?.name { network.outputName = name }
-        var model = try emitter.emit(network)
-        // Same interface as MODEL: its exact input/output types (symbolic dimension names included).
-        if let input, let type = input.type { model.graph?.inputs[0].type = type }
-        if let output, let type = output.type { model.graph?.outputs[0].type = type }
-        return (network, model)
+        return try emitter.emit(recognition.network, keepingInterfaceOf: source)
     }
 }

@@ -5,7 +5,7 @@ import Runtime
 
 /// `onnx-blocks compare A [B]`: are two models (or a model and a `test_data_set_N` folder)
 /// numerically the same? Per tensor: shape, max abs / rel error, worst index, pass/fail under
-/// `|a − b| ≤ atol + rtol·|b|` (B or the folder is the reference). Exit 0 equivalent, 1 not.
+/// Runtime's `EquivalenceRule` (B or the folder is the reference). Exit 0 equivalent, 1 not.
 struct Compare: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "compare",
@@ -14,6 +14,11 @@ struct Compare: ParsableCommand {
             Inputs not given (by --input or the folder's input_K files) are generated (seeded) and \
             named on stderr. Exit 0 equivalent, 1 not equivalent or invalid model, 2 unreadable \
             model, folder or inputs, or bad arguments.
+
+            Rules (--rule): elementwise |a − b| ≤ atol + rtol·|b| per element (default); \
+            scale |a − b| ≤ atol + rtol·max|b|, relative to the reference tensor's largest \
+            magnitude (for logits of magnitude ~100s, whose float32 rounding error is set by that \
+            scale, not by each element). The report names the rule applied.
 
             Examples:
               onnx-blocks compare rebuilt.onnx original.onnx --intermediates
@@ -27,6 +32,7 @@ struct Compare: ParsableCommand {
     @OptionGroup var runtime: RuntimeOptions
     @Option(help: "Relative tolerance.") var rtol: Double = 1e-4
     @Option(help: "Absolute tolerance.") var atol: Double = 1e-5
+    @Option(help: "What rtol multiplies: elementwise (|b|) or scale (max|b| of the reference tensor).") var rule: EquivalenceRule.Mode = .elementwise
     @Flag(help: "Compare every tensor name both models share, and report the first that diverges.") var intermediates = false
     @Flag(help: "Print a JSON report.") var json = false
 
@@ -46,7 +52,7 @@ struct Compare: ParsableCommand {
         let equivalent = !results.isEmpty && results.allSatisfy(\.passed)
         let first = intermediates ? results.first { !$0.passed }?.name : nil
         if json {
-            try printJSON(Report(equivalent: equivalent, rtol: rtol, atol: atol, tensors: results.map(TensorRecord.init), firstDivergence: first))
+            try printJSON(Report(equivalent: equivalent, rule: equivalenceRule.mode.rawValue, formula: equivalenceRule.description, rtol: rtol, atol: atol, tensors: results.map(TensorRecord.init), firstDivergence: first))
         } else {
             for r in results {
                 let status = r.passed ? "ok  " : "FAIL"
@@ -54,14 +60,16 @@ struct Compare: ParsableCommand {
                 print("\(status) \(r.name) \(r.shape): \(detail)")
             }
             if let first { print("first divergence: \(first)") }
-            print(equivalent ? "equivalent (rtol \(rtol), atol \(atol))" : "NOT equivalent (rtol \(rtol), atol \(atol))")
+            print("\(equivalent ? "equivalent" : "NOT equivalent") under \(equivalenceRule)")
         }
         if !equivalent { throw ExitCode(1) }
     }
 
+    private var equivalenceRule: EquivalenceRule { EquivalenceRule(atol: atol, rtol: rtol, mode: rule) }
+
     private func compareWithFolder(_ folder: String) throws -> [TensorComparison] {
         let session = try ModelSession.load(modelA, options: try runtime.sessionOptions())
-        let files = try referenceFiles(folder)
+        let files = try TensorFiles.referenceFolder(folder)
         var given: [String: TensorValue] = [:]
         for (k, path) in files.inputs.enumerated() {
             let (name, value) = try TensorFiles.readNamed(path.path)
@@ -78,25 +86,8 @@ struct Compare: ParsableCommand {
                 guard k < session.outputNames.count else { throw CommandFailure.usage("\(path.path): the model has only \(session.outputNames.count) outputs") }
                 name = session.outputNames[k]
             }
-            return TensorComparison(name: name, actual: outputs[name]!, reference: expected, rtol: rtol, atol: atol)
+            return TensorComparison(name: name, actual: outputs[name]!, reference: expected, rule: equivalenceRule)
         }
-    }
-
-    /// input_K and output_K (.pb or .npy) in K order.
-    private func referenceFiles(_ folder: String) throws -> (inputs: [URL], outputs: [URL]) {
-        let url = URL(fileURLWithPath: folder)
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
-            throw CommandFailure.usage("\(folder): cannot list the folder")
-        }
-        func numbered(_ prefix: String) -> [URL] {
-            entries.compactMap { e -> (Int, URL)? in
-                let ext = (e as NSString).pathExtension.lowercased()
-                guard e.hasPrefix(prefix), ext == "pb" || ext == "npy",
-                      let k = Int((e as NSString).deletingPathExtension.dropFirst(prefix.count)) else { return nil }
-                return (k, url.appendingPathComponent(e))
-            }.sorted { $0.0 < $1.0 }.map(\.1)
-        }
-        return (numbered("input_"), numbered("output_"))
     }
 
     private func compareModels(_ modelB: String) throws -> [TensorComparison] {
@@ -124,44 +115,16 @@ struct Compare: ParsableCommand {
         var results: [TensorComparison] = []
         var seen = Set<String>()
         for name in namesA where outB[name] != nil && seen.insert(name).inserted {
-            results.append(TensorComparison(name: name, actual: outA[name]!, reference: outB[name]!, rtol: rtol, atol: atol))
+            results.append(TensorComparison(name: name, actual: outA[name]!, reference: outB[name]!, rule: equivalenceRule))
         }
         // Graph outputs with different names: pair them by position.
         for (k, name) in probeA.outputNames.enumerated() where !seen.contains(name) && k < probeB.outputNames.count {
             let other = probeB.outputNames[k]
             guard let b = outB[other] else { continue }
-            results.append(TensorComparison(name: name == other ? name : "\(name) ~ \(other)", actual: outA[name]!, reference: b, rtol: rtol, atol: atol))
+            results.append(TensorComparison(name: name == other ? name : "\(name) ~ \(other)", actual: outA[name]!, reference: b, rule: equivalenceRule))
         }
         return results
     }
-
-    struct TensorRecord: Encodable {
-        var name: String
-        var shape: [Int]
-        var referenceShape: [Int]
-        var maxAbsError: Double
-        var maxRelError: Double
-        var worstIndex: [Int]
-        var pass: Bool
-        var problem: String?
-
-        init(_ c: TensorComparison) {
-            name = c.name
-            shape = c.shape
-            referenceShape = c.referenceShape
-            maxAbsError = c.maxAbsoluteError
-            maxRelError = c.maxRelativeError
-            worstIndex = c.worstIndex
-            pass = c.passed
-            problem = c.problem
-        }
-    }
-
-    struct Report: Encodable {
-        var equivalent: Bool
-        var rtol: Double
-        var atol: Double
-        var tensors: [TensorRecord]
-        var firstDivergence: String?
-    }
 }
+
+extension EquivalenceRule.Mode: ExpressibleByArgument {}

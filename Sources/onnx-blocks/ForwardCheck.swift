@@ -3,33 +3,24 @@ import Blocks
 import Foundation
 import ONNXIR
 import ONNXProtobuf
+import Runtime
 
 /// `blocks MODEL --forward-check DIR`: runs the recognized network's own `forward` on
 /// `DIR/input_0.pb` and compares with `DIR/output_0.pb` (and `DIR/logits.pb` when present)
-/// under the equivalence rule |a − b| ≤ atol + rtol·|b|.
+/// under Runtime's `EquivalenceRule`.
 struct ForwardCheck {
     let directory: URL
-    var atol: Float = 1e-5
-    var rtol: Float = 1e-4
+    var rule = EquivalenceRule.standard
 
     struct Result {
         var tensor: String
-        var maxAbs: Float
-        var maxRel: Float
-        var worstIndex: Int
-        var passed: Bool
+        var errors: ElementErrors
+        var passed: Bool { errors.passed }
     }
 
     func compare(_ label: String, _ got: [Float], _ want: [Float]) -> Result {
-        guard got.count == want.count else { return Result(tensor: "\(label) (\(got.count) vs \(want.count) values)", maxAbs: .infinity, maxRel: .infinity, worstIndex: -1, passed: false) }
-        var r = Result(tensor: label, maxAbs: 0, maxRel: 0, worstIndex: 0, passed: true)
-        for k in got.indices {
-            let d = abs(got[k] - want[k])
-            if d > r.maxAbs { r.maxAbs = d; r.worstIndex = k }
-            if want[k] != 0 { r.maxRel = max(r.maxRel, d / abs(want[k])) }
-            if !(d <= atol + rtol * abs(want[k])) { r.passed = false }
-        }
-        return r
+        let name = got.count == want.count ? label : "\(label) (\(got.count) vs \(want.count) values)"
+        return Result(tensor: name, errors: rule.measure(got, reference: want))
     }
 
     func run(_ network: Network) throws -> [Result] {

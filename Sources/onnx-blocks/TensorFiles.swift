@@ -53,4 +53,21 @@ enum TensorFiles {
             throw CommandFailure.usage("\(url.path): cannot write (\(error.localizedDescription))")
         }
     }
+
+    /// input_K and output_K (.pb or .npy) in K order.
+    static func referenceFolder(_ folder: String) throws -> (inputs: [URL], outputs: [URL]) {
+        let url = URL(fileURLWithPath: folder)
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: folder) else {
+            throw CommandFailure.usage("\(folder): cannot list the folder")
+        }
+        func numbered(_ prefix: String) -> [URL] {
+            entries.compactMap { e -> (Int, URL)? in
+                let ext = (e as NSString).pathExtension.lowercased()
+                guard e.hasPrefix(prefix), ext == "pb" || ext == "npy",
+                      let k = Int((e as NSString).deletingPathExtension.dropFirst(prefix.count)) else { return nil }
+                return (k, url.appendingPathComponent(e))
+            }.sorted { $0.0 < $1.0 }.map(\.1)
+        }
+        return (numbered("input_"), numbered("output_"))
+    }
 }

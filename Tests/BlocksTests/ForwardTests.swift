@@ -3,23 +3,19 @@ import Blocks
 import Foundation
 import ONNXIR
 import ONNXProtobuf
+import Runtime
 import Testing
 
 /// `Network.forward` on the recognized blocks reproduces onnxruntime's stored outputs and
 /// logits for every fixture (default rule |a − b| ≤ 1e-5 + 1e-4·|b|), for batch 1 and 2.
 @Suite struct ForwardTests {
-    static let atol: Float = 1e-5, rtol: Float = 1e-4
+    static let atol = 1e-5, rtol = 1e-4
 
-    /// (max abs error, worst index, passes)
+    /// Under Runtime's equivalence rule (elementwise, atol / rtol above): max abs error, the
+    /// worst element, pass.
     static func compare(_ got: [Float], _ want: [Float]) -> (Float, Int, Bool) {
-        guard got.count == want.count else { return (.infinity, -1, false) }
-        var worst: Float = 0, worstIndex = 0, ok = true
-        for k in got.indices {
-            let d = abs(got[k] - want[k])
-            if d > worst { worst = d; worstIndex = k }
-            if !(d <= atol + rtol * abs(want[k])) { ok = false }
-        }
-        return (worst, worstIndex, ok)
+        let e = EquivalenceRule(atol: atol, rtol: rtol).measure(got, reference: want)
+        return (Float(e.maxAbsoluteError), e.worstFlatIndex, e.passed)
     }
 
     @Test(arguments: FixtureSupport.names)

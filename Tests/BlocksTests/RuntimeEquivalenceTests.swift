@@ -1,3 +1,4 @@
+import Kernels
 import BlockMapper
 import Blocks
 import Foundation
@@ -19,7 +20,7 @@ import Testing
         let outputName = graph.outputs[0].name!
         let session = try Session(model: model, options: SessionOptions(threads: 2, outputs: [outputName, logitsName]))
         let batch = 3
-        var generator = SplitMix(state: 17)
+        var generator = SeededGenerator(seed: 17)
         let s = network.inputShape
         let values = (0..<(batch * s.elementCount)).map { _ in Float.random(in: -1...1, using: &generator) }
         let dims = network.inputLayout == .nhwc ? [batch, s.height, s.width, s.channels] : [batch, s.channels, s.height, s.width]
@@ -31,17 +32,5 @@ import Testing
             let (err, index, ok) = ForwardTests.compare(got, want)
             #expect(ok, "\(name) \(label): max abs \(err) at \(index)")
         }
-    }
-}
-
-/// A small deterministic generator (SplitMix64) so the batch is the same on every run.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

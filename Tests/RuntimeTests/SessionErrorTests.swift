@@ -1,3 +1,4 @@
+import Kernels
 import ONNXIR
 import Runtime
 import Testing
@@ -69,9 +70,9 @@ import Testing
     /// Conv + BatchNormalization + residual Add + Relu fused and folded at load must equal the
     /// unfused graph (fusion off), on random weights and non-trivial BN statistics.
     @Test func fusionMatchesUnfused() throws {
-        var g = SplitMix(seed: 11)
+        var g = SeededGenerator(seed: 11)
         func tensor(_ name: String, _ dims: [Int64], scale: Float = 1, offset: Float = 0) -> Tensor {
-            Tensor(name: name, dims: dims, values: (0..<dims.reduce(1, *)).map { _ in offset + scale * g.next() })
+            Tensor(name: name, dims: dims, values: (0..<dims.reduce(1, *)).map { _ in offset + scale * g.uniform(-1, 1) })
         }
         let m = Self.model([
             Node(opType: "Conv", inputs: ["x", "w", "b"], outputs: ["c"], name: "conv", attributes: [.ints("pads", [1, 1, 1, 1])]),
@@ -81,7 +82,7 @@ import Testing
         ], inputs: [.tensor("x", .float, [1, 4, 5, 7])], outputs: [.tensor("y", .float, [1, 4, 5, 7])],
            initializers: [tensor("w", [4, 4, 3, 3], scale: 0.3), tensor("b", [4], scale: 0.1), tensor("gamma", [4], scale: 0.4, offset: 1),
                           tensor("beta", [4], scale: 0.1), tensor("mean", [4], scale: 0.1), tensor("var", [4], scale: 0.4, offset: 1)])
-        let x = TensorValue(shape: [1, 4, 5, 7], floats: (0..<140).map { _ in g.next() })
+        let x = TensorValue(shape: [1, 4, 5, 7], floats: (0..<140).map { _ in g.uniform(-1, 1) })
         let fused = try Session(model: m, options: SessionOptions(threads: 1)).run(["x": x])["y"]!
         let plain = try Session(model: m, options: SessionOptions(threads: 1, fusion: false)).run(["x": x])["y"]!
         let c = TensorComparison(name: "y", actual: fused, reference: plain, rtol: 1e-5, atol: 1e-6)
@@ -93,14 +94,14 @@ import Testing
 extension SessionErrorTests {
     /// A zero Pad folded into the next Conv's pads gives the unfused result.
     @Test func padFoldedIntoConvMatchesUnfused() throws {
-        var g = SplitMix(seed: 5)
+        var g = SeededGenerator(seed: 5)
         let m = Self.model([
             Node(opType: "Pad", inputs: ["x", "pads"], outputs: ["p"], name: "pad"),
             Node(opType: "Conv", inputs: ["p", "w"], outputs: ["y"], name: "conv", attributes: [.ints("strides", [2, 2])]),
         ], inputs: [.tensor("x", .float, [1, 3, 9, 8])], outputs: [.tensor("y", .float, [1, 2, 5, 5])],
            initializers: [Tensor(name: "pads", dims: [8], values: [Int64(0), 0, 3, 1, 0, 0, 1, 2]),
-                          Tensor(name: "w", dims: [2, 3, 3, 3], values: (0..<54).map { _ in g.next() })])
-        let x = TensorValue(shape: [1, 3, 9, 8], floats: (0..<216).map { _ in g.next() })
+                          Tensor(name: "w", dims: [2, 3, 3, 3], values: (0..<54).map { _ in g.uniform(-1, 1) })])
+        let x = TensorValue(shape: [1, 3, 9, 8], floats: (0..<216).map { _ in g.uniform(-1, 1) })
         let fused = try Session(model: m, options: SessionOptions(threads: 1)).run(["x": x])["y"]!
         let plain = try Session(model: m, options: SessionOptions(threads: 1, fusion: false)).run(["x": x])["y"]!
         #expect(fused.shape == [1, 2, 6, 5] && plain.shape == fused.shape)
@@ -109,15 +110,3 @@ extension SessionErrorTests {
 }
 
 /// Deterministic values in [-1, 1) for tests.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> Float {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
-        return Float(z >> 40) / Float(1 << 23) - 1
-    }
-}

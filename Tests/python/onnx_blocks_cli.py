@@ -38,8 +38,20 @@ def fixture_models():
     return sorted((ROOT / "fixtures").glob("*/model.onnx"))
 
 
-def run_cli(*args):
-    return subprocess.run([binary(), *map(str, args)], capture_output=True, text=True, timeout=300)
+# Every call of the binary has a timeout: a hang fails the test instead of stalling CI.
+CLI_TIMEOUT = 300
+
+
+def run_cli(*args, timeout=CLI_TIMEOUT):
+    return subprocess.run([binary(), *map(str, args)], capture_output=True, text=True, timeout=timeout)
+
+
+def expect_cli(*args, expect=0, timeout=CLI_TIMEOUT):
+    """run_cli, asserting the exit status (expect=None accepts any)."""
+    result = run_cli(*args, timeout=timeout)
+    if expect is not None:
+        assert result.returncode == expect, f"{args}: rc={result.returncode}\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}"
+    return result
 
 
 def run_many(argument_lists, workers=4):

@@ -13,15 +13,9 @@ import onnx
 import onnxruntime as ort
 import pytest
 from onnx import TensorProto, helper, numpy_helper
+from onnx_blocks_cli import run_cli as run
 
 RNG = np.random.default_rng(7)
-
-
-def binary():
-    path = os.environ.get("ONNX_BLOCKS_BIN")
-    if not path or not Path(path).exists():
-        pytest.fail("ONNX_BLOCKS_BIN must point at the built onnx-blocks binary (tools/test.sh sets it)")
-    return path
 
 
 class G:
@@ -123,10 +117,6 @@ def resnet_batchnorm_nodes(tmp):
     mm = g.node("MatMul", [flat, g.const(RNG.normal(0, 0.3, (16, 6)).astype("float32"), "fc")], "matmul")
     logits = g.node("Add", [mm, g.const(RNG.normal(0, 0.05, 6).astype("float32"), "fcb")], "bias")
     return g.save(tmp, x, logits, logits)
-
-
-def run(*args):
-    return subprocess.run([binary(), *args], capture_output=True, text=True, timeout=120)
 
 
 def test_inception_resnet_with_explicit_scale(tmp_path):

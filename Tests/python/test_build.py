@@ -26,6 +26,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 import roundtrip_check  # noqa: E402
+from onnx_blocks_cli import expect_cli as cli
 
 FIXTURES = sorted(p.parent for p in (ROOT / "fixtures").glob("*/model.onnx"))
 ATOL, RTOL = 1e-5, 1e-4
@@ -50,20 +51,6 @@ NOT_EXPORTED_IN_CI = {
     "resnet152v2": "same code as resnet50v2, deeper stages",
 }
 EXPORTED = [a for a in KERAS_COUNTS if a not in NOT_EXPORTED_IN_CI]
-
-
-def binary():
-    value = os.environ.get("ONNX_BLOCKS_BIN")
-    if not value:
-        pytest.fail("ONNX_BLOCKS_BIN is not set (tools/test.sh sets it)")
-    return value
-
-
-def cli(*args, expect=0):
-    result = subprocess.run([binary(), *map(str, args)], capture_output=True, text=True)
-    if expect is not None:
-        assert result.returncode == expect, f"{args}: rc={result.returncode}\n{result.stdout}\n{result.stderr}"
-    return result
 
 
 def assert_close(actual, expected, what):

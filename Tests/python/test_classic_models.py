@@ -20,11 +20,12 @@ from onnx import numpy_helper
 import onnxruntime as ort
 import pytest
 
-from onnx_blocks_cli import binary, required_env
+from onnx_blocks_cli import required_env
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 import roundtrip_check  # noqa: E402
+from onnx_blocks_cli import expect_cli as cli
 
 
 def light(name):
@@ -32,13 +33,6 @@ def light(name):
     if not path.exists():
         pytest.fail(f"{path} is missing: run tools/make_conformance_data.py (tools/test.sh does)")
     return path
-
-
-def cli(*args, expect=0):
-    r = subprocess.run([binary(), *map(str, args)], capture_output=True, text=True)
-    if expect is not None:
-        assert r.returncode == expect, f"{args}: rc={r.returncode}\n{r.stdout[-2000:]}\n{r.stderr[-2000:]}"
-    return r
 
 
 def inferred_outputs(path, op_type):
@@ -79,7 +73,7 @@ def test_light_inception_rebuilds_equal(name, tmp_path):
     out = tmp_path / "rebuilt.onnx"
     cli("build", "--from", light(name), "-o", out)
     r = subprocess.run([sys.executable, ROOT / "tools" / "roundtrip_check.py", light(name), out],
-                       capture_output=True, text=True)
+                       capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stdout + r.stderr
     result = json.loads(r.stdout.strip().splitlines()[-1])
     assert result["interface"] and result["output"]["pass"] and result["logits"]["pass"]
@@ -178,5 +172,5 @@ def test_xception_pattern_is_separable_residual_and_rebuilds(tmp_path):
         ("residual", "separable", "identity", 1), ("residual", "separable", "projection", 2)]
     out = tmp_path / "rebuilt.onnx"
     cli("build", "--from", model, "-o", out)
-    r = subprocess.run([sys.executable, ROOT / "tools" / "roundtrip_check.py", model, out], capture_output=True, text=True)
+    r = subprocess.run([sys.executable, ROOT / "tools" / "roundtrip_check.py", model, out], capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, r.stdout + r.stderr

@@ -8,17 +8,11 @@ import numpy as np
 import onnx
 import pytest
 from onnx import TensorProto, helper, numpy_helper
-
-
-def binary():
-    value = os.environ.get("ONNX_BLOCKS_BIN")
-    if not value:
-        pytest.fail("ONNX_BLOCKS_BIN is not set (tools/test.sh sets it)")
-    return value
+from onnx_blocks_cli import run_cli
 
 
 def convert(*args):
-    return subprocess.run([binary(), "convert", *map(str, args)], capture_output=True, text=True)
+    return run_cli("convert", *args)
 
 
 def make_model(path):

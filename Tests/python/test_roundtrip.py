@@ -14,14 +14,9 @@ from pathlib import Path
 import onnx
 import pytest
 
+from onnx_blocks_cli import required_env, run_cli
+
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def required_env(name):
-    value = os.environ.get(name)
-    if not value:
-        pytest.fail(f"{name} is not set (tools/test.sh sets it)")
-    return value
 
 
 def conformance_dir():
@@ -68,8 +63,8 @@ def run_batch(files, out_root, tmp_path, base):
         pairs.append((path, out))
     listing = tmp_path / f"{out_root.name}.list"
     listing.write_text("".join(f"{a}\t{b}\n" for a, b in pairs))
-    binary = required_env("ONNX_BLOCKS_BIN")
-    result = subprocess.run([binary, "convert", "--batch", str(listing)], capture_output=True, text=True)
+    # One process for ~2,000 models: a generous timeout, but never none.
+    result = run_cli("convert", "--batch", listing, timeout=1800)
     return pairs, result
 
 
@@ -126,5 +121,5 @@ def test_fixtures_round_trip(tmp_path):
 
 def test_proto_fields_match_onnx():
     result = subprocess.run([required_env("ONNX_BLOCKS_PYTHON"), str(ROOT / "tools" / "check_proto_fields.py")],
-                            capture_output=True, text=True)
+                            capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr

@@ -9,21 +9,11 @@ import numpy as np
 import onnx
 import pytest
 from onnx import helper, numpy_helper, TensorProto
+from onnx_blocks_cli import run_cli as cli
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "fixtures"
 FIXTURE = FIXTURES / "resnet_v1_bottleneck"
-
-
-def binary():
-    path = os.environ.get("ONNX_BLOCKS_BIN")
-    if not path or not Path(path).exists():
-        pytest.fail("ONNX_BLOCKS_BIN must point at the built onnx-blocks binary (tools/test.sh sets it)")
-    return path
-
-
-def cli(*args):
-    return subprocess.run([binary(), *map(str, args)], capture_output=True, text=True, timeout=300)
 
 
 def load_pb(path):
@@ -117,6 +107,32 @@ def test_compare_detects_a_perturbed_reference(tmp_path):
     assert r.returncode == 1
     t = json.loads(r.stdout)["tensors"][0]
     assert t["pass"] is False and t["worstIndex"] == list(np.unravel_index(3, y.shape))
+
+
+def test_compare_scale_rule_judges_against_the_tensor_magnitude(tmp_path):
+    """An error far above atol + rtol·|b| at the smallest element but below atol + rtol·max|b|
+    fails the elementwise rule and passes the scale rule; the report names the rule."""
+    ref = tmp_path / "test_data_set_0"
+    ref.mkdir()
+    (ref / "input_0.pb").write_bytes((FIXTURE / "test_data_set_0/input_0.pb").read_bytes())
+    name, y = load_pb(FIXTURE / "test_data_set_0/output_0.pb")
+    y = y.copy()
+    k = int(np.argmin(np.abs(y)))
+    rtol = 0.1  # atol 0: the fixture's outputs are probabilities (0.03 .. 0.23)
+    delta = 0.5 * rtol * float(np.max(np.abs(y)))
+    assert delta > 3 * rtol * abs(float(y.flat[k])), "fixture output too flat for this test"
+    y.flat[k] += delta
+    (ref / "output_0.pb").write_bytes(numpy_helper.from_array(y, name).SerializeToString())
+    tol = ["--rtol", rtol, "--atol", 0]
+    strict = cli("compare", FIXTURE / "model.onnx", "--reference", ref, *tol, "--json")
+    assert strict.returncode == 1, strict.stdout + strict.stderr
+    assert json.loads(strict.stdout)["rule"] == "elementwise"
+    scaled = cli("compare", FIXTURE / "model.onnx", "--reference", ref, *tol, "--rule", "scale", "--json")
+    assert scaled.returncode == 0, scaled.stdout + scaled.stderr
+    report = json.loads(scaled.stdout)
+    assert report["rule"] == "scale" and "max|b|" in report["formula"]
+    text = cli("compare", FIXTURE / "model.onnx", "--reference", ref, *tol, "--rule", "scale")
+    assert text.returncode == 0 and "equivalent under scale |a − b|" in text.stdout
 
 
 def test_bench_json_keys():

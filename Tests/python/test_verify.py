@@ -7,20 +7,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from onnx_blocks_cli import run_cli as run
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "fixtures"
-
-
-def binary():
-    path = os.environ.get("ONNX_BLOCKS_BIN")
-    if not path or not Path(path).exists():
-        pytest.fail("ONNX_BLOCKS_BIN must point at the built onnx-blocks binary (tools/test.sh sets it)")
-    return path
-
-
-def run(*args):
-    return subprocess.run([binary(), *args], capture_output=True, text=True, timeout=120)
 
 
 def fixture(name):

@@ -12,15 +12,9 @@ import onnx
 import onnxruntime as ort
 import pytest
 from onnx import TensorProto, helper, numpy_helper
+from onnx_blocks_cli import run_cli
 
 RNG = np.random.default_rng(12)
-
-
-def binary():
-    path = os.environ.get("ONNX_BLOCKS_BIN")
-    if not path or not Path(path).exists():
-        pytest.fail("ONNX_BLOCKS_BIN must point at the built onnx-blocks binary (tools/test.sh sets it)")
-    return path
 
 
 def const(name, shape, low=-0.5, high=0.5):
@@ -176,8 +170,8 @@ def test_zoo_operator_graph_matches_onnxruntime(name, tmp_path):
     for threads in (1, 2):
         out = tmp_path / f"out{threads}"
         out.mkdir()
-        r = subprocess.run([binary(), "run", str(path), "--input", f"x={tmp_path / 'x.npy'}", "--threads", str(threads),
-                            "--output-dir", str(out)], capture_output=True, text=True, timeout=120)
+        r = run_cli("run", str(path), "--input", f"x={tmp_path / 'x.npy'}", "--threads", str(threads),
+                    "--output-dir", str(out), timeout=120)
         assert r.returncode == 0, r.stderr
         actual = np.load(out / "y.npy")
         assert actual.shape == expected.shape

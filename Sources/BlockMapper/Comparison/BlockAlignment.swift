@@ -18,6 +18,7 @@ public struct BlockAlignment: Sendable {
         }
     }
 
+    /// One block of a document (its JSON) and where it stands, so reports can name it.
     public struct Entry: Sendable, Equatable {
         public var block: JSONValue
         public var place: Place
@@ -25,6 +26,7 @@ public struct BlockAlignment: Sendable {
         public var kindLabel: String { "\(block["kind"]?.stringValue ?? "?")/\(block["variant"]?.stringValue ?? "?")" }
     }
 
+    /// One step of the alignment: a block matched in both documents, or found in one only.
     public enum Pair: Sendable, Equatable {
         /// In both (`differences` empty when they match).
         case both(Entry, Entry, differences: [FieldDifference])

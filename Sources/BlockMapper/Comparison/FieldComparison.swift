@@ -5,6 +5,7 @@ import Blocks
 /// models: every field either has). Because it walks whatever fields are there, fields a
 /// block kind gains later are compared with no change here.
 public struct FieldComparison: Sendable {
+    /// Which fields count: a spec names only what it cares about; a diff compares everything.
     public enum Mode: Sendable {
         /// Spec semantics: a field the expected side leaves out is not compared.
         case subset

@@ -6,6 +6,7 @@ import Blocks
 /// A stage is a run of blocks of one kind; a residual stage starts at a projection shortcut
 /// (where ResNets change width), any other stage where the kind or variant changes.
 public struct StageLayout: Sendable, Equatable {
+    /// A run of blocks users think of as one stage (numbered, with its kind and block range).
     public struct Stage: Sendable, Equatable {
         /// 1-based, as users count stages.
         public var number: Int

@@ -5,6 +5,7 @@ import Blocks
 /// reported once; model-level fields (family, input, unassigned count) after them. Totals
 /// (parameters, MACs) follow from the blocks, so they are summarized, not listed as changes.
 public struct StructureDiff: Sendable {
+    /// One difference between two structures: a block added, removed or changed, or a model field.
     public enum Change: Sendable, Equatable {
         case added(BlockAlignment.Entry)
         case removed(BlockAlignment.Entry)

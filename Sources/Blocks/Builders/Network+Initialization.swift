@@ -1,3 +1,4 @@
+import Kernels
 import Foundation
 
 /// Seeded weights for a structure-only network: He-normal conv kernels (std √(2/fan-in)),

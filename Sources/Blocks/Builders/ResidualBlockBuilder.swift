@@ -6,6 +6,7 @@
 /// 1-pixel zero pad, with bias-free 1×1 and 3×3 convs (`residual_block_v2`); basic blocks put it
 /// on the first 3×3 conv. Projections read the pre-activated input in pre-activation blocks.
 public enum ResidualBlockBuilder {
+    /// The shortcut a builder makes: identity, 1×1 projection, or a stride-s 1×1 max-pool (ResNet V2 stage ends).
     public enum ShortcutKind: String, Sendable {
         case identity, projection, pool
     }

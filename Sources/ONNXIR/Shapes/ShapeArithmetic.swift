@@ -2,6 +2,7 @@
 /// or pads of 2^40; plain `*` and `+` would trap. Every size the checker and the runtime
 /// derive from a model goes through these.
 public enum ShapeArithmetic {
+    /// A size or offset from a model that does not fit in 64 bits, naming the quantity.
     public struct Overflow: Error, Sendable, Equatable, CustomStringConvertible {
         public var what: String
         public var description: String { "\(what) overflows 64-bit arithmetic" }

@@ -1,7 +1,8 @@
 import Foundation
 
-/// A small deterministic random source (SplitMix64) so a seed gives the same weights on every
-/// platform and Swift version (the standard library's generators promise neither).
+/// A small deterministic random source (SplitMix64) so a seed gives the same weights (Blocks)
+/// and generated inputs (Runtime) on every platform and Swift version (the standard library's
+/// generators promise neither). Lives in Kernels, the one module both depend on.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
     private var state: UInt64
     /// Box–Muller makes normals in pairs; the second waits here.
