@@ -106,6 +106,9 @@ extension Block {
         case .transition(let b):
             fields["layers"] = Layer.describe(chain: b.layers)
             fields["stride"] = .int(b.stride)
+        case .dense(let b):
+            fields["growth"] = .int(b.growth)
+            fields["layers"] = Layer.describe(chain: b.path)
         case .convStage(let b):
             fields["layers"] = Layer.describe(chain: b.layers)
             fields["convs"] = .int(Layer.convs(in: b.layers).count)
@@ -202,6 +205,8 @@ extension Block {
             return "\(b.variant == .vgg ? "vgg stage" : "conv stage"), \(Layer.convs(in: b.layers).count) conv \(kernels), stride \(b.stride)"
         case .invertedResidual(let b):
             return "inverted residual, expansion \(b.expansion), stride \(b.stride), \(b.hasShortcut ? "identity" : "no") shortcut"
+        case .dense(let b):
+            return "dense layer \(b.variant.rawValue), growth \(b.growth)"
         }
     }
 }

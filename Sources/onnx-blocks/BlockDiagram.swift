@@ -38,7 +38,7 @@ struct BlockDiagram {
             case .explicit(let v): scale = "scale \(v)"
             }
             return "IR-\(b.variant.rawValue) v\(b.version), \(scale)\(b.activation ? ", ReLU" : "") \(out)"
-        case .transition, .convStage, .invertedResidual: return "\(block.summary) \(out)"
+        case .transition, .convStage, .invertedResidual, .dense: return "\(block.summary) \(out)"
         }
     }
 
