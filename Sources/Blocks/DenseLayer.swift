@@ -27,19 +27,22 @@ public struct DenseLayer: Sendable, Equatable {
         self.inputFirst = inputFirst
     }
 
-    /// The variant the path's layers spell, checked on kernels, strides and the BN/ReLU order alone.
+    /// The variant the path's layers spell, checked on kernels, strides and the order of
+    /// ReLUs and BNs alone. The path must open with its BN (pre-activation); a BN after a conv
+    /// may be folded into that conv's weights (tf2onnx does), so inner BNs are optional.
     public static func variant(of path: [Layer]) -> Variant {
-        let steps: [String] = path.map { layer in
+        guard case .batchNorm? = path.first else { return .generic }
+        let steps: [String] = path.dropFirst().compactMap { layer in
             switch layer {
-            case .batchNorm: return "bn"
+            case .batchNorm: return nil
             case .activation(let a, _): return a == .relu ? "relu" : "act"
             case .conv(let c): return c.group == 1 && c.strides == .one ? "c\(c.kernel)" : "conv"
             default: return "other"
             }
         }
         switch steps {
-        case ["bn", "relu", "c1x1", "bn", "relu", "c3x3"]: return .bottleneck
-        case ["bn", "relu", "c3x3"]: return .basic
+        case ["relu", "c1x1", "relu", "c3x3"]: return .bottleneck
+        case ["relu", "c3x3"]: return .basic
         default: return .generic
         }
     }

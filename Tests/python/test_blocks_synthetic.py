@@ -125,6 +125,27 @@ def resnet_batchnorm_nodes(tmp):
     return g.save(tmp, x, logits, logits)
 
 
+def densenet_pattern(tmp):
+    """A DenseNet-B dense block (Huang et al. 2017): each layer concatenates BN-ReLU-1×1-BN-ReLU-3×3
+    (growth 4) onto its input; then a transition BN-ReLU-1×1-avg-pool and a basic BN-ReLU-3×3 layer."""
+    g = G(3, 16)
+    x = g.unit("image", 3, 8, 3)
+    c = 8
+    for _ in range(2):
+        y = g.conv(g.relu(g.bn(x, c)), c, 16, 1, pad=[0, 0, 0, 0], bias=False)
+        y = g.conv(g.relu(g.bn(y, 16)), 16, 4, 3, bias=False)
+        x, c = g.node("Concat", [x, y], "concat", axis=1), c + 4
+    x = g.conv(g.relu(g.bn(x, c)), c, 8, 1, pad=[0, 0, 0, 0], bias=False)
+    x, c = g.node("AveragePool", [x], "avg", kernel_shape=[2, 2], strides=[2, 2]), 8
+    y = g.conv(g.relu(g.bn(x, c)), c, 4, 3, bias=False)
+    x = g.node("Concat", [x, y], "concat", axis=1)
+    pooled = g.node("GlobalAveragePool", [x], "gap")
+    flat = g.node("Flatten", [pooled], "flatten", axis=1)
+    logits = g.node("Gemm", [flat, g.const(RNG.normal(0, 0.3, (5, 12)).astype("float32"), "fc"),
+                             g.const(RNG.normal(0, 0.05, 5).astype("float32"), "fcb")], "gemm", transB=1)
+    return g.save(tmp, x, logits, logits)
+
+
 def run(*args):
     return subprocess.run([binary(), *args], capture_output=True, text=True, timeout=120)
 
@@ -164,3 +185,18 @@ def test_forward_check_fails_on_wrong_reference(tmp_path):
     (data / "output_0.pb").write_bytes(numpy_helper.from_array(out * 1.01, "x").SerializeToString())
     check = run("blocks", str(model), "--forward-check", str(data))
     assert check.returncode == 1 and "FAIL output" in check.stdout
+
+
+def test_dense_connections_are_dense_layers_not_inception_modules(tmp_path):
+    model, data = densenet_pattern(tmp_path)
+    r = run("blocks", str(model), "--json")
+    assert r.returncode == 0, r.stdout + r.stderr
+    doc = json.loads(r.stdout)
+    body = [b for b in doc["blocks"] if b["kind"] not in ("stem", "head")]
+    dense = [(b["variant"], b["growth"], b["outputChannels"]) for b in body if b["kind"] == "dense"]
+    # From the construction: two bottleneck layers 8 → 12 → 16, the basic layer 8 → 12 after the transition.
+    assert dense == [("bottleneck", 4, 12), ("bottleneck", 4, 16), ("basic", 4, 12)]
+    assert "inception" not in {b["kind"] for b in doc["blocks"]}
+    assert doc["coverage"]["assigned"] == doc["coverage"]["nodes"] == len(onnx.load(model).graph.node)
+    check = run("blocks", str(model), "--forward-check", str(data))
+    assert check.returncode == 0, check.stdout + check.stderr
