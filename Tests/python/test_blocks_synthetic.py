@@ -27,9 +27,10 @@ def binary():
 class G:
     """A tiny graph builder: NCHW activations, random weights as initializers."""
 
-    def __init__(self, channels, size):
+    def __init__(self, channels, size, nhwc=False):
         self.nodes, self.inits, self.n = [], [], 0
         self.channels, self.size = channels, size
+        self.dims = [1, size, size, channels] if nhwc else [1, channels, size, size]
 
     def name(self, p):
         self.n += 1
@@ -64,7 +65,7 @@ class G:
         return self.relu(self.bn(self.conv(x, cin, cout, k, stride, pad, bias=False), cout))
 
     def save(self, path, x, logits, out):
-        inp = helper.make_tensor_value_info("image", TensorProto.FLOAT, [1, self.channels, self.size, self.size])
+        inp = helper.make_tensor_value_info("image", TensorProto.FLOAT, self.dims)
         outs = [helper.make_tensor_value_info(out, TensorProto.FLOAT, [1, None])]
         graph = helper.make_graph(self.nodes, "g", [inp], outs, self.inits)
         model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
@@ -72,7 +73,7 @@ class G:
         onnx.save(model, path / "model.onnx")
         data = path / "data"
         data.mkdir()
-        image = RNG.uniform(-1, 1, (1, self.channels, self.size, self.size)).astype("float32")
+        image = RNG.uniform(-1, 1, self.dims).astype("float32")
         probe = onnx.ModelProto()
         probe.CopyFrom(model)
         if logits != out:
@@ -146,6 +147,27 @@ def densenet_pattern(tmp):
     return g.save(tmp, x, logits, logits)
 
 
+def nhwc_squeeze_excite(tmp):
+    """tf2onnx's way with a MobileNetV3 block: NHWC input; each conv between transposes to NCHW
+    and back; a `ZeroPadding2D` pad on the NHWC tensor before a stride-2 depthwise conv; a
+    squeeze-excitation mean over NHWC axes [1, 2] whose gate multiplies the NHWC tensor."""
+    g = G(3, 16, nhwc=True)
+    to_nchw = lambda t: g.node("Transpose", [t], "tr", perm=[0, 3, 1, 2])
+    to_nhwc = lambda t: g.node("Transpose", [t], "tr", perm=[0, 2, 3, 1])
+    x = to_nhwc(g.relu(g.conv(to_nchw("image"), 3, 8, 3, stride=2, pad=[1, 1, 1, 1])))          # 8×8×8
+    x = g.node("Pad", [x, g.const(np.array([0, 0, 0, 0, 0, 1, 1, 0], dtype=np.int64), "pads")], "pad", mode="constant")
+    w = g.const(RNG.normal(0, 0.5, (8, 1, 3, 3)).astype("float32"), "dw")
+    x = to_nhwc(g.relu(g.node("Conv", [to_nchw(x), w], "dw", kernel_shape=[3, 3], strides=[2, 2], group=8)))  # 8×4×4
+    se = g.node("ReduceMean", [x], "mean", axes=[1, 2], keepdims=1)
+    se = g.conv(g.relu(g.conv(to_nchw(se), 8, 4, 1, pad=[0, 0, 0, 0])), 4, 8, 1, pad=[0, 0, 0, 0])
+    x = g.node("Mul", [x, to_nhwc(g.node("Sigmoid", [se], "gate"))], "excite")
+    x = g.conv(to_nchw(x), 8, 12, 1, pad=[0, 0, 0, 0])                                          # 12×4×4
+    flat = g.node("Flatten", [g.node("GlobalAveragePool", [x], "gap")], "flatten", axis=1)
+    logits = g.node("Gemm", [flat, g.const(RNG.normal(0, 0.3, (5, 12)).astype("float32"), "fc"),
+                             g.const(RNG.normal(0, 0.05, 5).astype("float32"), "fcb")], "gemm", transB=1)
+    return g.save(tmp, x, logits, logits)
+
+
 def run(*args):
     return subprocess.run([binary(), *args], capture_output=True, text=True, timeout=120)
 
@@ -200,3 +222,22 @@ def test_dense_connections_are_dense_layers_not_inception_modules(tmp_path):
     assert doc["coverage"]["assigned"] == doc["coverage"]["nodes"] == len(onnx.load(model).graph.node)
     check = run("blocks", str(model), "--forward-check", str(data))
     assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_shapes_stay_right_through_nhwc_transposes_and_unassigned_nodes(tmp_path):
+    model, _ = nhwc_squeeze_excite(tmp_path)
+    r = run("blocks", str(model), "--json")
+    assert r.returncode == 0, r.stdout + r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["input"]["layout"] == "nhwc"
+    stats = doc["statistics"]
+    outputs = {tuple(s["output"]) for s in stats[1:-1]}
+    # From the construction: 8×8×8 after the first conv, 8×4×4 after the padded stride-2 depthwise
+    # conv (8 + 1 = 9 → 4), 12×4×4 after the last 1×1; no block may report another size.
+    assert outputs <= {(8, 8, 8), (8, 4, 4), (12, 4, 4), (8, 1, 1), (4, 1, 1)}, stats
+    assert (12, 4, 4) in outputs and stats[-1]["name"] == "head"
+    # The padded depthwise conv is a block's: 8 channels × 9 taps × 4×4 outputs.
+    assert any(s["macs"] == 8 * 9 * 16 for s in stats), stats
+    # Whatever stays unassigned is listed with a reason.
+    assert all(u["reason"] for u in doc["unassignedReasons"])
+    assert doc["coverage"]["nodes"] - doc["coverage"]["assigned"] == len(doc["unassigned"])
