@@ -61,8 +61,11 @@ enum FamilySignature {
 
     /// The family the assembled blocks make; `custom` when a block of a kind the family does
     /// not have is among them (DenseNet's concatenations in a chain are not VGG stages).
-    static func family(style: BodyStyle, stem: [Layer], blocks: [Block]) -> Family {
+    static func family(style: BodyStyle, stem: [Layer], blocks: [Block], hasBranches: Bool) -> Family {
         let family = candidate(style: style, stem: stem, blocks: blocks)
+        // A plain network is a chain: branches of any kind, even ones no block takes (DenseNet's
+        // many-input concatenations), make it something else.
+        if family == .plain, hasBranches { return .custom }
         let kinds = Set(blocks.map(\.kind))
         let allowed: Set<String>
         switch family {

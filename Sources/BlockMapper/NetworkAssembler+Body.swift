@@ -9,7 +9,13 @@ extension NetworkAssembler {
         for item in items {
             switch item {
             case .chain(let i):
-                guard ops[i].layer != nil else { reject([i], "a layer between blocks"); continue }
+                guard ops[i].layer != nil else {
+                    // No block spans what no block takes: the layers before it close here.
+                    placeBeforeGap(pending, style: style)
+                    pending = []
+                    reject([i], "a layer between blocks")
+                    continue
+                }
                 pending.append(i)
             case .region(let shape, let opList, _, _):
                 let pre = placeBetween(pending, before: shape, style: style, preactivated: preactivated)
@@ -76,6 +82,20 @@ extension NetworkAssembler {
         }
         for i in rest {
             if let l = ops[i].layer { tail.append(l); tailOps.append(i) }
+        }
+    }
+
+    /// The chain ops before an op no block takes: stages, MobileNet blocks, or the previous
+    /// block's post-addition and a transition — never part of a block that continues past it.
+    private mutating func placeBeforeGap(_ pending: [Int], style: FamilySignature.BodyStyle) {
+        guard !pending.isEmpty else { return }
+        switch style {
+        case .plain: groupStages(pending, final: false)
+        case .inverted: groupInverted(pending, final: false)
+        default:
+            var rest = pending[...]
+            while let first = rest.first, ops[first].isNormOrActivation, attachPost(first) { rest = rest.dropFirst() }
+            if !rest.isEmpty { addTransition(Array(rest)) }
         }
     }
 

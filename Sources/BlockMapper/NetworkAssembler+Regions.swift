@@ -68,6 +68,11 @@ extension NetworkAssembler {
         case .concat(let c, let branchPieces):
             guard let branches = branchPieces.map(layers).allNonNil() else { return nil }
             let name = nodeName(ops[c].nodes[0])
+            // The input itself as one of two branches: DenseNet's dense connection, not an Inception module.
+            if branches.count == 2, let identity = branches.firstIndex(where: \.isEmpty), !branches[1 - identity].isEmpty {
+                let path = branches[1 - identity]
+                return (.dense(DenseLayer(name: "", variant: DenseLayer.variant(of: path), path: path, concatName: name, inputFirst: identity == 0)), preOps)
+            }
             if branches.contains(where: { Layer.stride(of: $0) > 1 }) {
                 return (.reduction(ReductionModule(name: "", variant: .generic, branches: branches, concatName: name)), preOps)
             }
@@ -115,7 +120,7 @@ extension NetworkAssembler {
             b.variant = VariantSignature.reductionVariant(b.branches, family: family)
             if b.variant == .a { b.filters = reductionAFilters(b.branches) }
             return .reduction(b)
-        case .transition, .convStage, .invertedResidual:
+        case .transition, .convStage, .invertedResidual, .dense:
             return block
         }
     }

@@ -43,7 +43,8 @@ struct NetworkAssembler {
         let stem = assembleStem(items[..<bodyStart])
         assembleBody(Array(items[bodyStart..<headStart]), style: style, preactivated: Self.isPreactivated(items, ops: ops))
         let head = assembleHead(items[headStart...])
-        let family = FamilySignature.family(style: style, stem: stem, blocks: blocks)
+        let hasBranches = items.contains { if case .region = $0 { return true }; return false }
+        let family = FamilySignature.family(style: style, stem: stem, blocks: blocks, hasBranches: hasBranches)
         let settled = blocks.map { settle($0, family: family) }
         return Network(family: family, inputName: inputName, inputLayout: inputLayout, inputShape: inputShape,
                        stem: Stem(name: "stem", variant: family, layers: stem), blocks: settled,

@@ -25,6 +25,9 @@ struct OpExtractor {
     private var inputIsNHWC: Bool
     /// The node turning the NHWC input into NCHW, when there is one.
     private var inputTranspose: Int?
+    /// Tensors laid out NHWC (tf2onnx leaves NCHW ⇄ NHWC transposes around each conv), so that
+    /// the logical C×H×W of what no block computes stays known for the blocks after it.
+    private var channelsLast = Set<String>()
 
     init(view: GraphView, loadWeights: Bool) throws {
         self.view = view
@@ -66,7 +69,8 @@ struct OpExtractor {
             throw RecognitionError.unsupportedInputShape(input: name, reason: "channels, height and width must be between 1 and 65536, not \(c)×\(h)×\(w)")
         }
         inputShape = FeatureShape(channels: Int(c), height: Int(h), width: Int(w))
-        if !transposesToNCHW { shapes[name] = inputShape }
+        shapes[name] = inputShape
+        if transposesToNCHW { channelsLast.insert(name) }
     }
 
     func resolve(_ tensor: String) -> String {
@@ -78,6 +82,7 @@ struct OpExtractor {
     mutating func run() throws {
         for index in view.graph.nodes.indices where !absorbed.contains(index) {
             try extract(index)
+            followLayout(index)
         }
         // Pass-through nodes whose producer never became an op stay with their consumers' fate.
         for (tensor, nodes) in passThroughNodes {
@@ -124,9 +129,56 @@ struct OpExtractor {
     private mutating func unknown(_ index: Int, _ reason: String) {
         let node = view.node(index)
         let inputs = activationInputs(node)
-        let keepsShape = Self.shapePreserving.contains(node.opType ?? "")
         emit(Op(kind: .unknown(reason), inputs: inputs, output: node.outputs.first ?? "", nodes: [index],
-                shape: keepsShape ? inputs.first.flatMap { shapes[$0] } : nil))
+                shape: logicalShape(of: node, inputs: inputs)))
+    }
+
+    /// The C×H×W of what an op no block takes produces, whatever the layout of its tensors:
+    /// elementwise ops keep the larger input's (a squeeze-excitation `Mul` broadcasts), layout
+    /// transposes keep it, spatial pads and means change H and W on the layout's axes.
+    private func logicalShape(of node: Node, inputs: [String]) -> FeatureShape? {
+        let known = inputs.compactMap { shapes[$0] }
+        guard let input = inputs.first, let first = shapes[input] else { return nil }
+        let (h, w) = channelsLast.contains(input) ? (1, 2) : (2, 3)
+        switch node.opType ?? "" {
+        case let op where Self.shapePreserving.contains(op):
+            return known.max { $0.height * $0.width < $1.height * $1.width }
+        case "Transpose":
+            return Self.layoutPerm(node) == nil ? nil : first
+        case "Pad":
+            var pads: [Int64] = node.attribute("pads")?.ints ?? []
+            if pads.isEmpty, node.inputs.count > 1 { pads = view.constantIntegers(node.inputs[1]) ?? [] }
+            guard pads.count == 8, node.inputs.count <= 3 || node.inputs[3].isEmpty,
+                  pads[0] == 0, pads[4] == 0, pads[h == 1 ? 3 : 1] == 0, pads[h == 1 ? 7 : 5] == 0 else { return nil }
+            return FeatureShape(channels: first.channels, height: first.height + Int(pads[h] + pads[h + 4]),
+                                width: first.width + Int(pads[w] + pads[w + 4]))
+        case "ReduceMean", "ReduceMax":
+            let axes = node.attribute("axes")?.ints ?? (node.inputs.count > 1 ? view.constantIntegers(node.inputs[1]) ?? [] : [])
+            guard node.attribute("keepdims")?.i ?? 1 == 1, Set(axes.map { $0 < 0 ? $0 + 4 : $0 }) == [Int64(h), Int64(w)] else { return nil }
+            return FeatureShape(channels: first.channels, height: 1, width: 1)
+        default:
+            return nil
+        }
+    }
+
+    /// Whether a `Transpose` goes to NHWC (`true`) or to NCHW (`false`); nil for another permutation.
+    private static func layoutPerm(_ node: Node) -> Bool? {
+        switch node.attribute("perm")?.ints ?? [] {
+        case [0, 2, 3, 1]: return true
+        case [0, 3, 1, 2]: return false
+        default: return nil
+        }
+    }
+
+    /// Carries the layout of a node's first activation input to its outputs; transposes set it.
+    private mutating func followLayout(_ index: Int) {
+        let node = view.node(index)
+        guard let out = node.outputs.first, !out.isEmpty else { return }
+        if node.opType == "Transpose", let toNHWC = Self.layoutPerm(node) {
+            if toNHWC { channelsLast.insert(out) } else { channelsLast.remove(out) }
+        } else if let input = activationInputs(node).first, channelsLast.contains(input) {
+            channelsLast.insert(out)
+        }
     }
 
     /// The single consumer node of `tensor`, if exactly one and not a graph output.
@@ -263,7 +315,7 @@ struct OpExtractor {
               spatial.count == 4, let input = node.inputs.first, let out = node.outputs.first,
               let consumers = view.consumers[out], !consumers.isEmpty, !view.graphOutputs.contains(out),
               consumers.allSatisfy({ ["Conv", "MaxPool", "AveragePool"].contains(view.node($0).opType ?? "") })
-        else { return unknown(index, "Pad that is not a zero spatial pad before a conv or pool") }
+        else { return try extractChannelsLastPad(index, pads: pads, value: value, mode: mode) }
         var nodes = [index]
         for t in node.inputs.dropFirst() where !t.isEmpty {
             if let c = view.constantNode[t], !absorbed.contains(c) { absorbed.insert(c); nodes.append(c) }
@@ -271,6 +323,28 @@ struct OpExtractor {
         let padding = Padding(top: spatial[0], left: spatial[1], bottom: spatial[2], right: spatial[3])
         guard Self.sane(padding) else { return unknown(index, "Pad with huge pads") }
         pendingPads[out] = (resolve(input), padding, nodes)
+    }
+
+    /// tf2onnx's `ZeroPadding2D` before a conv: a zero pad of an NHWC tensor, then the transpose
+    /// to NCHW the conv reads. Both fold into the conv or pool, like an NCHW pad.
+    private mutating func extractChannelsLastPad(_ index: Int, pads: [Int64], value: Float, mode: String) throws {
+        let node = view.node(index)
+        guard mode == "constant", value == 0, pads.count == 8, node.inputs.count <= 3 || node.inputs[3].isEmpty,
+              let input = node.inputs.first, channelsLast.contains(resolve(input)),
+              pads[0] == 0, pads[3] == 0, pads[4] == 0, pads[7] == 0,
+              pads.allSatisfy({ (0...(1 << 20)).contains($0) }),
+              let out = node.outputs.first, let transpose = soleConsumer(out),
+              view.node(transpose).opType == "Transpose", Self.layoutPerm(view.node(transpose)) == false,
+              let nchw = view.node(transpose).outputs.first, !view.graphOutputs.contains(nchw),
+              let consumers = view.consumers[nchw], !consumers.isEmpty,
+              consumers.allSatisfy({ ["Conv", "MaxPool", "AveragePool"].contains(view.node($0).opType ?? "") })
+        else { return unknown(index, "Pad that is not a zero spatial pad before a conv or pool") }
+        var nodes = [index, transpose]
+        absorbed.insert(transpose)
+        for t in node.inputs.dropFirst() where !t.isEmpty {
+            if let c = view.constantNode[t], !absorbed.contains(c) { absorbed.insert(c); nodes.append(c) }
+        }
+        pendingPads[nchw] = (resolve(input), Padding(top: Int(pads[1]), left: Int(pads[2]), bottom: Int(pads[5]), right: Int(pads[6])), nodes)
     }
 
     /// The tensor a conv/pool really reads, with any zero pad folded in, and the pad's nodes.

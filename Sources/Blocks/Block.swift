@@ -10,6 +10,8 @@ public enum Block: Sendable, Equatable {
     case convStage(ConvStage)
     /// MobileNetV2's inverted residual.
     case invertedResidual(InvertedResidualBlock)
+    /// DenseNet's layer: a path concatenated onto its own input.
+    case dense(DenseLayer)
 
     public var name: String {
         get {
@@ -21,6 +23,7 @@ public enum Block: Sendable, Equatable {
             case .transition(let b): return b.name
             case .convStage(let b): return b.name
             case .invertedResidual(let b): return b.name
+            case .dense(let b): return b.name
             }
         }
         set {
@@ -32,6 +35,7 @@ public enum Block: Sendable, Equatable {
             case .transition(var b): b.name = newValue; self = .transition(b)
             case .convStage(var b): b.name = newValue; self = .convStage(b)
             case .invertedResidual(var b): b.name = newValue; self = .invertedResidual(b)
+            case .dense(var b): b.name = newValue; self = .dense(b)
             }
         }
     }
@@ -45,6 +49,7 @@ public enum Block: Sendable, Equatable {
         case .inceptionResNet: return "inception-resnet"
         case .transition: return "transition"
         case .convStage: return "conv-stage"
+        case .dense: return "dense"
         }
     }
 
@@ -58,6 +63,7 @@ public enum Block: Sendable, Equatable {
         case .transition(let b): return b.variant
         case .convStage(let b): return b.variant.rawValue
         case .invertedResidual: return "inverted"
+        case .dense(let b): return b.variant.rawValue
         }
     }
 
@@ -70,6 +76,7 @@ public enum Block: Sendable, Equatable {
         case .transition(let b): return b.outputShape(for: input)
         case .convStage(let b): return b.outputShape(for: input)
         case .invertedResidual(let b): return b.outputShape(for: input)
+        case .dense(let b): return b.outputShape(for: input)
         }
     }
 
@@ -82,6 +89,7 @@ public enum Block: Sendable, Equatable {
         case .transition(let b): return b.parameterCount
         case .convStage(let b): return b.parameterCount
         case .invertedResidual(let b): return b.parameterCount
+        case .dense(let b): return b.parameterCount
         }
     }
 
@@ -94,6 +102,7 @@ public enum Block: Sendable, Equatable {
         case .transition(let b): return b.macs(for: input)
         case .convStage(let b): return b.macs(for: input)
         case .invertedResidual(let b): return b.macs(for: input)
+        case .dense(let b): return b.macs(for: input)
         }
     }
 }

@@ -106,6 +106,9 @@ extension Block {
         case .transition(let b):
             fields["layers"] = Layer.describe(chain: b.layers)
             fields["stride"] = .int(b.stride)
+        case .dense(let b):
+            fields["growth"] = .int(b.growth)
+            fields["layers"] = Layer.describe(chain: b.path)
         case .convStage(let b):
             fields["layers"] = Layer.describe(chain: b.layers)
             fields["convs"] = .int(Layer.convs(in: b.layers).count)
@@ -197,6 +200,8 @@ extension Block {
             return "\(b.variant == .vgg ? "vgg stage" : "conv stage"), \(Layer.convs(in: b.layers).count) conv \(kernels), stride \(b.stride)"
         case .invertedResidual(let b):
             return "inverted residual, expansion \(b.expansion), stride \(b.stride), \(b.hasShortcut ? "identity" : "no") shortcut"
+        case .dense(let b):
+            return "dense layer \(b.variant.rawValue), growth \(b.growth)"
         }
     }
 
@@ -214,7 +219,7 @@ extension Block {
         case .inception(let b): return "inception \(b.variant.rawValue), \(b.branches.count) branches"
         case .inceptionResNet(let b):
             return "IR-\(b.variant.rawValue) v\(b.version), \(b.scaleDescription)\(b.activation ? ", relu" : "")"
-        case .reduction, .transition, .convStage, .invertedResidual: return summary
+        case .reduction, .transition, .convStage, .invertedResidual, .dense: return summary
         }
     }
 }

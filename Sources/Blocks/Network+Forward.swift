@@ -54,6 +54,7 @@ extension Block {
         case .inceptionResNet(let b): return try b.forward(x, threads: threads)
         case .transition(let b): return try Layer.forward(b.layers, x, threads: threads)
         case .convStage(let b): return try Layer.forward(b.layers, x, threads: threads)
+        case .dense(let b): return try Layer.forward(b.body, x, threads: threads)
         case .invertedResidual(let b):
             var y = try Layer.forward(b.layers, x, threads: threads)
             guard b.hasShortcut else { return y }

@@ -71,6 +71,7 @@ public struct Network: Sendable, Equatable {
             case .transition(let b): out += b.layers
             case .convStage(let b): out += b.layers
             case .invertedResidual(let b): out += b.layers
+            case .dense(let b): out += b.body
             }
         }
         return out + tail

@@ -21,9 +21,10 @@ RNG = np.random.default_rng(7)
 class G:
     """A tiny graph builder: NCHW activations, random weights as initializers."""
 
-    def __init__(self, channels, size):
+    def __init__(self, channels, size, nhwc=False):
         self.nodes, self.inits, self.n = [], [], 0
         self.channels, self.size = channels, size
+        self.dims = [1, size, size, channels] if nhwc else [1, channels, size, size]
 
     def name(self, p):
         self.n += 1
@@ -58,7 +59,7 @@ class G:
         return self.relu(self.bn(self.conv(x, cin, cout, k, stride, pad, bias=False), cout))
 
     def save(self, path, x, logits, out):
-        inp = helper.make_tensor_value_info("image", TensorProto.FLOAT, [1, self.channels, self.size, self.size])
+        inp = helper.make_tensor_value_info("image", TensorProto.FLOAT, self.dims)
         outs = [helper.make_tensor_value_info(out, TensorProto.FLOAT, [1, None])]
         graph = helper.make_graph(self.nodes, "g", [inp], outs, self.inits)
         model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
@@ -66,7 +67,7 @@ class G:
         onnx.save(model, path / "model.onnx")
         data = path / "data"
         data.mkdir()
-        image = RNG.uniform(-1, 1, (1, self.channels, self.size, self.size)).astype("float32")
+        image = RNG.uniform(-1, 1, self.dims).astype("float32")
         probe = onnx.ModelProto()
         probe.CopyFrom(model)
         if logits != out:
@@ -119,6 +120,48 @@ def resnet_batchnorm_nodes(tmp):
     return g.save(tmp, x, logits, logits)
 
 
+def densenet_pattern(tmp):
+    """A DenseNet-B dense block (Huang et al. 2017): each layer concatenates BN-ReLU-1×1-BN-ReLU-3×3
+    (growth 4) onto its input; then a transition BN-ReLU-1×1-avg-pool and a basic BN-ReLU-3×3 layer."""
+    g = G(3, 16)
+    x = g.unit("image", 3, 8, 3)
+    c = 8
+    for _ in range(2):
+        y = g.conv(g.relu(g.bn(x, c)), c, 16, 1, pad=[0, 0, 0, 0], bias=False)
+        y = g.conv(g.relu(g.bn(y, 16)), 16, 4, 3, bias=False)
+        x, c = g.node("Concat", [x, y], "concat", axis=1), c + 4
+    x = g.conv(g.relu(g.bn(x, c)), c, 8, 1, pad=[0, 0, 0, 0], bias=False)
+    x, c = g.node("AveragePool", [x], "avg", kernel_shape=[2, 2], strides=[2, 2]), 8
+    y = g.conv(g.relu(g.bn(x, c)), c, 4, 3, bias=False)
+    x = g.node("Concat", [x, y], "concat", axis=1)
+    pooled = g.node("GlobalAveragePool", [x], "gap")
+    flat = g.node("Flatten", [pooled], "flatten", axis=1)
+    logits = g.node("Gemm", [flat, g.const(RNG.normal(0, 0.3, (5, 12)).astype("float32"), "fc"),
+                             g.const(RNG.normal(0, 0.05, 5).astype("float32"), "fcb")], "gemm", transB=1)
+    return g.save(tmp, x, logits, logits)
+
+
+def nhwc_squeeze_excite(tmp):
+    """tf2onnx's way with a MobileNetV3 block: NHWC input; each conv between transposes to NCHW
+    and back; a `ZeroPadding2D` pad on the NHWC tensor before a stride-2 depthwise conv; a
+    squeeze-excitation mean over NHWC axes [1, 2] whose gate multiplies the NHWC tensor."""
+    g = G(3, 16, nhwc=True)
+    to_nchw = lambda t: g.node("Transpose", [t], "tr", perm=[0, 3, 1, 2])
+    to_nhwc = lambda t: g.node("Transpose", [t], "tr", perm=[0, 2, 3, 1])
+    x = to_nhwc(g.relu(g.conv(to_nchw("image"), 3, 8, 3, stride=2, pad=[1, 1, 1, 1])))          # 8×8×8
+    x = g.node("Pad", [x, g.const(np.array([0, 0, 0, 0, 0, 1, 1, 0], dtype=np.int64), "pads")], "pad", mode="constant")
+    w = g.const(RNG.normal(0, 0.5, (8, 1, 3, 3)).astype("float32"), "dw")
+    x = to_nhwc(g.relu(g.node("Conv", [to_nchw(x), w], "dw", kernel_shape=[3, 3], strides=[2, 2], group=8)))  # 8×4×4
+    se = g.node("ReduceMean", [x], "mean", axes=[1, 2], keepdims=1)
+    se = g.conv(g.relu(g.conv(to_nchw(se), 8, 4, 1, pad=[0, 0, 0, 0])), 4, 8, 1, pad=[0, 0, 0, 0])
+    x = g.node("Mul", [x, to_nhwc(g.node("Sigmoid", [se], "gate"))], "excite")
+    x = g.conv(to_nchw(x), 8, 12, 1, pad=[0, 0, 0, 0])                                          # 12×4×4
+    flat = g.node("Flatten", [g.node("GlobalAveragePool", [x], "gap")], "flatten", axis=1)
+    logits = g.node("Gemm", [flat, g.const(RNG.normal(0, 0.3, (5, 12)).astype("float32"), "fc"),
+                             g.const(RNG.normal(0, 0.05, 5).astype("float32"), "fcb")], "gemm", transB=1)
+    return g.save(tmp, x, logits, logits)
+
+
 def test_inception_resnet_with_explicit_scale(tmp_path):
     model, data = inception_resnet_explicit_scale(tmp_path)
     r = run("blocks", str(model), "--json")
@@ -154,3 +197,37 @@ def test_forward_check_fails_on_wrong_reference(tmp_path):
     (data / "output_0.pb").write_bytes(numpy_helper.from_array(out * 1.01, "x").SerializeToString())
     check = run("blocks", str(model), "--forward-check", str(data))
     assert check.returncode == 1 and "FAIL output" in check.stdout
+
+
+def test_dense_connections_are_dense_layers_not_inception_modules(tmp_path):
+    model, data = densenet_pattern(tmp_path)
+    r = run("blocks", str(model), "--json")
+    assert r.returncode == 0, r.stdout + r.stderr
+    doc = json.loads(r.stdout)
+    body = [b for b in doc["blocks"] if b["kind"] not in ("stem", "head")]
+    dense = [(b["variant"], b["growth"], b["outputChannels"]) for b in body if b["kind"] == "dense"]
+    # From the construction: two bottleneck layers 8 → 12 → 16, the basic layer 8 → 12 after the transition.
+    assert dense == [("bottleneck", 4, 12), ("bottleneck", 4, 16), ("basic", 4, 12)]
+    assert "inception" not in {b["kind"] for b in doc["blocks"]}
+    assert doc["coverage"]["assigned"] == doc["coverage"]["nodes"] == len(onnx.load(model).graph.node)
+    check = run("blocks", str(model), "--forward-check", str(data))
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_shapes_stay_right_through_nhwc_transposes_and_unassigned_nodes(tmp_path):
+    model, _ = nhwc_squeeze_excite(tmp_path)
+    r = run("blocks", str(model), "--json")
+    assert r.returncode == 0, r.stdout + r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["input"]["layout"] == "nhwc"
+    stats = doc["statistics"]
+    outputs = {tuple(s["output"]) for s in stats[1:-1]}
+    # From the construction: 8×8×8 after the first conv, 8×4×4 after the padded stride-2 depthwise
+    # conv (8 + 1 = 9 → 4), 12×4×4 after the last 1×1; no block may report another size.
+    assert outputs <= {(8, 8, 8), (8, 4, 4), (12, 4, 4), (8, 1, 1), (4, 1, 1)}, stats
+    assert (12, 4, 4) in outputs and stats[-1]["name"] == "head"
+    # The padded depthwise conv is a block's: 8 channels × 9 taps × 4×4 outputs.
+    assert any(s["macs"] == 8 * 9 * 16 for s in stats), stats
+    # Whatever stays unassigned is listed with a reason.
+    assert all(u["reason"] for u in doc["unassignedReasons"])
+    assert doc["coverage"]["nodes"] - doc["coverage"]["assigned"] == len(doc["unassigned"])

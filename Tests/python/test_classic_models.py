@@ -4,7 +4,8 @@
   `blocks --require-full` maps every node; each Inception module's output shape equals what
   onnx shape inference gives its `Concat`, each conv stage's what it gives its `MaxPool`;
   GoogLeNet and BN-Inception rebuild with `build --from` equal under onnxruntime.
-- A partial map (DenseNet-121) exits 0, and 1 with `--require-full`.
+- A partial map (DenseNet-121) exits 0, and 1 with `--require-full`; its layers are `dense`
+  `bottleneck` (6 + 12 + 24 + 16, growth 32), never Inception modules.
 - `build googlenet` / `mobilenet-v2` export models onnx's full checker accepts, whose
   onnxruntime outputs equal the native blocks' forward, and that `verify --expect-arch` accepts.
 """
@@ -87,6 +88,19 @@ def test_partial_map_exits_zero_unless_full_is_required():
     assert doc["family"] == "custom"
     assert all(u["reason"] for u in doc["unassignedReasons"])
     cli("blocks", model, "--require-full", expect=1)
+
+
+def test_densenet_layers_are_dense_not_inception():
+    """DenseNet-121 (Huang et al. 2017, table 1): dense blocks of 6, 12, 24 and 16 DenseNet-B
+    layers, growth rate k = 32; each concatenates its path onto its input."""
+    doc = json.loads(cli("blocks", light("light_densenet121"), "--json").stdout)
+    kinds = [(b["kind"], b["variant"]) for b in doc["blocks"]]
+    assert ("inception", "generic") not in kinds
+    dense = [b for b in doc["blocks"] if b["kind"] == "dense"]
+    assert len(dense) == 6 + 12 + 24 + 16
+    assert {(b["variant"], b["growth"]) for b in dense} == {("bottleneck", 32)}
+    # Each dense block starts from the transition's output and adds 32 maps per layer: 64 → 256 in the first.
+    assert [b["outputChannels"] for b in dense[:6]] == [64 + 32 * i for i in range(1, 7)]
 
 
 @pytest.mark.parametrize("arch,family", [("googlenet", "inception-v1"), ("mobilenet-v2", "mobilenet-v2")])

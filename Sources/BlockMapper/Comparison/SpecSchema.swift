@@ -21,11 +21,14 @@ public enum SpecSchema {
         "pooling", "classes", "softmax",
         // Residual relatives and plain stages (ResNeXt, Wide ResNet, V1.5, MobileNetV2, VGG).
         "groups", "strideAt", "width", "expansion", "depthwise", "linear", "convs", "hidden",
+        // DenseNet's dense layers.
+        "growth",
     ]
     /// Keys of one compact stage (`stages` entries that are objects).
     public static let stageKeys: [String] = [
         "kind", "variant", "count", "version", "arrangement", "outputChannels", "layers", "strideConv",
         "groups", "strideAt", "width", "expansion", "depthwise", "linear", "convs", "stride", "shortcut",
+        "growth",
     ]
     /// Keys of `totals`.
     public static let totalsKeys: [String] = ["blocks", "parameters", "macs", "stages"]

@@ -42,6 +42,7 @@ public enum StructureDocument {
                 // Their `layers` already list every layer (convs, pools, LRN) in order.
                 continue
             case .invertedResidual(let b): convs = Layer.convs(in: b.layers)
+            case .dense(let b): convs = Layer.convs(in: b.path)
             }
             fields["layers"] = layers(convs)
             blocks[k + 1] = .object(fields)

@@ -101,6 +101,8 @@ public struct ONNXEmitter: Sendable {
         case .invertedResidual(let b):
             let y = try emit(chain: b.layers, from: x, block: b.name, into: g)
             return b.hasShortcut ? g.node("Add", name: "\(b.name)_add", inputs: [x, y]) : y
+        case .dense(let b):
+            return try emit(chain: b.body, from: x, block: b.name, into: g)
         }
     }
 

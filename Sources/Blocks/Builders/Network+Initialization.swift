@@ -79,6 +79,10 @@ extension Block {
             b.layers = Layer.initialized(b.layers, &rng, &q)
             if b.hasShortcut { q = qIn + q }
             return .invertedResidual(b)
+        case .dense(var b):
+            let branches = Layer.initialized(branches: [[], b.path], &rng, &q)
+            b.path = branches[1]
+            return .dense(b)
         }
     }
 }

@@ -56,6 +56,8 @@ public enum NetworkValidator {
             let out = try check(chain: b.layers, input: input, block: b.name)
             if b.hasShortcut, out != input { throw BuildError.shapeMismatch(block: b.name, at: "\(b.name)_add", left: input, right: out) }
             return out
+        case .dense(let b):
+            return try check(chain: b.body, input: input, block: b.name)
         }
     }
 
