@@ -98,7 +98,7 @@ extension Block {
             if b.variant == .bottleneck, b.version == 1, b.stride > 1, let at = b.stridedKernel, at != Size2(1) { fields["strideAt"] = .string(at.description) }
             if b.variant == .bottleneck, let mid = b.bottleneckWidth, mid * 4 != b.outputChannels { fields["width"] = .int(mid) }
         case .invertedResidual(let b):
-            fields["expansion"] = .int(b.expansion)
+            fields["expansion"] = b.expansionValue
             fields["stride"] = .int(b.stride)
             fields["shortcut"] = .string(b.hasShortcut ? "identity" : "none")
             fields["depthwise"] = .bool(Layer.convs(in: b.layers).contains(where: \.isDepthwise))
@@ -199,7 +199,7 @@ extension Block {
             let kernels = Set(Layer.convs(in: b.layers).map(\.kernel.description)).sorted().joined(separator: "/")
             return "\(b.variant == .vgg ? "vgg stage" : "conv stage"), \(Layer.convs(in: b.layers).count) conv \(kernels), stride \(b.stride)"
         case .invertedResidual(let b):
-            return "inverted residual, expansion \(b.expansion), stride \(b.stride), \(b.hasShortcut ? "identity" : "no") shortcut"
+            return "inverted residual, expansion \(b.expansionText), stride \(b.stride), \(b.hasShortcut ? "identity" : "no") shortcut"
         case .dense(let b):
             return "dense layer \(b.variant.rawValue), growth \(b.growth)"
         }
