@@ -73,9 +73,15 @@ struct OpExtractor {
         if transposesToNCHW { channelsLast.insert(name) }
     }
 
+    /// Follows pass-through aliases to the tensor really computed. A graph that breaks SSA can
+    /// make them a loop; after as many steps as there are aliases the walk stops there.
     func resolve(_ tensor: String) -> String {
         var t = tensor
-        while let next = alias[t] { t = next }
+        var steps = 0
+        while let next = alias[t], steps <= alias.count {
+            t = next
+            steps += 1
+        }
         return t
     }
 

@@ -59,6 +59,18 @@ import Testing
         #expect(recognition.network.blocks.map(\.summary) == network.blocks.map(\.summary))
     }
 
+    /// A graph that breaks SSA (`Identity x -> x`) makes a pass-through loop; recognizing it
+    /// ends (the graph fuzzer found it hanging) with the node left unassigned or a typed error.
+    @Test func passThroughLoopEnds() throws {
+        let graph = Graph(name: "g", nodes: [Node(opType: "Identity", inputs: ["x"], outputs: ["x"], name: "loop")],
+                          initializers: [], inputs: [.tensor("x", .float, [1, 3, 8, 8])], outputs: [.tensor("x", .float, [1, 3, 8, 8])])
+        let model = Model(irVersion: 8, opsetImports: [OperatorSetID(domain: "", version: 17)], graph: graph)
+        do {
+            let recognition = try BlockRecognizer(loadWeights: false).recognize(model)
+            #expect(!recognition.isComplete)
+        } catch is RecognitionError {}
+    }
+
     /// Every node name and every tensor name that is not a graph input or output replaced by a
     /// meaningless one, consistently.
     static func renamed(_ model: Model) -> Model {
