@@ -73,6 +73,9 @@ CK_INLINE void input4_body(
             }
             ptrdiff_t count = tileColumns - tx < 8 ? tileColumns - tx : 8;
             float *dst = v + (ty - tileRow0) * tileColumns + tx;
+            // Lanes past the row's end land on the next tile rows' first tiles, written after
+            // this; only stores reaching past the block's last tile go lane by lane.
+            int wholeVector = count == 8 || (ty - tileRow0) * tileColumns + tx + 8 <= (tileRow1 - tileRow0) * tileColumns;
             // Then columns: V = t B, row i giving ξ = 6i … 6i + 5.
             for (int i = 0; i < 6; i++) {
                 const v8 *row = t + 6 * i;
@@ -81,9 +84,7 @@ CK_INLINE void input4_body(
                     values[0], values[1], values[2], values[3], values[4], values[5]);
                 for (int q = 0; q < 6; q++) {
                     float *out = dst + (6 * i + q) * xiStride;
-                    if (count == 8 || ty + 1 < tileRow1) {
-                        // Lanes past the row's end land on the next tile row's first tiles,
-                        // written after this; only the block's last row stops at its end.
+                    if (wholeVector) {
                         store8(out, values[q]);
                     } else {
                         for (ptrdiff_t lane = 0; lane < count; lane++) out[lane] = values[q][lane];

@@ -1,3 +1,5 @@
+import Foundation
+
 /// How a `Conv2D` computes its outputs; `choose` is the one place that picks it per shape.
 public enum ConvolutionAlgorithm: String, Sendable, CaseIterable, CustomStringConvertible {
     /// Packed im2col GEMM, 16 output pixels per strip (any shape).
@@ -38,5 +40,8 @@ public enum ConvolutionAlgorithm: String, Sendable, CaseIterable, CustomStringCo
     }
 
     /// The smallest output side F(4×4, 3×3) is chosen for.
-    public static let winograd4MinimumSide = 12
+    public static let winograd4MinimumSide: Int = {
+        if let text = ProcessInfo.processInfo.environment["ONNX_BLOCKS_WINO4_MIN_SIDE"], let v = Int(text) { return v }
+        return 12
+    }()
 }
