@@ -25,16 +25,19 @@ public enum ConvolutionAlgorithm: String, Sendable, CaseIterable, CustomStringCo
     }
 
     /// The algorithm for `s` with `panelRows`-row micro-kernel panels, by measurement
-    /// (`kernel-bench`, README "Speed"):
-    /// - Winograd needs at least 64 input and output channels, so that the GEMMs, not the
-    ///   transforms, dominate (F(2×2) is 1.4–1.6× faster than the direct form for 80–512
-    ///   channels at 7×7–73×73, a little at 64, slower for the 32-channel stem convolutions).
-    /// - F(4×4) where its tiles fill the GEMM strips: maps of at least `winograd4MinimumSide`
-    ///   outputs a side (at 7×7 its 4 tiles fill a quarter of one 16-column strip).
+    /// (`kernel-bench --algorithm A --ab --ab-algorithm B`, one core, README "Speed"):
+    /// - F(4×4) on maps of at least `winograd4MinimumSide` outputs a side with 64+ input and
+    ///   output channels (1.13–1.5× faster than F(2×2) at 14×14–73×73), and on maps of 24+ a side
+    ///   with 32+ channels (the Inception stems and branches: 1.25–2.0× faster than the direct
+    ///   form, where F(2×2) gains 1.1–1.4×). At 14×14 with 32 channels it gains nothing.
+    /// - F(2×2) on smaller maps with 64+ channels (at 7×7 and 8×8, F(4×4)'s 4 tiles fill a
+    ///   quarter of a 16-column strip: half F(2×2)'s speed).
     /// - Otherwise the channel-vector form where it fills the tile better, else pixel strips.
     public static func choose(for s: Conv2DShape, panelRows: Int) -> ConvolutionAlgorithm {
-        if ConvolutionAlgorithm.winograd2x2.supports(s) && s.inChannels >= 64 && s.outChannels >= 64 {
-            return min(s.outHeight, s.outWidth) >= winograd4MinimumSide ? .winograd4x4 : .winograd2x2
+        if ConvolutionAlgorithm.winograd2x2.supports(s) {
+            let channels = min(s.inChannels, s.outChannels), side = min(s.outHeight, s.outWidth)
+            if channels >= 64 && side >= winograd4MinimumSide || channels >= 32 && side >= 24 { return .winograd4x4 }
+            if channels >= 64 { return .winograd2x2 }
         }
         return Conv2D.prefersChannelStrips(s, panelRows: panelRows) ? .channelStrips : .pixelStrips
     }

@@ -108,6 +108,8 @@ let convCases: [ConvCase] = [
              k: (3, 3), pads: (1, 1, 1, 1)), residual: true, activation: .relu, threads: 2),
     ConvCase(name: "winograd 4x4: clip, odd channels, 1 thread", shape: shape(1, 67, 12, 12, oc: 65, k: (3, 3),
              pads: (1, 1, 1, 1)), activation: .clip(min: -0.5, max: 0.5)),
+    ConvCase(name: "winograd 4x4: 32 -> 48 channels on 26x27 (Inception branch)", shape: shape(1, 32, 26, 27, oc: 48,
+             k: (3, 3), pads: (1, 1, 1, 1)), residual: true, activation: .relu),
     ConvCase(name: "winograd 4x4: forced on a 5x6 map, batch 2, 2 threads", shape: shape(2, 64, 7, 8, oc: 64, k: (3, 3)),
              residual: true, activation: .tanh, threads: 2, algorithm: .winograd4x4),
     ConvCase(name: "winograd 4x4: forced on 3 channels", shape: shape(1, 3, 10, 9, oc: 5, k: (3, 3), pads: (1, 1, 1, 1)),
@@ -162,7 +164,7 @@ func conv2DMatchesReference(_ c: ConvCase, _ kernel: MicroKernel) throws {
     #expect(worstViolation(actual, expected, scale: scale) <= 1, "\(c.name) with \(kernel)")
 }
 
-@Test("3x3 stride-1 convolutions with 64+ channels take Winograd F(2x2) below 12 outputs a side, F(4x4) from there")
+@Test("3x3 stride-1 convolutions take Winograd F(4x4) on maps of 12+ (64+ channels) or 24+ (32+ channels), F(2x2) on smaller maps with 64+ channels")
 func winogradSelection() throws {
     func chosen(_ s: Conv2DShape) -> ConvolutionAlgorithm {
         Conv2D(shape: s, weights: [Float](repeating: 0, count: s.weightCount), bias: nil).algorithm
@@ -181,8 +183,12 @@ func winogradSelection() throws {
     #expect(chosen(shape(1, 256, 14, 14, oc: 256, k: (3, 3), pads: (1, 1, 1, 1))) == .winograd4x4)
     #expect(chosen(shape(1, 256, 35, 35, oc: 256, k: (3, 3), pads: (1, 1, 1, 1))) == .winograd4x4)
     #expect(chosen(shape(1, 64, 56, 56, oc: 64, k: (3, 3), pads: (1, 1, 1, 1))) == .winograd4x4)
-    #expect(chosen(shape(1, 32, 147, 147, oc: 64, k: (3, 3), pads: (1, 1, 1, 1))) == .pixelStrips)
-    #expect(chosen(shape(1, 48, 35, 35, oc: 64, k: (3, 3), pads: (1, 1, 1, 1))) == .pixelStrips)
+    #expect(chosen(shape(1, 32, 147, 147, oc: 64, k: (3, 3), pads: (1, 1, 1, 1))) == .winograd4x4)
+    #expect(chosen(shape(1, 48, 35, 35, oc: 64, k: (3, 3), pads: (1, 1, 1, 1))) == .winograd4x4)
+    #expect(chosen(shape(1, 32, 35, 35, oc: 32, k: (3, 3), pads: (1, 1, 1, 1))) == .winograd4x4)
+    #expect(chosen(shape(1, 32, 14, 14, oc: 32, k: (3, 3), pads: (1, 1, 1, 1))) == .pixelStrips)
+    #expect(chosen(shape(1, 24, 35, 35, oc: 64, k: (3, 3), pads: (1, 1, 1, 1))) == .pixelStrips)
+    #expect(chosen(shape(1, 3, 299, 299, oc: 32, k: (3, 3))) == .pixelStrips)
     #expect(chosen(shape(1, 320, 35, 35, oc: 384, k: (3, 3), stride: (2, 2))) == .pixelStrips)
     #expect(chosen(shape(1, 128, 20, 20, oc: 128, k: (3, 3), dilation: (2, 2))) == .pixelStrips)
     #expect(chosen(shape(1, 128, 20, 20, oc: 128, k: (3, 3), groups: 2)) == .pixelStrips)
