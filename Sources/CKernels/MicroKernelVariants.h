@@ -23,6 +23,13 @@ void ck_avx2_winograd_input(
 void ck_avx2_winograd_output(
     const float *products, ptrdiff_t xiStride, ptrdiff_t tileRow0, ptrdiff_t tileRow1, ptrdiff_t tileColumns,
     float bias, float *output, const float *residual, ptrdiff_t oh, ptrdiff_t ow, float lower, float upper);
+void ck_avx2_winograd4_output(
+    const float *products, ptrdiff_t xiStride, ptrdiff_t tileRow0, ptrdiff_t tileRow1, ptrdiff_t tileColumns,
+    float bias, float *output, const float *residual, ptrdiff_t oh, ptrdiff_t ow, float lower, float upper);
+void ck_avx2_winograd4_input(
+    const float *padded, ptrdiff_t phaseWidth, ptrdiff_t tileRow0, ptrdiff_t tileRow1, ptrdiff_t tileColumns,
+    float *v, ptrdiff_t xiStride);
+void ck_avx2_winograd4_split(const float *line, ptrdiff_t phaseWidth, float *phases);
 /// 2: AVX-512F + FMA, 1: AVX2 + FMA, 0: neither (or the OS does not save their registers).
 /// Computed once.
 int ck_x86_level(void);
@@ -39,6 +46,13 @@ void ck_portable_winograd_input(
 void ck_portable_winograd_output(
     const float *products, ptrdiff_t xiStride, ptrdiff_t tileRow0, ptrdiff_t tileRow1, ptrdiff_t tileColumns,
     float bias, float *output, const float *residual, ptrdiff_t oh, ptrdiff_t ow, float lower, float upper);
+void ck_portable_winograd4_output(
+    const float *products, ptrdiff_t xiStride, ptrdiff_t tileRow0, ptrdiff_t tileRow1, ptrdiff_t tileColumns,
+    float bias, float *output, const float *residual, ptrdiff_t oh, ptrdiff_t ow, float lower, float upper);
+void ck_portable_winograd4_input(
+    const float *padded, ptrdiff_t phaseWidth, ptrdiff_t tileRow0, ptrdiff_t tileRow1, ptrdiff_t tileColumns,
+    float *v, ptrdiff_t xiStride);
+void ck_portable_winograd4_split(const float *line, ptrdiff_t phaseWidth, float *phases);
 
 /// Stores `rowCount` × `columnCount` entries of a tile held in memory (row r at tile + 16·r)
 /// at (row, column) of C, element by element: partial tiles and the portable variant.

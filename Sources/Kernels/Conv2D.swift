@@ -18,9 +18,11 @@ public final class Conv2D: @unchecked Sendable {
     let blocking: Blocking
     /// Offsets that turn packing B (im2col) into copies.
     let columns: ColumnSource
+    /// How this convolution is computed (`ConvolutionAlgorithm.choose`, unless given).
+    public let algorithm: ConvolutionAlgorithm
     /// Small maps run in the channel-vector form (see `Conv2D+ChannelStrips`).
-    public let usesChannelStrips: Bool
-    /// 3×3 stride-1 convolutions run by Winograd's F(2×2, 3×3) (see `WinogradConv3x3`).
+    public var usesChannelStrips: Bool { algorithm == .channelStrips }
+    /// 3×3 stride-1 convolutions run by Winograd's F(2×2, 3×3) or F(4×4, 3×3) (see `WinogradConv3x3`).
     private let winograd: WinogradConv3x3?
     public var usesWinograd: Bool { winograd != nil }
     /// The micro-kernel variant the weights are packed for.
@@ -30,12 +32,16 @@ public final class Conv2D: @unchecked Sendable {
     ///   - weights: OIHW, `outChannels × inChannels/groups × kernelHeight × kernelWidth`.
     ///   - bias: `outChannels` values, or nil.
     ///   - microKernel: the variant to run (tests pin each one the CPU supports).
-    /// - Precondition: `shape.isValid`.
+    ///   - algorithm: the algorithm to run (tests and benchmarks); nil chooses by shape.
+    /// - Precondition: `shape.isValid`, and `algorithm` supports it.
     public init(
         shape: Conv2DShape, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-        microKernel: MicroKernel = .preferred
+        microKernel: MicroKernel = .preferred, algorithm: ConvolutionAlgorithm? = nil
     ) {
         precondition(shape.isValid, "invalid convolution shape \(shape)")
+        let algorithm = algorithm ?? ConvolutionAlgorithm.choose(for: shape, panelRows: microKernel.rows)
+        precondition(algorithm.supports(shape), "\(algorithm) cannot compute \(shape)")
+        self.algorithm = algorithm
         self.shape = shape
         self.microKernel = microKernel
         let mr = microKernel.rows
@@ -48,10 +54,15 @@ public final class Conv2D: @unchecked Sendable {
         } else {
             self.bias = nil
         }
-        winograd = WinogradConv3x3.suits(shape)
-            ? WinogradConv3x3(
-                shape: shape, weights: weights, bias: self.bias.map { UnsafePointer($0) }, microKernel: microKernel) : nil
-        usesChannelStrips = winograd == nil && Self.prefersChannelStrips(shape, panelRows: mr)
+        switch algorithm {
+        case .winograd2x2, .winograd4x4:
+            winograd = WinogradConv3x3(
+                shape: shape, outputTile: algorithm == .winograd2x2 ? 2 : 4, weights: weights,
+                bias: self.bias.map { UnsafePointer($0) }, microKernel: microKernel)
+        case .pixelStrips, .channelStrips:
+            winograd = nil
+        }
+        let usesChannelStrips = algorithm == .channelStrips
         panelsPerGroup = winograd != nil
             ? 0 : usesChannelStrips
             ? Self.channelStripFloats(shape: shape) : PackedPanels.floatCount(rows: m, depth: k, panelRows: mr)

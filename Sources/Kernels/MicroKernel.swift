@@ -84,29 +84,38 @@ public struct MicroKernel: @unchecked Sendable, Equatable, CustomStringConvertib
         descriptor.pointee.multiplyTile!(depth, a, b, tile)
     }
 
-    /// The variant's Winograd F(2×2, 3×3) input transform (`CKWinogradInput`).
+    /// The variant's Winograd F(m×m, 3×3) input transform (`CKWinogradInput`), m = 2 or 4.
     @inline(__always)
     func winogradInput(
-        padded: UnsafePointer<Float>, phaseWidth: Int, tileRows: Range<Int>, tileColumns: Int,
+        outputTile: Int, padded: UnsafePointer<Float>, phaseWidth: Int, tileRows: Range<Int>, tileColumns: Int,
         into v: UnsafeMutablePointer<Float>, xiStride: Int
     ) {
-        descriptor.pointee.winogradInput!(padded, phaseWidth, tileRows.lowerBound, tileRows.upperBound, tileColumns, v, xiStride)
+        let transform = outputTile == 2 ? descriptor.pointee.winogradInput! : descriptor.pointee.winograd4Input!
+        transform(padded, phaseWidth, tileRows.lowerBound, tileRows.upperBound, tileColumns, v, xiStride)
     }
 
-    /// The variant's Winograd F(2×2, 3×3) output transform (`CKWinogradOutput`) with bias,
-    /// residual and `activation` (clamp-type ones in C, the others over the rows written).
+    /// Stores a zero-bordered row as the four column phases F(4×4, 3×3) reads (`CKWinogradSplit`).
+    @inline(__always)
+    func winograd4Split(_ line: UnsafePointer<Float>, phaseWidth: Int, into phases: UnsafeMutablePointer<Float>) {
+        descriptor.pointee.winograd4Split!(line, phaseWidth, phases)
+    }
+
+    /// The variant's Winograd F(m×m, 3×3) output transform (`CKWinogradOutput`), m = 2 or 4, with
+    /// bias, residual and `activation` (clamp-type ones in C, the others over the rows written).
     @inline(__always)
     func winogradOutput(
-        products: UnsafePointer<Float>, xiStride: Int, tileRows: Range<Int>, tileColumns: Int, bias: Float,
-        output: UnsafeMutablePointer<Float>, residual: UnsafePointer<Float>?, outHeight: Int, outWidth: Int,
-        activation: Activation
+        outputTile: Int, products: UnsafePointer<Float>, xiStride: Int, tileRows: Range<Int>, tileColumns: Int,
+        bias: Float, output: UnsafeMutablePointer<Float>, residual: UnsafePointer<Float>?, outHeight: Int,
+        outWidth: Int, activation: Activation
     ) {
         let clamp = activation.clampBounds
-        descriptor.pointee.winogradOutput!(
+        let transform = outputTile == 2 ? descriptor.pointee.winogradOutput! : descriptor.pointee.winograd4Output!
+        transform(
             products, xiStride, tileRows.lowerBound, tileRows.upperBound, tileColumns, bias, output, residual,
             outHeight, outWidth, clamp?.lower ?? -.infinity, clamp?.upper ?? .infinity)
         if clamp == nil {
-            let firstRow = min(outHeight, 2 * tileRows.lowerBound), endRow = min(outHeight, 2 * tileRows.upperBound)
+            let firstRow = min(outHeight, outputTile * tileRows.lowerBound)
+            let endRow = min(outHeight, outputTile * tileRows.upperBound)
             activation.apply(output + firstRow * outWidth, count: (endRow - firstRow) * outWidth)
         }
     }

@@ -1,79 +1,98 @@
-/// A 3×3, stride-1 convolution by Winograd's minimal filtering F(2×2, 3×3) (Lavin & Gray,
-/// "Fast Algorithms for Convolutional Neural Networks", 2016).
+import Foundation
+
+/// A 3×3, stride-1 convolution by Winograd's minimal filtering F(m×m, 3×3), m = 2 or 4
+/// (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks", 2016).
 ///
-/// Each 2×2 block of outputs comes from a 4×4 input tile: with the tile transformed
-/// (V = Bᵀ d B) and the filter transformed once (U = G g Gᵀ), the 36 multiply-adds per
-/// 2×2 outputs and input channel become 16, done as 16 independent GEMMs
+/// Each m×m block of outputs comes from an n×n input tile, n = m + 2: with the tile transformed
+/// (V = Bᵀ d B) and the filter transformed once (U = G g Gᵀ), the 9m² multiply-adds per block
+/// and input channel become n², done as n² independent GEMMs
 /// `M_ξ[outChannels × tiles] = U_ξ[outChannels × inChannels] · V_ξ[inChannels × tiles]`,
 /// after which Y = Aᵀ M A gives the outputs, with bias, residual and activation.
-/// 2.25× fewer multiplications than the direct form, for transforms that cost a few adds
-/// per value; the transforms' coefficients (0, ±1, ±½) keep float32 rounding close to the
-/// direct sum's.
+/// - F(2×2): 16 GEMMs, 2.25× fewer multiplications than the direct form; the transforms'
+///   coefficients (0, ±1, ±½) keep float32 rounding close to the direct sum's.
+/// - F(4×4): 36 GEMMs, 4× fewer; points 0, ±1, ±2, ∞, whose larger coefficients (up to 8 in
+///   Aᵀ, 5 in Bᵀ, 1/24 in G) cost about 10× F(2×2)'s float32 rounding error (see
+///   `ConvolutionAlgorithm` for where it is used).
 final class WinogradConv3x3: @unchecked Sendable {
     let shape: Conv2DShape
-    /// U_ξ for ξ in 0..<16, each outChannels × inChannels, packed as micro-kernel panels in
+    /// m: outputs per tile side (2 or 4).
+    let outputTile: Int
+    /// n = m + 2: inputs per tile side.
+    var inputTile: Int { outputTile + 2 }
+    /// n²: the number of GEMMs (ξ).
+    var transformCount: Int { inputTile * inputTile }
+    /// U_ξ for every ξ, each outChannels × inChannels, packed as micro-kernel panels in
     /// depth blocks of `depthBlock` (block-major, like `Conv2D`'s weights).
     private let transformedWeights: UnsafeMutablePointer<Float>
     private let panelFloats: Int
     static let depthBlock = 256
-    static let columnBlock = 16 * 13
+    /// Tiles per GEMM column block (and about per tile-row block, see `blockRows`).
+    let columnBlock: Int
     private let bias: UnsafePointer<Float>?
     let tileRows: Int
     let tileColumns: Int
     /// Width of one column phase of a stored input row (tiles + 1, rounded so 8-tile vector
-    /// loads past the last tile stay inside the row).
+    /// loads past the last tile stay inside the row). A stored row holds m phases.
     let phaseWidth: Int
     let paddedRows: Int
-
-    /// Whether `s` suits this form: 3×3, stride 1, no dilation, one group, and at least 64
-    /// input and output channels, so that the 16 GEMMs, not the transforms, dominate.
-    /// (Measured with kernel-bench: 1.4–1.6× faster for 80–512 channels at 7×7–73×73, a
-    /// little faster at 64, slower for the 32-channel stem convolutions.)
-    static func suits(_ s: Conv2DShape) -> Bool {
-        s.kernelHeight == 3 && s.kernelWidth == 3 && s.strideHeight == 1 && s.strideWidth == 1
-            && s.dilationHeight == 1 && s.dilationWidth == 1 && s.groups == 1
-            && s.inChannels >= 64 && s.outChannels >= 64
-    }
 
     /// The micro-kernel the transformed weights are packed for.
     let microKernel: MicroKernel
 
-    init(shape s: Conv2DShape, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?, microKernel: MicroKernel) {
+    /// G (n × 3) of F(m×m, 3×3), exact in Double; the transformed weights are rounded once.
+    private static func filterTransform(outputTile: Int) -> [[Double]] {
+        if outputTile == 2 { return [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]] }
+        let sixth: Double = 1.0 / 6, twelfth: Double = 1.0 / 12, twentyFourth: Double = 1.0 / 24
+        return [
+            [0.25, 0, 0], [-sixth, -sixth, -sixth], [-sixth, sixth, -sixth],
+            [twentyFourth, twelfth, sixth], [twentyFourth, -twelfth, sixth], [0, 0, 1],
+        ]
+    }
+
+    /// - Parameter outputTile: m, 2 or 4.
+    init(
+        shape s: Conv2DShape, outputTile: Int, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+        microKernel: MicroKernel
+    ) {
+        precondition(outputTile == 2 || outputTile == 4, "Winograd F(m×m, 3×3) is built for m = 2 or 4")
         shape = s
+        self.outputTile = outputTile
         self.microKernel = microKernel
+        columnBlock = outputTile == 2 ? 16 * 13 : Self.f4ColumnBlock
         let mr = microKernel.rows
         self.bias = bias
-        tileRows = (s.outHeight + 1) / 2
-        tileColumns = (s.outWidth + 1) / 2
+        tileRows = (s.outHeight + outputTile - 1) / outputTile
+        tileColumns = (s.outWidth + outputTile - 1) / outputTile
         phaseWidth = (tileColumns + 7) / 8 * 8 + 1
-        paddedRows = 2 * tileRows + 2
+        paddedRows = outputTile * tileRows + 2
+        let n = outputTile + 2, xiCount = n * n
         let m = s.outChannels, c = s.inChannels
-        let plain = UnsafeMutablePointer<Float>.allocate(capacity: 16 * m * c)
+        let plain = UnsafeMutablePointer<Float>.allocate(capacity: xiCount * m * c)
         defer { plain.deallocate() }
-        let transformedWeights = plain
+        let g = Self.filterTransform(outputTile: outputTile)
+        var gg = [Double](repeating: 0, count: n * 3)
         for o in 0..<m {
             for i in 0..<c {
-                let g = weights + (o * c + i) * 9
-                // G g (4×3), then (G g) Gᵀ (4×4); G = [1 0 0; ½ ½ ½; ½ -½ ½; 0 0 1].
-                var gg = [Float](repeating: 0, count: 12)
-                for col in 0..<3 {
-                    let g0 = g[col], g1 = g[3 + col], g2 = g[6 + col]
-                    gg[col] = g0
-                    gg[3 + col] = 0.5 * (g0 + g1 + g2)
-                    gg[6 + col] = 0.5 * (g0 - g1 + g2)
-                    gg[9 + col] = g2
+                let w = weights + (o * c + i) * 9
+                // G w (n×3), then (G w) Gᵀ (n×n).
+                for row in 0..<n {
+                    for col in 0..<3 {
+                        gg[row * 3 + col] = g[row][0] * Double(w[col]) + g[row][1] * Double(w[3 + col])
+                            + g[row][2] * Double(w[6 + col])
+                    }
                 }
-                for row in 0..<4 {
-                    let r0 = gg[row * 3], r1 = gg[row * 3 + 1], r2 = gg[row * 3 + 2]
-                    let u = [r0, 0.5 * (r0 + r1 + r2), 0.5 * (r0 - r1 + r2), r2]
-                    for col in 0..<4 { transformedWeights[((row * 4 + col) * m + o) * c + i] = u[col] }
+                for row in 0..<n {
+                    for col in 0..<n {
+                        let u = gg[row * 3] * g[col][0] + gg[row * 3 + 1] * g[col][1] + gg[row * 3 + 2] * g[col][2]
+                        plain[((row * n + col) * m + o) * c + i] = Float(u)
+                    }
                 }
             }
         }
         panelFloats = PackedPanels.floatCount(rows: m, depth: c, panelRows: mr)
-        self.transformedWeights = .allocate(capacity: 16 * panelFloats)
+        self.transformedWeights = .allocate(capacity: xiCount * panelFloats)
         let rowsPadded = PackedPanels.panelCount(rows: m, panelRows: mr) * mr
-        for xi in 0..<16 {
+        for xi in 0..<xiCount {
             var k0 = 0
             while k0 < c {
                 let kc = min(Self.depthBlock, c - k0)
@@ -85,13 +104,19 @@ final class WinogradConv3x3: @unchecked Sendable {
         }
     }
 
+    /// F(4×4)'s tiles per column block (tuning: ONNX_BLOCKS_WINO4_BLOCK).
+    static let f4ColumnBlock: Int = {
+        if let text = ProcessInfo.processInfo.environment["ONNX_BLOCKS_WINO4_BLOCK"], let v = Int(text), v > 0 { return v }
+        return 16 * 8
+    }()
+
     deinit { transformedWeights.deallocate() }
 
 
     /// Tile rows transformed, multiplied and written back together: about one GEMM column
     /// block of tiles, so the transformed inputs and products of a block stay in cache and the
     /// scratch memory stays small whatever the image size.
-    var blockRows: Int { max(1, min(tileRows, Self.columnBlock / tileColumns)) }
+    var blockRows: Int { max(1, min(tileRows, columnBlock / tileColumns)) }
 
     func run(
         input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
@@ -99,10 +124,12 @@ final class WinogradConv3x3: @unchecked Sendable {
     ) {
         let s = shape
         let m = s.outChannels, c = s.inChannels
-        let rowFloats = 2 * phaseWidth
+        let rowFloats = outputTile * phaseWidth
         let paddedFloats = c * paddedRows * rowFloats
         let blockTiles = blockRows * tileColumns
-        ScratchPool.shared.withBuffers(count: 3, floats: max(paddedFloats, 16 * c * blockTiles, 16 * m * blockTiles)) { buffers in
+        let xiCount = transformCount
+        // 8 floats of slack: the output transform reads whole 8-tile vectors past a row's end.
+        ScratchPool.shared.withBuffers(count: 3, floats: max(paddedFloats, xiCount * c * blockTiles, xiCount * m * blockTiles) + 8) { buffers in
             let padded = buffers[0], transformedInput = buffers[1], products = buffers[2]
             for image in 0..<s.batch {
                 let x = input + image * c * s.inHeight * s.inWidth
@@ -132,20 +159,20 @@ final class WinogradConv3x3: @unchecked Sendable {
         }
     }
 
-    /// The 16 products M_ξ = U_ξ · V_ξ over `tiles` tiles, work items (ξ, column block)
+    /// The n² products M_ξ = U_ξ · V_ξ over `tiles` tiles, work items (ξ, column block)
     /// spread over the threads.
     private func multiplyAll(_ v: UnsafePointer<Float>, tiles p: Int, into products: UnsafeMutablePointer<Float>, threads: Int) {
         let m = shape.outChannels, c = shape.inChannels
-        let columnBlocks = (p + Self.columnBlock - 1) / Self.columnBlock
-        let items = 16 * columnBlocks
+        let columnBlocks = (p + columnBlock - 1) / columnBlock
+        let items = transformCount * columnBlocks
         let workers = Parallel.workerCount(items: items, threads: threads)
         let kc0 = min(c, Self.depthBlock)
         let rowsPadded = PackedPanels.panelCount(rows: m, panelRows: microKernel.rows) * microKernel.rows
-        ScratchPool.shared.withBuffers(count: workers, floats: kc0 * Self.columnBlock) { workspaces in
+        ScratchPool.shared.withBuffers(count: workers, floats: kc0 * columnBlock) { workspaces in
             Parallel.forEach(items: items, threads: workers) { item, worker in
                 let xi = item / columnBlocks
-                let column0 = (item % columnBlocks) * Self.columnBlock
-                let columns = min(Self.columnBlock, p - column0)
+                let column0 = (item % columnBlocks) * columnBlock
+                let columns = min(columnBlock, p - column0)
                 let packedB = workspaces[worker]
                 let epilogue = TileEpilogue(c: products + xi * m * p, ldc: p)
                 var k0 = 0
@@ -164,12 +191,12 @@ final class WinogradConv3x3: @unchecked Sendable {
         }
     }
 
-    /// One input plane as zero-bordered rows (2·tileRows + 2 of them, starting `padTop` above
-    /// the input), each stored as its even columns then its odd columns (`phaseWidth` each),
+    /// One input plane as zero-bordered rows (m·tileRows + 2 of them, starting `padTop` above
+    /// the input), each stored as its m column phases (columns ≡ p mod m, `phaseWidth` each),
     /// so that column j of the tiles tx…tx+7 is one contiguous 8-float load.
     private func copyPhases(_ plane: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
         let s = shape
-        let rowFloats = 2 * phaseWidth
+        let rowFloats = outputTile * phaseWidth
         withUnsafeTemporaryAllocation(of: Float.self, capacity: rowFloats + 32) { buffer in
             // One zero-bordered input row; the borders stay zero.
             let line = buffer.baseAddress!
@@ -183,23 +210,28 @@ final class WinogradConv3x3: @unchecked Sendable {
                     continue
                 }
                 if width > 0 { (line + s.padLeft).update(from: plane + iy * s.inWidth, count: width) }
-                ColumnSource.splitEvenOdd(line, even: row, evenCount: phaseWidth, odd: row + phaseWidth, oddCount: phaseWidth)
+                if outputTile == 2 {
+                    ColumnSource.splitEvenOdd(line, even: row, evenCount: phaseWidth, odd: row + phaseWidth, oddCount: phaseWidth)
+                } else {
+                    microKernel.winograd4Split(line, phaseWidth: phaseWidth, into: row)
+                }
             }
         }
     }
 
     /// V = Bᵀ d B for every tile of one channel, in C (`CKWinogradInput`, 8 tiles per vector;
-    /// Bᵀ = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]). Writes V_ξ[channel][tile] for the 16 ξ.
+    /// F(2×2): Bᵀ = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1]; F(4×4): see Winograd4Transforms.c).
+    /// Writes V_ξ[channel][tile] for every ξ.
     private func transformInput(
         _ padded: UnsafePointer<Float>, channel: Int, tileRows rows: Range<Int>, tiles p: Int,
         into v: UnsafeMutablePointer<Float>
     ) {
         microKernel.winogradInput(
-            padded: padded, phaseWidth: phaseWidth, tileRows: rows, tileColumns: tileColumns,
+            outputTile: outputTile, padded: padded, phaseWidth: phaseWidth, tileRows: rows, tileColumns: tileColumns,
             into: v + channel * p, xiStride: shape.inChannels * p)
     }
 
-    /// Y = Aᵀ M A for every tile of one output channel, Aᵀ = [1 1 1 0; 0 1 -1 -1], then bias,
+    /// Y = Aᵀ M A for every tile of one output channel (F(2×2): Aᵀ = [1 1 1 0; 0 1 -1 -1]), then bias,
     /// residual and activation, in C (clamp-type activations there, others after it over the
     /// rows written); outputs past the edge (odd sizes) are dropped.
     private func transformOutput(
@@ -210,7 +242,7 @@ final class WinogradConv3x3: @unchecked Sendable {
         let oh = s.outHeight, ow = s.outWidth
         let out = output + channel * oh * ow
         microKernel.winogradOutput(
-            products: products + channel * p, xiStride: s.outChannels * p, tileRows: rows, tileColumns: tileColumns,
+            outputTile: outputTile, products: products + channel * p, xiStride: s.outChannels * p, tileRows: rows, tileColumns: tileColumns,
             bias: bias?[channel] ?? 0, output: out, residual: residual.map { $0 + channel * oh * ow },
             outHeight: oh, outWidth: ow, activation: activation)
     }

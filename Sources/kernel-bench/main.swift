@@ -1,10 +1,11 @@
 // Micro benchmark of the convolution kernels on ResNet50-like shapes (tools/bench_kernels.sh).
 // Prints one JSON object per shape: name, shape, median/min milliseconds and GFLOP/s.
 // Usage: kernel-bench [--threads N] [--runs N] [--filter SUBSTRING [--exact]] [--cold] [--residual]
-//                     [--kernel NAME] [--ab [--ab-kernel NAME]] [--list]
+//                     [--kernel NAME] [--algorithm NAME] [--ab [--ab-kernel NAME] [--ab-algorithm NAME]] [--list]
 // --cold evicts the caches before each call; --residual fuses a residual add; --kernel pins the
 // micro-kernel variant (avx512, avx2, portable; default: the best this CPU runs); --ab times a
-// second instance against the first, built with --ab-kernel's variant.
+// second instance against the first, built with --ab-kernel's variant and --ab-algorithm's
+// algorithm (pixelStrips, channelStrips, winograd2x2, winograd4x4; default: chosen by shape).
 import Foundation
 import Kernels
 
@@ -52,9 +53,17 @@ let cases: [Case] = [
     conv("irv2 stem 3x3 80->192 @73", 80, 73, 192, 3),
     conv("irv2 1x1 320->32 @35", 320, 35, 32, 1),
     conv("irv2 3x3 32->48 @35", 32, 35, 48, 3, pad: 1),
+    conv("irv2 3x3 32->32 @35", 32, 35, 32, 3, pad: 1),
+    conv("irv2 3x3 48->64 @35", 48, 35, 64, 3, pad: 1),
+    conv("3x3 32->32 @14", 32, 14, 32, 3, pad: 1),
     conv("irv2 1x1 128->320 @35", 128, 35, 320, 1),
     conv("irv2 3x3 256->256 @35", 256, 35, 256, 3, pad: 1),
     conv("v3 3x3 64->96 @35", 64, 35, 96, 3, pad: 1),
+    conv("v3 3x3 96->96 @35", 96, 35, 96, 3, pad: 1),
+    conv("v4 3x3 192->224 @35", 192, 35, 224, 3, pad: 1),
+    conv("v4 stem 3x3 64->96 @73", 64, 73, 96, 3),
+    conv("irv2 3x3 256->288 @17", 256, 17, 288, 3, pad: 1),
+    conv("v3 3x3 448->384 @8", 448, 8, 384, 3, pad: 1),
     conv("irv2 3x3/2 320->384 @35", 320, 35, 384, 3, stride: 2),
     conv("irv2 1x1 1088->192 @17", 1088, 17, 192, 1),
     rect("irv2 1x7 128->160 @17", 128, 17, 160, (1, 7), pads: (0, 3)),
@@ -73,6 +82,17 @@ var exact = false
 var abTest = false
 var kernelA = MicroKernel.preferred
 var kernelB = MicroKernel.preferred
+var algorithmA: String?
+var algorithmB: String?
+func algorithm(_ name: String?, for s: Conv2DShape) -> ConvolutionAlgorithm? {
+    guard let name else { return nil }
+    guard let a = ConvolutionAlgorithm(rawValue: name) else {
+        let names = ConvolutionAlgorithm.allCases.map(\.rawValue).joined(separator: ", ")
+        FileHandle.standardError.write("kernel-bench: --algorithm wants one of \(names)\n".data(using: .utf8)!)
+        exit(2)
+    }
+    return a.supports(s) ? a : nil
+}
 func kernelNamed(_ name: String?) -> MicroKernel {
     guard let name, let kernel = MicroKernel.supported(named: name) else {
         let names = MicroKernel.supported.map(\.name).joined(separator: ", ")
@@ -96,13 +116,15 @@ while let argument = arguments.next() {
     case "--ab": abTest = true
     case "--kernel": kernelA = kernelNamed(arguments.next())
     case "--ab-kernel": kernelB = kernelNamed(arguments.next())
+    case "--algorithm": algorithmA = arguments.next()
+    case "--ab-algorithm": algorithmB = arguments.next()
     case "--cold": cold = true
     case "--residual": withResidual = true
     case "--list":
         for c in cases { print(c.name) }
         exit(0)
     default:
-        FileHandle.standardError.write("usage: kernel-bench [--threads N] [--runs N] [--filter S [--exact]] [--cold] [--residual] [--kernel NAME] [--ab [--ab-kernel NAME]] [--list]\n".data(using: .utf8)!)
+        FileHandle.standardError.write("usage: kernel-bench [--threads N] [--runs N] [--filter S [--exact]] [--cold] [--residual] [--kernel NAME] [--algorithm NAME] [--ab [--ab-kernel NAME] [--ab-algorithm NAME]] [--list]\n".data(using: .utf8)!)
         exit(2)
     }
 }
@@ -131,9 +153,12 @@ for c in cases where filter.isEmpty || (exact ? c.name == filter : c.name.contai
     let bias = [Float](repeating: 0.1, count: s.outChannels)
     var output = [Float](repeating: 0, count: s.outputCount)
     let residual = [Float](repeating: 0.25, count: withResidual ? s.outputCount : 0)
-    let kernel = Conv2D(shape: s, weights: weights, bias: bias, microKernel: kernelA)
-    // --ab: a second instance to compare against (--ab-kernel, or edit here to build it differently).
-    let instanceB = Conv2D(shape: s, weights: weights, bias: bias, microKernel: kernelB)
+    // An algorithm the shape does not support falls back to the chosen one.
+    let kernel = Conv2D(
+        shape: s, weights: weights, bias: bias, microKernel: kernelA, algorithm: algorithm(algorithmA, for: s))
+    // --ab: a second instance to compare against (--ab-kernel / --ab-algorithm).
+    let instanceB = Conv2D(
+        shape: s, weights: weights, bias: bias, microKernel: kernelB, algorithm: algorithm(algorithmB, for: s))
     var times: [Double] = []
     var timesB: [Double] = []
     output.withUnsafeMutableBufferPointer { out in
@@ -156,7 +181,8 @@ for c in cases where filter.isEmpty || (exact ? c.name == filter : c.name.contai
     if abTest {
         timesB.sort()
         let a = times.sorted()
-        print(String(format: "%-34@ A %6.1f %6.1f   B %6.1f %6.1f   A/B best %.3f", c.name as NSString,
+        print(String(format: "%-30@ %@/%@  A %6.1f %6.1f   B %6.1f %6.1f   A/B best %.3f", c.name as NSString,
+            kernel.algorithm.rawValue as NSString, instanceB.algorithm.rawValue as NSString,
             s.flops / a[a.count / 2] / 1e9, s.flops / a[0] / 1e9,
             s.flops / timesB[timesB.count / 2] / 1e9, s.flops / timesB[0] / 1e9, timesB[0] / a[0]))
         continue
@@ -169,7 +195,7 @@ for c in cases where filter.isEmpty || (exact ? c.name == filter : c.name.contai
     ]
         .map(String.init).joined(separator: ",")
     print(
-        "{\"name\": \"\(c.name)\", \"kernel\": \"\(kernelA.name)\", \"shape\": [\(shapeText)], \"medianMs\": \(String(format: "%.4f", median * 1e3)), "
+        "{\"name\": \"\(c.name)\", \"kernel\": \"\(kernelA.name)\", \"algorithm\": \"\(kernel.algorithm)\", \"shape\": [\(shapeText)], \"medianMs\": \(String(format: "%.4f", median * 1e3)), "
             + "\"minMs\": \(String(format: "%.4f", times[0] * 1e3)), \"gflops\": \(String(format: "%.1f", s.flops / median / 1e9)), "
             + "\"bestGflops\": \(String(format: "%.1f", s.flops / times[0] / 1e9))}")
 }

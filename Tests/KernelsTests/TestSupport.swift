@@ -20,15 +20,19 @@ struct SeededValues {
     }
 }
 
-/// Largest violation of `|a - b| <= atol + rtol·|b|` (≤ 1 means every element passes).
-func worstViolation(_ actual: [Float], _ expected: [Float], rtol: Float = 1e-4, atol: Float = 1e-5) -> Float {
+/// Largest violation of `|a - b| <= atol + rtol·|b|` (≤ 1 means every element passes), or with
+/// `scale`, of `|a - b| <= atol + rtol·scale` (Runtime's scale rule, where `scale` is the
+/// magnitude the error is relative to, e.g. the largest output).
+func worstViolation(
+    _ actual: [Float], _ expected: [Float], rtol: Float = 1e-4, atol: Float = 1e-5, scale: Float? = nil
+) -> Float {
     precondition(actual.count == expected.count)
     var worst: Float = 0
     for (a, b) in zip(actual, expected) {
         if a.isNaN != b.isNaN { return .infinity }
         if a.isNaN { continue }
         if a == b { continue }
-        worst = max(worst, abs(a - b) / (atol + rtol * abs(b)))
+        worst = max(worst, abs(a - b) / (atol + rtol * (scale ?? abs(b))))
     }
     return worst
 }

@@ -65,6 +65,10 @@ typedef void (*CKWinogradOutput)(
     float bias, float *output, const float *residual, ptrdiff_t outHeight, ptrdiff_t outWidth,
     float lower, float upper);
 
+/// Stores one zero-bordered input row (`4 · phaseWidth` floats readable) as its four column
+/// phases for the F(4×4, 3×3) transforms: `phases[p · phaseWidth + i] = line[4i + p]`.
+typedef void (*CKWinogradSplit)(const float *line, ptrdiff_t phaseWidth, float *phases);
+
 /// One instruction-set variant: the GEMM micro-kernel and the Winograd transforms that go with it.
 typedef struct CKMicroKernel {
     /// "avx512", "avx2" or "portable".
@@ -77,6 +81,11 @@ typedef struct CKMicroKernel {
     CKMultiplyTile multiplyTile;
     CKWinogradInput winogradInput;
     CKWinogradOutput winogradOutput;
+    /// F(4×4, 3×3): the same contracts with 6×6 input tiles, 36 ξ and 4×4 outputs per tile; the
+    /// padded rows stored as four column phases (`winograd4Split`), 4·phaseWidth floats a row.
+    CKWinogradInput winograd4Input;
+    CKWinogradOutput winograd4Output;
+    CKWinogradSplit winograd4Split;
 } CKMicroKernel;
 
 /// Variants compiled into this binary, best first (the last is the portable one).
