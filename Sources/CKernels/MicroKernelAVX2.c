@@ -1,5 +1,6 @@
 // The AVX2 + FMA variant: a 6 × 16 tile in 12 ymm accumulators (of 16 registers), leaving room
-// for the two B vectors and a broadcast.
+// for the two B vectors and a broadcast. A block's last 1-4 columns (17×17 maps: 289 = 18·16 + 1)
+// go column by column instead of as a mostly empty strip.
 #include "MicroKernelVariants.h"
 
 #if CK_X86
@@ -110,17 +111,73 @@ CK_AVX2 static inline void multiply_store(
     }
 }
 
+/// Columns left past whole strips that go to `multiply_store_narrow` instead of a strip.
+enum { NARROW_COLUMNS = 4 };
+
+/// The last `T` (1...NARROW_COLUMNS) columns of a block, as 6-row column vectors (masked
+/// 256-bit loads of a panel's 6 values per k), two interleaved partial sums over k per column.
+/// A 16-column strip would spend 16 columns' multiplies on them: 17×17 maps (289 pixels) leave
+/// one column past 18 strips, 5% of the work.
+CK_AVX2 static inline void multiply_store_narrow(
+    ptrdiff_t depth, const float *a, const float *b, ptrdiff_t row, ptrdiff_t column,
+    ptrdiff_t rows, const int T, const CKEpilogue *e)
+{
+    const __m256i mask = _mm256_setr_epi32(-1, -1, -1, -1, -1, -1, 0, 0);
+    __m256 acc[NARROW_COLUMNS][2];
+#pragma clang loop unroll(full)
+    for (int j = 0; j < NARROW_COLUMNS; j++) { acc[j][0] = _mm256_setzero_ps(); acc[j][1] = _mm256_setzero_ps(); }
+    ptrdiff_t k = 0;
+    for (; k + 2 <= depth; k += 2) {
+#pragma clang loop unroll(full)
+        for (int u = 0; u < 2; u++) {
+            __m256 x = _mm256_maskload_ps(a + MR * (k + u), mask);
+#pragma clang loop unroll(full)
+            for (int j = 0; j < NARROW_COLUMNS; j++) {
+                if (j < T) acc[j][u] = _mm256_fmadd_ps(x, _mm256_set1_ps(b[16 * (k + u) + j]), acc[j][u]);
+            }
+        }
+    }
+    if (k < depth) {
+        __m256 x = _mm256_maskload_ps(a + MR * k, mask);
+#pragma clang loop unroll(full)
+        for (int j = 0; j < NARROW_COLUMNS; j++) {
+            if (j < T) acc[j][0] = _mm256_fmadd_ps(x, _mm256_set1_ps(b[16 * k + j]), acc[j][0]);
+        }
+    }
+    float tile[MR * 16];
+    for (int j = 0; j < T; j++) {
+        float sums[8];
+        _mm256_storeu_ps(sums, _mm256_add_ps(acc[j][0], acc[j][1]));
+        for (int r = 0; r < MR; r++) tile[r * 16 + j] = sums[r];
+    }
+    ck_store_tile_scalar(tile, row, column, rows, T, e);
+}
+
 CK_AVX2 void ck_avx2_multiply_panels(
     ptrdiff_t depth, const float *panels, ptrdiff_t row0, ptrdiff_t rowCount,
     const float *strips, ptrdiff_t column0, ptrdiff_t columnCount, const CKEpilogue *e)
 {
     ptrdiff_t stripCount = (columnCount + 15) / 16;
+    // A last strip of at most NARROW_COLUMNS columns is multiplied column by column.
+    int tail = (int)(columnCount % 16);
+    int narrow = tail > 0 && tail <= NARROW_COLUMNS;
+    ptrdiff_t wideStrips = narrow ? stripCount - 1 : stripCount;
     for (ptrdiff_t r = 0; r < rowCount; r += MR) {
         const float *a = panels + (r / MR) * MR * depth;
         ptrdiff_t rows = rowCount - r < MR ? rowCount - r : MR;
-        for (ptrdiff_t s = 0; s < stripCount; s++) {
+        for (ptrdiff_t s = 0; s < wideStrips; s++) {
             ptrdiff_t columns = columnCount - 16 * s < 16 ? columnCount - 16 * s : 16;
             multiply_store(depth, a, strips + s * depth * 16, row0 + r, column0 + 16 * s, rows, columns, e);
+        }
+        if (narrow) {
+            const float *b = strips + (stripCount - 1) * depth * 16;
+            ptrdiff_t column = column0 + 16 * (stripCount - 1);
+            switch (tail) {
+            case 1: multiply_store_narrow(depth, a, b, row0 + r, column, rows, 1, e); break;
+            case 2: multiply_store_narrow(depth, a, b, row0 + r, column, rows, 2, e); break;
+            case 3: multiply_store_narrow(depth, a, b, row0 + r, column, rows, 3, e); break;
+            default: multiply_store_narrow(depth, a, b, row0 + r, column, rows, 4, e); break;
+            }
         }
     }
 }

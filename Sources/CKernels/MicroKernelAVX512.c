@@ -2,6 +2,8 @@
 // tile in 16 zmm accumulators of 32): per reduction step 2 B loads and 8 broadcasts feed 16
 // FMAs, enough independent chains for two FMA ports with 4-cycle latency. 8 rows divide the
 // channel counts of the ResNet / Inception families (32, 48, 80, 1088, ...), so panels are full.
+// A block's last 1-4 columns (17×17 maps: 289 = 18·16 + 1) go column by column instead of as a
+// mostly empty strip.
 #include "MicroKernelVariants.h"
 
 #if CK_X86
@@ -84,6 +86,49 @@ CK_AVX512 static inline void multiply_store(
     }
 }
 
+/// Columns left past whole strips that go to `multiply_store_narrow` instead of a strip.
+enum { NARROW_COLUMNS = 4 };
+
+/// The last `T` (1...NARROW_COLUMNS) columns of a block, as 8-row column vectors (256-bit),
+/// four interleaved partial sums over k per column. A 16-column strip would spend 16 columns'
+/// multiplies on them: 17×17 maps (289 pixels) leave one column past 18 strips, 5% of the work.
+CK_AVX512 static inline void multiply_store_narrow(
+    ptrdiff_t depth, const float *a, const float *b, ptrdiff_t row, ptrdiff_t column,
+    ptrdiff_t rows, const int T, const CKEpilogue *e)
+{
+    __m256 acc[NARROW_COLUMNS][4];
+#pragma clang loop unroll(full)
+    for (int j = 0; j < NARROW_COLUMNS; j++) {
+#pragma clang loop unroll(full)
+        for (int u = 0; u < 4; u++) acc[j][u] = _mm256_setzero_ps();
+    }
+    ptrdiff_t k = 0;
+    for (; k + 4 <= depth; k += 4) {
+#pragma clang loop unroll(full)
+        for (int u = 0; u < 4; u++) {
+            __m256 x = _mm256_loadu_ps(a + MR * (k + u));
+#pragma clang loop unroll(full)
+            for (int j = 0; j < NARROW_COLUMNS; j++) {
+                if (j < T) acc[j][u] = _mm256_fmadd_ps(x, _mm256_set1_ps(b[16 * (k + u) + j]), acc[j][u]);
+            }
+        }
+    }
+    for (; k < depth; k++) {
+        __m256 x = _mm256_loadu_ps(a + MR * k);
+#pragma clang loop unroll(full)
+        for (int j = 0; j < NARROW_COLUMNS; j++) {
+            if (j < T) acc[j][0] = _mm256_fmadd_ps(x, _mm256_set1_ps(b[16 * k + j]), acc[j][0]);
+        }
+    }
+    float tile[MR * 16];
+    for (int j = 0; j < T; j++) {
+        float sums[MR];
+        _mm256_storeu_ps(sums, _mm256_add_ps(_mm256_add_ps(acc[j][0], acc[j][1]), _mm256_add_ps(acc[j][2], acc[j][3])));
+        for (int r = 0; r < MR; r++) tile[r * 16 + j] = sums[r];
+    }
+    ck_store_tile_scalar(tile, row, column, rows, T, e);
+}
+
 CK_AVX512 void ck_avx512_multiply_tile(ptrdiff_t depth, const float *a, const float *b, float *tile)
 {
     __m512 c0[MR];
@@ -104,17 +149,32 @@ CK_AVX512 void ck_avx512_multiply_panels(
     const float *strips, ptrdiff_t column0, ptrdiff_t columnCount, const CKEpilogue *e)
 {
     ptrdiff_t stripCount = (columnCount + 15) / 16;
+    // A last strip of at most NARROW_COLUMNS columns is multiplied column by column.
+    int tail = (int)(columnCount % 16);
+    int narrow = tail > 0 && tail <= NARROW_COLUMNS;
+    ptrdiff_t wideStrips = narrow ? stripCount - 1 : stripCount;
     for (ptrdiff_t r = 0; r < rowCount; r += MR) {
         const float *a = panels + (r / MR) * MR * depth;
         ptrdiff_t rows = rowCount - r < MR ? rowCount - r : MR;
         ptrdiff_t s = 0;
-        for (; s + 1 < stripCount; s += 2) {
+        for (; s + 1 < wideStrips; s += 2) {
             const float *b = strips + s * depth * 16;
             ptrdiff_t columns1 = columnCount - 16 * (s + 1) < 16 ? columnCount - 16 * (s + 1) : 16;
             multiply_store_pair(depth, a, b, b + depth * 16, row0 + r, column0 + 16 * s, rows, columns1, e);
         }
-        if (s < stripCount) {
-            multiply_store(depth, a, strips + s * depth * 16, row0 + r, column0 + 16 * s, rows, columnCount - 16 * s, e);
+        if (s < wideStrips) {
+            ptrdiff_t columns = columnCount - 16 * s < 16 ? columnCount - 16 * s : 16;
+            multiply_store(depth, a, strips + s * depth * 16, row0 + r, column0 + 16 * s, rows, columns, e);
+        }
+        if (narrow) {
+            const float *b = strips + (stripCount - 1) * depth * 16;
+            ptrdiff_t column = column0 + 16 * (stripCount - 1);
+            switch (tail) {
+            case 1: multiply_store_narrow(depth, a, b, row0 + r, column, rows, 1, e); break;
+            case 2: multiply_store_narrow(depth, a, b, row0 + r, column, rows, 2, e); break;
+            case 3: multiply_store_narrow(depth, a, b, row0 + r, column, rows, 3, e); break;
+            default: multiply_store_narrow(depth, a, b, row0 + r, column, rows, 4, e); break;
+            }
         }
     }
 }

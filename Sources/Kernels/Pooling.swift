@@ -1,10 +1,20 @@
 /// Pooling kernels over NCHW float32 with ONNX semantics. Planes (image, channel) are split
 /// over threads; padded taps are skipped (max) or counted per `countIncludePad` (average).
+/// Stride-1 "same"-width windows (`FlatPlanePool`) and unpadded windows inside the input
+/// (`UnpaddedPlanePool`) run as whole-plane passes, the rest row by row (`SeparablePool`).
 public enum Pooling {
     /// ONNX `MaxPool` (values only). Padding never wins: only taps inside the input count.
     public static func maxPool2D(
         shape: Pool2DShape, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, threads: Int
     ) {
+        if FlatPlanePool.suits(shape) {
+            FlatPlanePool(shape: shape, maximum: true, countIncludePad: false).run(input: input, output: output, threads: threads)
+            return
+        }
+        if UnpaddedPlanePool.suits(shape) {
+            UnpaddedPlanePool(shape: shape, maximum: true).run(input: input, output: output, threads: threads)
+            return
+        }
         SeparablePool(shape: shape, maximum: true, countIncludePad: false)
             .run(input: input, output: output, threads: threads)
     }
@@ -16,6 +26,16 @@ public enum Pooling {
         shape: Pool2DShape, countIncludePad: Bool,
         input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, threads: Int
     ) {
+        if FlatPlanePool.suits(shape) {
+            FlatPlanePool(shape: shape, maximum: false, countIncludePad: countIncludePad)
+                .run(input: input, output: output, threads: threads)
+            return
+        }
+        if UnpaddedPlanePool.suits(shape) {
+            // No padding: every window holds kh·kw input taps, whatever countIncludePad says.
+            UnpaddedPlanePool(shape: shape, maximum: false).run(input: input, output: output, threads: threads)
+            return
+        }
         SeparablePool(shape: shape, maximum: false, countIncludePad: countIncludePad)
             .run(input: input, output: output, threads: threads)
     }

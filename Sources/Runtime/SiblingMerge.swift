@@ -6,8 +6,8 @@ import ONNXIR
 /// (Inception-ResNet-A: three 320→32; -B: 1088→192 and 1088→128). Run separately, each packs
 /// the shared input again, and 32 output channels fill 6-row micro-kernel panels only 89% of
 /// the way. Stacked into one convolution (320→96) the input is packed once and the panels are
-/// full; the result is then split back into the original output tensors (a copy of the
-/// outputs, small next to the multiply). Merged: fused convolutions with constant weights,
+/// full; the result is then split back into the original output tensors (for one image views
+/// of the stacked output, each member's channels being contiguous there; for a batch copies). Merged: fused convolutions with constant weights,
 /// kernel 1×1, stride 1, no padding, one group, no residual and the same activation.
 enum SiblingMerge {
     static func merge(_ items: [PlanItem]) -> [PlanItem] {
@@ -97,6 +97,16 @@ struct MergedConvolution {
             let batch = stacked.shape[0], plane = stacked.shape[2] * stacked.shape[3], total = stacked.shape[1]
             var results: [TensorValue] = []
             var first = 0
+            if batch == 1 {
+                // One image: each member's channels are one contiguous run of the stacked output,
+                // so the outputs are views of it (no copy; the buffer lives while any view does).
+                for count in counts {
+                    results.append(TensorValue(shape: [1, count] + stacked.shape[2...], elementType: .float,
+                                               storage: stacked.storage, byteOffset: first * plane * 4))
+                    first += count
+                }
+                return results
+            }
             for count in counts {
                 let out = c.output([batch, count] + stacked.shape[2...])
                 for n in 0..<batch {

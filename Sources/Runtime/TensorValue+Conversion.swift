@@ -31,7 +31,7 @@ extension TensorValue {
 
     /// This value as an ONNX tensor with `raw_data` (for `.pb` output and tests).
     public func tensor(named name: String?) -> Tensor {
-        let raw = Data(bytes: storage.pointer, count: byteCount)
+        let raw = Data(bytes: self.raw, count: byteCount)
         return Tensor(name: name, dims: shape.map(Int64.init), dataType: elementType, rawData: raw)
     }
 }

@@ -8,6 +8,9 @@ public struct TensorValue: @unchecked Sendable {
     public var shape: [Int]
     public var elementType: ElementType
     public var storage: TensorStorage
+    /// Where this value starts in `storage` (a view of part of a larger buffer, such as one
+    /// member's channels of a merged convolution's output); 0 for a value owning its storage.
+    public var byteOffset = 0
 
     public static let supportedTypes: Set<ElementType> = [.float, .int32, .int64, .bool]
 
@@ -19,10 +22,11 @@ public struct TensorValue: @unchecked Sendable {
         self.storage = pool?.storage(byteCount: bytes) ?? TensorStorage(byteCount: bytes)
     }
 
-    public init(shape: [Int], elementType: ElementType, storage: TensorStorage) {
+    public init(shape: [Int], elementType: ElementType, storage: TensorStorage, byteOffset: Int = 0) {
         self.shape = shape
         self.elementType = elementType
         self.storage = storage
+        self.byteOffset = byteOffset
     }
 
     /// A float tensor holding `values`.
@@ -51,15 +55,15 @@ public struct TensorValue: @unchecked Sendable {
     public var rank: Int { shape.count }
     public var byteWidth: Int { Self.byteWidth(elementType) }
     public var byteCount: Int { count * byteWidth }
-    public var raw: UnsafeMutableRawPointer { storage.pointer }
-    public var floats: UnsafeMutablePointer<Float> { storage.pointer.assumingMemoryBound(to: Float.self) }
-    public var int32s: UnsafeMutablePointer<Int32> { storage.pointer.assumingMemoryBound(to: Int32.self) }
-    public var int64s: UnsafeMutablePointer<Int64> { storage.pointer.assumingMemoryBound(to: Int64.self) }
-    public var bools: UnsafeMutablePointer<UInt8> { storage.pointer.assumingMemoryBound(to: UInt8.self) }
+    public var raw: UnsafeMutableRawPointer { storage.pointer + byteOffset }
+    public var floats: UnsafeMutablePointer<Float> { raw.assumingMemoryBound(to: Float.self) }
+    public var int32s: UnsafeMutablePointer<Int32> { raw.assumingMemoryBound(to: Int32.self) }
+    public var int64s: UnsafeMutablePointer<Int64> { raw.assumingMemoryBound(to: Int64.self) }
+    public var bools: UnsafeMutablePointer<UInt8> { raw.assumingMemoryBound(to: UInt8.self) }
 
     /// The same data under another shape with the same element count (no copy).
     public func reshaped(_ newShape: [Int]) -> TensorValue {
-        TensorValue(shape: newShape, elementType: elementType, storage: storage)
+        TensorValue(shape: newShape, elementType: elementType, storage: storage, byteOffset: byteOffset)
     }
 
     /// Elements as Float (any supported type, converted).

@@ -230,6 +230,12 @@ let pools: [(String, Pool2DShape, Bool)] = [
         kernelWidth: 3, strideHeight: 2, strideWidth: 2), false),
     ("avgpool 3x3/1 192 @35 pad1", Pool2DShape(batch: 1, channels: 192, inHeight: 35, inWidth: 35, kernelHeight: 3,
         kernelWidth: 3, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1), true),
+    ("avgpool 3x3/1 1024 @17 pad1", Pool2DShape(batch: 1, channels: 1024, inHeight: 17, inWidth: 17, kernelHeight: 3,
+        kernelWidth: 3, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1), true),
+    ("avgpool 3x3/1 1536 @8 pad1", Pool2DShape(batch: 1, channels: 1536, inHeight: 8, inWidth: 8, kernelHeight: 3,
+        kernelWidth: 3, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1), true),
+    ("maxpool 3x3/2 1024 @17", Pool2DShape(batch: 1, channels: 1024, inHeight: 17, inWidth: 17, kernelHeight: 3,
+        kernelWidth: 3, strideHeight: 2, strideWidth: 2), false),
 ]
 for (name, shape, average) in pools where filter.isEmpty || (exact ? name == filter : name.contains(filter)) {
     let input = (0..<shape.inputCount).map { Float(($0 * 7919) % 1000) / 1000 - 0.5 }

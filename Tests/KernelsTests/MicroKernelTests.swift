@@ -49,8 +49,25 @@ let panelsCases: [PanelsCase] = [
 /// take the partial-tile stores; the C store must follow `TileEpilogue`'s rules exactly.
 @Test("Micro-kernel panels with every epilogue match a scalar product", arguments: panelsCases, MicroKernel.supported)
 func microKernelPanels(_ c: PanelsCase, _ kernel: MicroKernel) {
+    checkPanels(c, kernel, columns: 3 * 16 + 5)
+}
+
+/// Blocks whose last strip holds 1-4 columns (17×17 maps: 289 = 18·16 + 1), which the AVX-512
+/// variant multiplies column by column, and a few around them; depths with and without a
+/// remainder of its four-way unrolled reduction.
+@Test("Micro-kernel panels with narrow last strips match a scalar product", arguments: MicroKernel.supported)
+func microKernelNarrowTails(_ kernel: MicroKernel) {
+    for columns in [1, 2, 3, 4, 5, 17, 18, 19, 20, 21, 33, 34, 36, 49, 81, 289] {
+        for depth in [1, 3, 4, 29, 64] {
+            checkPanels(panelsCases[1], kernel, columns: columns, depth: depth)
+            checkPanels(panelsCases[3], kernel, columns: columns, depth: depth)
+        }
+    }
+}
+
+func checkPanels(_ c: PanelsCase, _ kernel: MicroKernel, columns: Int, depth: Int = 29) {
     let mr = kernel.rows
-    let depth = 29, rows = 2 * mr + 3, columns = 3 * 16 + 5, ldc = columns + 4, row0 = mr, column0 = 2
+    let rows = 2 * mr + 3, ldc = columns + 4, row0 = mr, column0 = 2
     var values = SeededValues(seed: UInt64(rows * 100 + mr))
     let a = values.array(rows * depth)
     let b = values.array(depth * columns)
@@ -94,7 +111,7 @@ func microKernelPanels(_ c: PanelsCase, _ kernel: MicroKernel) {
         }
     }
     // Outside the block nothing changed; inside, the rule.
-    #expect(worstViolation(actual, expected) <= 1, "\(c.name) with \(kernel)")
+    #expect(worstViolation(actual, expected) <= 1, "\(c.name) with \(kernel), \(columns) columns, depth \(depth)")
 }
 
 @Test("A NaN product stays NaN through the ReLU clamp", arguments: MicroKernel.supported)

@@ -43,6 +43,30 @@ let poolCases: [PoolCase] = [
     PoolCase(name: "wide stride 1 dilation 2, include pad", shape: pool(1, 2, 8, 40, k: (2, 3), dilation: (2, 2),
              pads: (1, 2, 1, 2)), countIncludePad: true),
     PoolCase(name: "wide stride 3", shape: pool(1, 2, 7, 80, k: (3, 3), stride: (3, 3), pads: (1, 1, 1, 1))),
+    // Stride 1 with the input's width: whole-plane passes (FlatPlanePool), Inception's 3x3 / 1.
+    PoolCase(name: "flat 17x17 same", shape: pool(1, 6, 17, 17, k: (3, 3), pads: (1, 1, 1, 1))),
+    PoolCase(name: "flat 8x8 same, batch 2, 2 threads", shape: pool(2, 5, 8, 8, k: (3, 3), pads: (1, 1, 1, 1)),
+             threads: 2),
+    PoolCase(name: "flat 35x35 same, include pad, 2 threads", shape: pool(1, 3, 35, 35, k: (3, 3), pads: (1, 1, 1, 1)),
+             countIncludePad: true, threads: 2),
+    PoolCase(name: "flat 5x5 kernel on 3x4", shape: pool(1, 2, 3, 4, k: (5, 5), pads: (2, 2, 2, 2))),
+    PoolCase(name: "flat 5x5 kernel on 3x4, include pad", shape: pool(1, 2, 3, 4, k: (5, 5), pads: (2, 2, 2, 2)),
+             countIncludePad: true),
+    PoolCase(name: "flat asymmetric 2x2 same", shape: pool(1, 3, 9, 19, k: (2, 2), pads: (0, 0, 1, 1)),
+             countIncludePad: true),
+    PoolCase(name: "flat 3x1 top pad only", shape: pool(2, 2, 6, 21, k: (3, 1), pads: (2, 0, 0, 0))),
+    PoolCase(name: "flat 1x3 no vertical window", shape: pool(1, 4, 1, 33, k: (1, 3), pads: (0, 1, 0, 1))),
+    PoolCase(name: "flat 1x1 pointwise", shape: pool(1, 2, 5, 7, k: (1, 1))),
+    PoolCase(name: "flat 3x3 on 1x1", shape: pool(1, 3, 1, 1, k: (3, 3), pads: (1, 1, 1, 1)), countIncludePad: true),
+    // No padding, windows inside the input: whole-plane passes, then a strided gather (UnpaddedPlanePool).
+    PoolCase(name: "unpadded 3x3/2 17->8", shape: pool(1, 7, 17, 17, k: (3, 3), stride: (2, 2))),
+    PoolCase(name: "unpadded 3x3/2 35->17, batch 2, 2 threads", shape: pool(2, 3, 35, 35, k: (3, 3), stride: (2, 2)),
+             threads: 2),
+    PoolCase(name: "unpadded 3x3/2 even size 16->7", shape: pool(1, 2, 16, 16, k: (3, 3), stride: (2, 2))),
+    PoolCase(name: "unpadded 2x3 stride (3, 2) 13x21", shape: pool(1, 2, 13, 21, k: (2, 3), stride: (3, 2))),
+    PoolCase(name: "unpadded 3x3/1 valid 9x40", shape: pool(1, 2, 9, 40, k: (3, 3))),
+    PoolCase(name: "unpadded kernel = input 5x6", shape: pool(1, 3, 5, 6, k: (5, 6), stride: (2, 2))),
+    PoolCase(name: "unpadded 1x1/2 (ResNetV2 shortcut) on 1x1", shape: pool(1, 4, 1, 1, k: (1, 1), stride: (2, 2))),
 ]
 
 @Test("MaxPool and AveragePool match the scalar reference", arguments: poolCases)
