@@ -22,6 +22,50 @@ ALL = ["VGG16", "VGG19", "Xception", "ResNet50", "ResNet101", "ResNet152", "ResN
 SIDE = {"InceptionV3": 299, "InceptionResNetV2": 299, "Xception": 299}
 
 
+def plain_grouped_conv():
+    """Keras' TensorFlow backend wraps grouped convolutions (ConvNeXt's depthwise 7x7 is a
+    Conv2D with groups) in an XLA-compiled tf.function, which tf2onnx leaves as an opaque
+    StatefulPartitionedCall: invalid ONNX. While tracing for export, the plain
+    tf.nn.convolution (same arithmetic; tf2onnx turns it into Conv with `group`) is used."""
+    import tensorflow as tf
+    from keras.src.backend.tensorflow import nn as tf_nn
+
+    original = tf_nn.conv
+
+    def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+        data_format = keras.src.backend.standardize_data_format(data_format)
+        tf_format = tf_nn._convert_data_format(data_format, len(inputs.shape))
+        return tf.nn.convolution(inputs, kernel, strides, padding.upper(), data_format=tf_format, dilations=dilation_rate)
+
+    return tf_nn, original, conv
+
+
+def freeze_normalization_inputs(path, model):
+    """tf2onnx exports a Normalization layer's mean and variance (EfficientNet, EfficientNetV2,
+    ConvNeXt preprocessing) as extra graph inputs `<model>/<layer>_1/Sub/y:0` and
+    `.../Sqrt/x:0` instead of constants; they become initializers holding the layer's values,
+    so the model has one input like every other export."""
+    import onnx
+    from onnx import numpy_helper
+
+    graph_model = onnx.load(path)
+    graph = graph_model.graph
+    initialized = {t.name for t in graph.initializer}
+    layers = {layer.name: layer for layer in model.layers}
+    for value in [i for i in graph.input if i.name not in initialized][1:]:
+        parts = value.name.split("/")
+        layer = layers.get(parts[1][:-2] if len(parts) > 2 and parts[1].endswith("_1") else "")
+        op = parts[-2] if len(parts) > 2 else ""
+        if not isinstance(layer, keras.layers.Normalization) or op not in ("Sub", "Sqrt"):
+            raise RuntimeError(f"unexpected extra graph input {value.name}")
+        array = np.asarray(layer.mean if op == "Sub" else layer.variance, np.float32)
+        dims = [d.dim_value for d in value.type.tensor_type.shape.dim]
+        graph.initializer.append(numpy_helper.from_array(array.reshape(dims), value.name))
+        graph.input.remove(value)
+    onnx.checker.check_model(graph_model)
+    onnx.save(graph_model, path)
+
+
 def export(name, out):
     folder = os.path.join(out, f"keras_{name}")
     path = os.path.join(folder, "model.onnx")
@@ -40,7 +84,13 @@ def export(name, out):
                                rng.uniform(-0.2, 0.2, mean.shape), rng.uniform(0.5, 1.5, var.shape)])
     model(np.zeros((1, side, side, 3), np.float32))
     tmp = os.path.join(folder, "tmp.onnx")
-    model.export(tmp, format="onnx", verbose=False)
+    module, original, conv = plain_grouped_conv()
+    module.conv = conv
+    try:
+        model.export(tmp, format="onnx", verbose=False)
+    finally:
+        module.conv = original
+    freeze_normalization_inputs(tmp, model)
     os.replace(tmp, path)
     return "exported"
 

@@ -15,9 +15,21 @@ import torchvision
 
 # torchvision.models name -> input side (Inception-V3 wants 299).
 SIDE = {"inception_v3": 299}
-# The representative subset first; --models all takes every classifier torchvision lists.
+# The representative subset first; --models all takes every variant of the CNN families issue 12
+# lists (torchvision.models, not the transformers: ViT, Swin, MaxViT), less regnet_y_128gf whose
+# 2.6 GB of weights pass protobuf's 2 GB limit; 'all' also accepts a family prefix filter via
+# --models all:resnet (every name starting with "resnet").
 SUBSET = ["mobilenet_v2", "resnext50_32x4d", "convnext_tiny", "efficientnet_b0", "densenet121", "googlenet",
           "squeezenet1_0", "shufflenet_v2_x1_0", "mobilenet_v3_large"]
+FAMILIES = ("alexnet", "vgg", "googlenet", "inception_v3", "resnet", "resnext", "wide_resnet", "mobilenet_v2",
+            "mobilenet_v3", "efficientnet", "regnet", "convnext", "densenet", "shufflenet", "squeezenet", "mnasnet")
+TOO_BIG = {"regnet_y_128gf"}
+
+
+def every_cnn(prefix=""):
+    """Every torchvision classifier of the listed families (sorted), optionally only names starting with prefix."""
+    names = torchvision.models.list_models(module=torchvision.models)
+    return [n for n in names if n.startswith(FAMILIES) and n not in TOO_BIG and n.startswith(prefix)]
 
 
 def export(name, opset, out):
@@ -47,10 +59,12 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", required=True)
     p.add_argument("--opset", type=int, nargs="+", default=[17])
-    p.add_argument("--models", nargs="+", default=SUBSET, help="names, or 'all' for every classifier")
+    p.add_argument("--models", nargs="+", default=SUBSET, help="names, 'all' (every CNN classifier of the listed families) or 'all:PREFIX'")
     args = p.parse_args()
     torch.set_num_threads(1)
-    names = torchvision.models.list_models(module=torchvision.models) if args.models == ["all"] else args.models
+    names = []
+    for name in args.models:
+        names += every_cnn(name[4:]) if name == "all" or name.startswith("all:") else [name]
     failed = 0
     for name in names:
         for opset in args.opset:
