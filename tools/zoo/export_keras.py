@@ -3,9 +3,10 @@
 statistics) to ONNX with `model.export(format="onnx")` (tf2onnx): OUT/keras_<Name>/model.onnx.
 Skips models already exported. Not a test; needs the Keras venv (tools/setup_keras_venv.sh).
 
-  export_keras.py --out DIR [--models MobileNetV2 EfficientNetB0 ...]
+  export_keras.py --out DIR [--models MobileNetV2 EfficientNetB0 ...] [--verify]
 """
 import argparse
+import contextlib
 import os
 import sys
 import traceback
@@ -22,22 +23,37 @@ ALL = ["VGG16", "VGG19", "Xception", "ResNet50", "ResNet101", "ResNet152", "ResN
 SIDE = {"InceptionV3": 299, "InceptionResNetV2": 299, "Xception": 299}
 
 
-def plain_grouped_conv():
-    """Keras' TensorFlow backend wraps grouped convolutions (ConvNeXt's depthwise 7x7 is a
-    Conv2D with groups) in an XLA-compiled tf.function, which tf2onnx leaves as an opaque
-    StatefulPartitionedCall: invalid ONNX. While tracing for export, the plain
-    tf.nn.convolution (same arithmetic; tf2onnx turns it into Conv with `group`) is used."""
+@contextlib.contextmanager
+def traceable_ops():
+    """Two Keras TensorFlow-backend ops that tf2onnx turns into invalid ONNX, swapped while
+    tracing for export for the same arithmetic in ops it converts:
+    - grouped convolutions (ConvNeXt's depthwise 7x7 is a Conv2D with groups) run in an
+      XLA-compiled tf.function, left as an opaque StatefulPartitionedCall: traced as the plain
+      tf.nn.convolution instead (tf2onnx gives Conv with `group`);
+    - exact GELU is tf.nn.gelu = x/2 * erfc(-x/sqrt 2), and tf2onnx emits `Erfc`, which ONNX
+      lacks: traced as x/2 * (1 + erf(x/sqrt 2)) (erfc(-z) = 1 + erf(z)).
+    """
     import tensorflow as tf
     from keras.src.backend.tensorflow import nn as tf_nn
 
-    original = tf_nn.conv
+    conv, gelu = tf_nn.conv, tf_nn.gelu
 
-    def conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
+    def plain_conv(inputs, kernel, strides=1, padding="valid", data_format=None, dilation_rate=1):
         data_format = keras.src.backend.standardize_data_format(data_format)
         tf_format = tf_nn._convert_data_format(data_format, len(inputs.shape))
         return tf.nn.convolution(inputs, kernel, strides, padding.upper(), data_format=tf_format, dilations=dilation_rate)
 
-    return tf_nn, original, conv
+    def erf_gelu(x, approximate=True):
+        if approximate:
+            return gelu(x, approximate=True)
+        x = tf.convert_to_tensor(x)
+        return 0.5 * x * (1.0 + tf.math.erf(x * np.float32(1 / np.sqrt(2))))
+
+    tf_nn.conv, tf_nn.gelu = plain_conv, erf_gelu
+    try:
+        yield
+    finally:
+        tf_nn.conv, tf_nn.gelu = conv, gelu
 
 
 def freeze_normalization_inputs(path, model):
@@ -66,7 +82,19 @@ def freeze_normalization_inputs(path, model):
     onnx.save(graph_model, path)
 
 
-def export(name, out):
+def keras_vs_onnxruntime(model, path, side):
+    """max |Keras - onnxruntime| on the logits of one seeded input: the export's own fidelity
+    (the trace-time swaps above must not change the arithmetic)."""
+    import onnxruntime as ort
+
+    x = np.random.default_rng(1).standard_normal((1, side, side, 3)).astype(np.float32)
+    expected = np.asarray(model(x))
+    session = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+    actual = session.run(None, {session.get_inputs()[0].name: x})[0]
+    return float(np.max(np.abs(actual - expected))), float(np.max(np.abs(expected)))
+
+
+def export(name, out, verify=False):
     folder = os.path.join(out, f"keras_{name}")
     path = os.path.join(folder, "model.onnx")
     if os.path.exists(path):
@@ -84,14 +112,13 @@ def export(name, out):
                                rng.uniform(-0.2, 0.2, mean.shape), rng.uniform(0.5, 1.5, var.shape)])
     model(np.zeros((1, side, side, 3), np.float32))
     tmp = os.path.join(folder, "tmp.onnx")
-    module, original, conv = plain_grouped_conv()
-    module.conv = conv
-    try:
+    with traceable_ops():
         model.export(tmp, format="onnx", verbose=False)
-    finally:
-        module.conv = original
     freeze_normalization_inputs(tmp, model)
     os.replace(tmp, path)
+    if verify:
+        error, scale = keras_vs_onnxruntime(model, path, side)
+        return f"exported; max |keras - onnxruntime| {error:.3e} (scale {scale:.3g})"
     return "exported"
 
 
@@ -99,11 +126,12 @@ def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--out", required=True)
     p.add_argument("--models", nargs="+", default=SUBSET, help="names, or 'all'")
+    p.add_argument("--verify", action="store_true", help="also compare Keras' own logits with onnxruntime's on the export")
     args = p.parse_args()
     failed = 0
     for name in (ALL if args.models == ["all"] else args.models):
         try:
-            print(f"keras_{name}: {export(name, args.out)}", flush=True)
+            print(f"keras_{name}: {export(name, args.out, args.verify)}", flush=True)
         except Exception as error:
             failed += 1
             print(f"keras_{name}: EXPORT FAILED {type(error).__name__}: {str(error)[:200]}", flush=True)
