@@ -3,7 +3,7 @@
 # against onnxruntime, one line per model (tools/zoo/check_models.py): max |ours - ort| on the
 # logits against 1e-5 + 1e-5 * max|ort|, and single-thread median times of both.
 # A validation tool like tools/check_bench_models.sh, not part of CI (TensorFlow and torch are
-# too heavy for it).
+# too heavy for it). The table is also written to ZOO_DIR/results.json and ZOO_DIR/results.md.
 #   tools/check_zoo.sh [ZOO_DIR] [--all]
 # Venvs: $TORCH_PYTHON (default .venv-torch/bin/python) with torch + torchvision, and
 # $KERAS_PYTHON (default .venv-keras/bin/python, tools/setup_keras_venv.sh); a missing one is
@@ -38,4 +38,4 @@ if [ -x "$KERAS_PYTHON" ]; then
 else
     echo "no Keras venv at $KERAS_PYTHON: Keras zoo not exported"
 fi
-.venv/bin/python tools/zoo/check_models.py "$ZOO" --bin "$BIN"
+.venv/bin/python tools/zoo/check_models.py "$ZOO" --bin "$BIN" --json "$ZOO/results.json" --markdown "$ZOO/results.md"

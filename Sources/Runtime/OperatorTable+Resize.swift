@@ -2,7 +2,7 @@ import Foundation
 import ONNXIR
 
 /// Resize (opset 11+): nearest, linear and cubic, every coordinate transformation mode, run
-/// one axis at a time (each mode is separable). Antialiased downsampling is refused.
+/// one axis at a time (each mode is separable), antialiased linear/cubic downsampling included.
 extension Operators {
     static let resize = OperatorDefinition("Resize", [
         OperatorSpec(opsets: 11...OperatorTable.newestOpset, inputs: 1...4, types: { n, t in

@@ -11,6 +11,8 @@ struct ResizeOptions {
     var extrapolation: Float
     var aspectPolicy: String
     var axesAttribute: [Int]?
+    /// Linear/cubic downsampling widens the filter by 1/scale (opset 18), as PIL does.
+    var antialias: Bool
 
     init(_ node: NodeAttributes) throws {
         mode = node.string("mode", default: "nearest")
@@ -27,7 +29,7 @@ struct ResizeOptions {
         }
         guard ["round_prefer_floor", "round_prefer_ceil", "floor", "ceil"].contains(nearestMode) else { throw node.invalid("unknown nearest_mode '\(nearestMode)'") }
         guard ["stretch", "not_larger", "not_smaller"].contains(aspectPolicy) else { throw node.invalid("unknown keep_aspect_ratio_policy '\(aspectPolicy)'") }
-        if try node.int("antialias", default: 0) != 0, mode != "nearest" { throw node.invalid("antialias is not supported") }
+        antialias = try node.int("antialias", default: 0) != 0 && mode != "nearest"
     }
 
     /// Per-axis lengths and scales from `scales` or `sizes` (over `axes`, default all).
@@ -96,6 +98,8 @@ struct ResizeOptions {
             default: i = frac > 0.5 ? f + 1 : f
             }
             return [(clamp(Int(i)), 1)]
+        case _ where antialias:
+            return antialiasedTaps(x, a)
         case "linear":
             let f = x.rounded(.down), r = x - f
             return [(clamp(Int(f)), 1 - r), (clamp(Int(f) + 1), r)]
@@ -113,6 +117,32 @@ struct ResizeOptions {
             }
             return taps.map { (clamp($0.0), $0.1) }
         }
+    }
+
+    /// Linear or cubic taps around source coordinate `x` with the kernel stretched by 1/scale when
+    /// downsampling (opset 18 `antialias`): the taps are the 2·⌈support/scale⌉ inputs nearest `x`
+    /// (ties to the left), weighted by the kernel at scale·distance and normalized to sum 1;
+    /// upsampling gives the plain kernel. Edges repeat the border input, or with `exclude_outside`
+    /// outside taps get no weight.
+    func antialiasedTaps(_ x: Float, _ a: ResizeAxis) -> [(Int, Float)] {
+        let n = a.inputLength, scale = Swift.min(a.scale, 1), A = cubicA
+        let base = Int(x.rounded(.up)) - 1, r = x - Float(base)  // r in (0, 1]
+        let support: Float = mode == "linear" ? 1 : 2
+        let start = Int((-support / scale).rounded(.down)) + 1
+        let kernel = { (distance: Float) -> Float in
+            let d = abs(distance)
+            if self.mode == "linear" { return Swift.max(0, 1 - d) }
+            if d <= 1 { return ((A + 2) * d - (A + 3)) * d * d + 1 }
+            return d < 2 ? ((A * d - 5 * A) * d + 8 * A) * d - 4 * A : 0
+        }
+        var taps = (start..<(2 - start)).map { i -> (Int, Float) in
+            let index = base + i
+            let outside = index < 0 || index >= n
+            return (Swift.min(Swift.max(index, 0), n - 1), excludeOutside && outside ? 0 : kernel(scale * (Float(i) - r)))
+        }
+        let total = taps.reduce(0) { $0 + $1.1 }
+        if total != 0 { taps = taps.map { ($0.0, $0.1 / total) } }
+        return taps
     }
 
     /// `x` resized along one axis.

@@ -21,10 +21,6 @@ enum ConformanceScope {
         "test_not_2d": "the model declares opset 1; the runtime accepts opsets 6 through 28",
         "test_not_3d": "the model declares opset 1; the runtime accepts opsets 6 through 28",
         "test_not_4d": "the model declares opset 1; the runtime accepts opsets 6 through 28",
-        "test_resize_downsample_scales_cubic_antialias": "Resize antialias (downsampling filter widened by the scale) is not implemented",
-        "test_resize_downsample_scales_linear_antialias": "Resize antialias (downsampling filter widened by the scale) is not implemented",
-        "test_resize_downsample_sizes_cubic_antialias": "Resize antialias (downsampling filter widened by the scale) is not implemented",
-        "test_resize_downsample_sizes_linear_antialias": "Resize antialias (downsampling filter widened by the scale) is not implemented",
     ]
 
     /// Why `model` is out of scope, or nil when in scope.

@@ -3,8 +3,10 @@
 prints one line per model: pass/fail under max|ours - ort| <= 1e-5 + 1e-5 * max|ort| on each
 output (the logits), the error, its scale, and the median time of each (single thread, after
 a warm-up). A model our runtime refuses prints its error. Exit 1 when any model fails.
+--json / --markdown also write the table (model, result, max abs error, scale, tolerance,
+ours ms, ORT ms, note) for the README and closing notes.
 
-  check_models.py DIR --bin PATH [--runs 3] [--only SUBSTRING ...]
+  check_models.py DIR --bin PATH [--runs 3] [--only SUBSTRING ...] [--json PATH] [--markdown PATH]
 """
 import argparse
 import json
@@ -66,8 +68,11 @@ def main():
     p.add_argument("--bin", required=True)
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--only", nargs="*", default=[])
+    p.add_argument("--json", help="write the rows as a JSON list here")
+    p.add_argument("--markdown", help="write the rows as a markdown table here")
     args = p.parse_args()
     failures = 0
+    rows = []
     names = sorted(d for d in os.listdir(args.dir) if os.path.exists(os.path.join(args.dir, d, "model.onnx")))
     print(f"{'model':34} {'result':6} {'max abs err':>12} {'scale':>10} {'ours ms':>9} {'ort ms':>9}")
     for d in names:
@@ -81,6 +86,7 @@ def main():
             output_names, expected, ort_ms = ort_run(path, name, x, args.runs)
         except Exception as error:
             print(f"{d:34} SKIP   onnxruntime refuses it: {str(error)[:150]}")
+            rows.append(row(d, "skip", note=f"onnxruntime refuses it: {str(error)[:150]}"))
             continue
         with tempfile.TemporaryDirectory() as work:
             try:
@@ -88,6 +94,7 @@ def main():
             except Exception as error:
                 failures += 1
                 print(f"{d:34} FAIL   {error}")
+                rows.append(row(d, "FAIL", ort_ms=ort_ms, note=str(error)))
                 continue
         worst, scale, ok = 0.0, 0.0, True
         for a, e in zip(actual, expected):
@@ -97,7 +104,33 @@ def main():
             worst, scale = max(worst, err), max(scale, s)
         failures += 0 if ok else 1
         print(f"{d:34} {'ok' if ok else 'FAIL':6} {worst:12.3e} {scale:10.3g} {our_ms:9.1f} {ort_ms:9.1f}", flush=True)
+        rows.append(row(d, "ok" if ok else "FAIL", worst, scale, our_ms, ort_ms))
+    write_tables(rows, args)
     return 1 if failures else 0
+
+
+def row(model, result, err=None, scale=None, ours_ms=None, ort_ms=None, note=""):
+    """One table row; the tolerance is the pass rule's bound for this scale."""
+    tolerance = None if scale is None else 1e-5 + 1e-5 * scale
+    return {"model": model, "result": result, "max_abs_err": err, "scale": scale, "tolerance": tolerance,
+            "ours_ms": ours_ms, "ort_ms": ort_ms, "note": note}
+
+
+def write_tables(rows, args):
+    if args.json:
+        with open(args.json, "w") as f:
+            json.dump(rows, f, indent=1)
+    if args.markdown:
+        def num(v, fmt):
+            return "—" if v is None or v != v else format(v, fmt)
+        lines = ["| model | result | max abs error | scale max\\|ort\\| | tolerance | ours ms | ORT ms |",
+                 "|---|---|---|---|---|---|---|"]
+        for r in rows:
+            result = r["result"] + (f" ({r['note']})" if r["note"] else "")
+            lines.append(f"| {r['model']} | {result} | {num(r['max_abs_err'], '.3e')} | {num(r['scale'], '.3g')} | "
+                         f"{num(r['tolerance'], '.2e')} | {num(r['ours_ms'], '.1f')} | {num(r['ort_ms'], '.1f')} |")
+        with open(args.markdown, "w") as f:
+            f.write("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":
