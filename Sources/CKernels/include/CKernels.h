@@ -15,6 +15,7 @@
 #define CKERNELS_H
 
 #include <stddef.h>
+#include "CKDepthwise.h"
 
 #ifdef __cplusplus
 extern "C" {
