@@ -71,50 +71,110 @@ CK_ALWAYS_INLINE void tap_rows(
     }
 }
 
-// ---- AVX-512: 16 output pixels per vector.
+// ---- AVX-512: 16 output pixels per vector, two output rows at a time.
+
+/// Output blocks of 16 handled per pass (their column masks are computed once per pass).
+enum { AVX512_BLOCKS = 32 };
+
+/// Output rows [oy, oy + R) (R = 1 or 2) over `blocks` blocks of 16 from output column
+/// `firstColumn`. The R rows read (R − 1)·S + KH input rows, each loaded once per tap column
+/// and used by every output row it feeds (two independent accumulator chains when R = 2).
+/// `columns` holds, per block, the lanes that lie inside the input row: for S = 1 one 16-bit
+/// mask per kernel column kx (load at ix0 + kx), for S = 2 one 32-bit mask per load pair j (at
+/// ix0 + 2j, whose even lanes are tap 2j and odd lanes tap 2j + 1). With `checkRows`, input
+/// rows outside the plane load nothing.
+CK_AVX512 CK_ALWAYS_INLINE void avx512_band(
+    const CKDepthwisePlane *p, ptrdiff_t oy, const int R, const ptrdiff_t KH, const ptrdiff_t KW, const ptrdiff_t S,
+    const int checkRows, const __m512 *w, ptrdiff_t firstColumn, ptrdiff_t blocks, const unsigned *columns)
+{
+    const ptrdiff_t W = p->inWidth, OW = p->outWidth;
+    const ptrdiff_t inputRows = (R - 1) * S + KH;
+    const ptrdiff_t masksPerBlock = S == 1 ? KW : (KW + 1) / 2;
+    const float *rows[2 * KMAX + 1];
+    unsigned inside[2 * KMAX + 1];
+    for (ptrdiff_t r = 0; r < inputRows; r++) {
+        ptrdiff_t iy = oy * S - p->padTop + r;
+        int valid = iy >= 0 && iy < p->inHeight;
+        rows[r] = p->input + (valid ? iy : 0) * W;
+        inside[r] = valid ? ~0u : 0;
+    }
+    const __m512 bias = _mm512_set1_ps(p->bias), lower = _mm512_set1_ps(p->lower), upper = _mm512_set1_ps(p->upper);
+    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    for (ptrdiff_t b = 0; b < blocks; b++) {
+        const ptrdiff_t ox0 = firstColumn + 16 * b;
+        const ptrdiff_t ix0 = ox0 * S - p->padLeft;
+        const unsigned *m = columns + b * masksPerBlock;
+        __m512 acc[2] = {bias, bias};
+        for (ptrdiff_t r = 0; r < inputRows; r++) {
+            const float *row = rows[r] + ix0;
+            for (ptrdiff_t kx = 0; kx < KW; kx++) {
+                __m512 x;
+                if (S == 1) {
+                    unsigned mask = m[kx];
+                    if (checkRows) mask &= inside[r];
+                    x = _mm512_maskz_loadu_ps((__mmask16)mask, row + kx);
+                } else {
+                    // Even taps load the pair; odd taps reuse the pair of the tap before.
+                    if (kx & 1) continue;
+                    unsigned mask = m[kx / 2];
+                    if (checkRows) mask &= inside[r];
+                    __m512 lo = _mm512_maskz_loadu_ps((__mmask16)mask, row + kx);
+                    __m512 hi = _mm512_maskz_loadu_ps((__mmask16)(mask >> 16), row + kx + 16);
+                    x = _mm512_permutex2var_ps(lo, even, hi);
+                    if (kx + 1 < KW) {
+                        __m512 y = _mm512_permutex2var_ps(lo, odd, hi);
+                        for (int o = 0; o < R; o++) {
+                            ptrdiff_t ky = r - o * S;
+                            if (ky >= 0 && ky < KH) acc[o] = _mm512_fmadd_ps(y, w[ky * KW + kx + 1], acc[o]);
+                        }
+                    }
+                }
+                for (int o = 0; o < R; o++) {
+                    ptrdiff_t ky = r - o * S;
+                    if (ky >= 0 && ky < KH) acc[o] = _mm512_fmadd_ps(x, w[ky * KW + kx], acc[o]);
+                }
+            }
+        }
+        const __mmask16 lanes = (__mmask16)bit_range(0, OW - ox0);
+        for (int o = 0; o < R; o++) {
+            float *out = p->output + (oy + o) * OW + ox0;
+            __m512 v = acc[o];
+            if (p->residual) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(lanes, p->residual + (out - p->output)));
+            // max(lower, x) / min(upper, x) return x when x is NaN.
+            v = _mm512_min_ps(upper, _mm512_max_ps(lower, v));
+            _mm512_mask_storeu_ps(out, lanes, v);
+        }
+    }
+}
 
 CK_AVX512 CK_ALWAYS_INLINE void avx512_rows(
     const CKDepthwisePlane *p, ptrdiff_t row0, ptrdiff_t row1, const ptrdiff_t KH, const ptrdiff_t KW, const ptrdiff_t S)
 {
-    const ptrdiff_t W = p->inWidth, OW = p->outWidth;
+    const ptrdiff_t W = p->inWidth, OW = p->outWidth, H = p->inHeight;
     __m512 w[KMAX * KMAX];
     for (ptrdiff_t t = 0; t < KH * KW; t++) w[t] = _mm512_set1_ps(p->weights[t]);
-    const __m512 bias = _mm512_set1_ps(p->bias), lower = _mm512_set1_ps(p->lower), upper = _mm512_set1_ps(p->upper);
-    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
-    for (ptrdiff_t oy = row0; oy < row1; oy++) {
-        const float *rows[KMAX];
-        unsigned long long inside[KMAX];
-        tap_rows(p, oy, KH, S, rows, inside);
-        float *out = p->output + oy * OW;
-        const float *residual = p->residual ? p->residual + oy * OW : 0;
-        for (ptrdiff_t ox0 = 0; ox0 < OW; ox0 += 16) {
-            const ptrdiff_t n = min_pd(16, OW - ox0);
-            const ptrdiff_t ix0 = ox0 * S - p->padLeft;
-            __m512 acc = bias;
-            for (ptrdiff_t kx = 0; kx < KW; kx++) {
-                const ptrdiff_t start = ix0 + kx;
-                if (S == 1) {
-                    const unsigned long long columns = bit_range(-start, min_pd(n, W - start));
-                    for (ptrdiff_t ky = 0; ky < KH; ky++) {
-                        __m512 x = _mm512_maskz_loadu_ps((__mmask16)(columns & inside[ky]), rows[ky] + start);
-                        acc = _mm512_fmadd_ps(x, w[ky * KW + kx], acc);
-                    }
-                } else {
-                    // Columns start, start + 2, ...: 2n − 1 consecutive floats, the even ones kept.
-                    const unsigned long long columns = bit_range(-start, min_pd(2 * n - 1, W - start));
-                    for (ptrdiff_t ky = 0; ky < KH; ky++) {
-                        const unsigned long long m = columns & inside[ky];
-                        __m512 lo = _mm512_maskz_loadu_ps((__mmask16)m, rows[ky] + start);
-                        __m512 hi = _mm512_maskz_loadu_ps((__mmask16)(m >> 16), rows[ky] + start + 16);
-                        acc = _mm512_fmadd_ps(_mm512_permutex2var_ps(lo, even, hi), w[ky * KW + kx], acc);
-                    }
-                }
+    const ptrdiff_t masksPerBlock = S == 1 ? KW : (KW + 1) / 2;
+    unsigned columns[AVX512_BLOCKS * KMAX];
+    for (ptrdiff_t firstColumn = 0; firstColumn < OW; firstColumn += 16 * AVX512_BLOCKS) {
+        const ptrdiff_t blocks = min_pd(AVX512_BLOCKS, (OW - firstColumn + 15) / 16);
+        for (ptrdiff_t b = 0; b < blocks; b++) {
+            const ptrdiff_t ix0 = (firstColumn + 16 * b) * S - p->padLeft;
+            for (ptrdiff_t j = 0; j < masksPerBlock; j++) {
+                const ptrdiff_t start = ix0 + (S == 1 ? j : 2 * j);
+                columns[b * masksPerBlock + j] = (unsigned)bit_range(-start, min_pd(16 * S, W - start));
             }
-            const __mmask16 lanes = (__mmask16)bit_range(0, n);
-            if (residual) acc = _mm512_add_ps(acc, _mm512_maskz_loadu_ps(lanes, residual + ox0));
-            // max(lower, x) / min(upper, x) return x when x is NaN.
-            acc = _mm512_min_ps(upper, _mm512_max_ps(lower, acc));
-            _mm512_mask_storeu_ps(out + ox0, lanes, acc);
+        }
+        for (ptrdiff_t oy = row0; oy < row1; oy += 2) {
+            const int pair = oy + 1 < row1;
+            const ptrdiff_t top = oy * S - p->padTop, bottom = (oy + pair) * S - p->padTop + KH;
+            const int rowsInside = top >= 0 && bottom <= H;
+            if (pair) {
+                if (rowsInside) avx512_band(p, oy, 2, KH, KW, S, 0, w, firstColumn, blocks, columns);
+                else avx512_band(p, oy, 2, KH, KW, S, 1, w, firstColumn, blocks, columns);
+            } else {
+                avx512_band(p, oy, 1, KH, KW, S, 1, w, firstColumn, blocks, columns);
+            }
         }
     }
 }
