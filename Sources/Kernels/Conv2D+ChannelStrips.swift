@@ -1,3 +1,5 @@
+internal import CKernels
+
 /// The channel-vector form of `Conv2D`, for small feature maps (ResNet's 7×7 stage).
 ///
 /// The main form vectorizes over output pixels: a 7×7 map has 49 pixels, which fill 16-wide
@@ -56,8 +58,15 @@ extension Conv2D {
         let panelFloats = pixelPanels * mr * depth
         let plane = columns.paddedHeight * columns.paddedWidth
         let paddedFloats = columns.paddedFloats(channels: s.inChannels)
-        let items = s.groups * channelStrips
+        // AVX-512: two strips per work item in the C tile (8 pixels × 32 channels, stored
+        // transposed in registers); other variants: one strip per item, stored from Swift.
+        let pairedTile = microKernel.name == "avx512" && mr == Int(CK_CHANNEL_TILE_PIXELS)
+            && ck_channel_tile_supported() != 0
+        let stripsPerItem = pairedTile ? 2 : 1
+        let itemsPerGroup = (channelStrips + stripsPerItem - 1) / stripsPerItem
+        let items = s.groups * itemsPerGroup
         let workers = Parallel.workerCount(items: items, threads: threads)
+        let clamp = activation.clampBounds
         let stripFloats = Self.channelStripFloats(shape: s)
         ScratchPool.shared.withBuffers(count: 2, floats: max(paddedFloats, s.groups * panelFloats)) { buffers in
             let padded = buffers[0], packed = buffers[1]
@@ -79,8 +88,24 @@ extension Conv2D {
                         into: packed + group * panelFloats + panel * mr * depth)
                 }
                 Parallel.forEach(items: items, threads: workers) { item, _ in
-                    let group = item / channelStrips, strip = item % channelStrips
+                    let group = item / itemsPerGroup, strip = (item % itemsPerGroup) * stripsPerItem
                     let channel0 = group * m + strip * MicroKernel.columns
+                    if pairedTile {
+                        let channelCount = min(2 * MicroKernel.columns, m - strip * MicroKernel.columns)
+                        let weights = UnsafePointer(panels + group * stripFloats + strip * MicroKernel.columns * depth)
+                        let out = output + (image * s.outChannels + channel0) * pixels
+                        let res = residual.map { $0 + (image * s.outChannels + channel0) * pixels }
+                        for panel in 0..<pixelPanels {
+                            ck_avx512_channel_tile(
+                                depth, packed + group * panelFloats + panel * mr * depth, weights, channelCount,
+                                out + panel * mr, res.map { $0 + panel * mr }, pixels, min(mr, pixels - panel * mr),
+                                bias.map { UnsafePointer($0 + channel0) }, clamp?.lower ?? -.infinity, clamp?.upper ?? .infinity)
+                        }
+                        if clamp == nil {
+                            for c in 0..<channelCount { activation.apply(out + c * pixels, count: pixels) }
+                        }
+                        return
+                    }
                     let channelCount = min(MicroKernel.columns, m - strip * MicroKernel.columns)
                     let weights = UnsafePointer(panels + group * stripFloats + strip * MicroKernel.columns * depth)
                     let out = output + (image * s.outChannels + channel0) * pixels

@@ -16,6 +16,7 @@
 
 #include <stddef.h>
 #include "CKDepthwise.h"
+#include "CKChannelStrips.h"
 
 #ifdef __cplusplus
 extern "C" {
