@@ -51,7 +51,8 @@ public final class Conv2D: @unchecked Sendable {
         winograd = WinogradConv3x3.suits(shape)
             ? WinogradConv3x3(
                 shape: shape, weights: weights, bias: self.bias.map { UnsafePointer($0) }, microKernel: microKernel) : nil
-        usesChannelStrips = winograd == nil && Self.prefersChannelStrips(shape, panelRows: mr)
+        usesChannelStrips = winograd == nil && Self.prefersChannelStrips(
+            shape, panelRows: mr, minimumDepth: Self.hasChannelTile(microKernel) ? 128 : 256)
         panelsPerGroup = winograd != nil
             ? 0 : usesChannelStrips
             ? Self.channelStripFloats(shape: shape) : PackedPanels.floatCount(rows: m, depth: k, panelRows: mr)

@@ -43,6 +43,11 @@ let depthwiseCases: [ConvCase] = [
     ConvCase(name: "6x6 s1 (run-time kernel size)", shape: depthwise(1, 3, 11, 20, k: 6, stride: 1, pads: (2, 3, 3, 2)),
              activation: .tanh),
     ConvCase(name: "1x1 s2", shape: depthwise(1, 3, 9, 40, k: 1, stride: 2, pads: (0, 0, 0, 0))),
+    // Maps narrower than a vector; fewer output rows than input rows.
+    ConvCase(name: "3x3 s1 14x14, residual, batch 2", shape: depthwise(2, 4, 14, 14, k: 3, stride: 1, pads: (1, 1, 1, 1)),
+             residual: true, activation: .clip(min: 0, max: 6)),
+    ConvCase(name: "5x5 s1 13 wide, fewer output rows than input rows",
+             shape: depthwise(1, 3, 13, 13, k: 5, stride: 1, pads: (2, 2, 1, 2)), activation: .relu),
 ]
 
 /// Asymmetric kernels (3×5, 7×1) are depthwise too.
