@@ -65,10 +65,12 @@ extension Conv2D {
         let panelFloats = pixelPanels * mr * depth
         let plane = columns.paddedHeight * columns.paddedWidth
         let paddedFloats = columns.paddedFloats(channels: s.inChannels)
-        // AVX-512: two strips per work item in the C tile (8 pixels × 32 channels, stored
-        // transposed in registers); other variants: one strip per item, stored from Swift.
-        let pairedTile = Self.hasChannelTile(microKernel)
-        let stripsPerItem = pairedTile ? 2 : 1
+        // AVX-512: the C tile (8 pixels × 32 channels, stored transposed in registers), two
+        // strips per work item while a pair's weights stay L2-sized (deeper, the pair ran 15%
+        // slower than single strips: 3×3 512 → 512 at 7×7); other variants: one strip per
+        // item, stored from Swift.
+        let cTile = Self.hasChannelTile(microKernel)
+        let stripsPerItem = cTile && depth * 2 * MicroKernel.columns <= 1 << 16 ? 2 : 1
         let itemsPerGroup = (channelStrips + stripsPerItem - 1) / stripsPerItem
         let items = s.groups * itemsPerGroup
         let workers = Parallel.workerCount(items: items, threads: threads)
@@ -96,8 +98,8 @@ extension Conv2D {
                 Parallel.forEach(items: items, threads: workers) { item, _ in
                     let group = item / itemsPerGroup, strip = (item % itemsPerGroup) * stripsPerItem
                     let channel0 = group * m + strip * MicroKernel.columns
-                    if pairedTile {
-                        let channelCount = min(2 * MicroKernel.columns, m - strip * MicroKernel.columns)
+                    if cTile {
+                        let channelCount = min(stripsPerItem * MicroKernel.columns, m - strip * MicroKernel.columns)
                         let weights = UnsafePointer(panels + group * stripFloats + strip * MicroKernel.columns * depth)
                         let out = output + (image * s.outChannels + channel0) * pixels
                         let res = residual.map { $0 + (image * s.outChannels + channel0) * pixels }
