@@ -1,3 +1,5 @@
+internal import CKernels
+
 /// The channel-vector form of `Conv2D`, for small feature maps (ResNet's 7×7 stage).
 ///
 /// The main form vectorizes over output pixels: a 7×7 map has 49 pixels, which fill 16-wide
@@ -12,16 +14,23 @@ extension Conv2D {
     /// stays cache-sized), a reduction long enough that the transposed store is amortized,
     /// and a clearly better tile fill than 16-pixel strips × `panelRows`-channel panels
     /// (measured: 7×7 maps gain 1.2–1.4×; at 14×14, a 6% better fill does not pay for the
-    /// extra packing).
-    static func prefersChannelStrips(_ s: Conv2DShape, panelRows: Int) -> Bool {
+    /// extra packing). `minimumDepth`: see `hasChannelTile`.
+    static func prefersChannelStrips(_ s: Conv2DShape, panelRows: Int, minimumDepth: Int = 256) -> Bool {
         let pixels = s.outHeight * s.outWidth
         let m = s.outChannelsPerGroup
         let depth = s.inChannelsPerGroup * s.kernelHeight * s.kernelWidth
-        guard pixels > 0, m > 0, depth >= 256, pixels * depth * s.groups <= 1 << 20 else { return false }
+        guard pixels > 0, m > 0, depth >= minimumDepth, pixels * depth * s.groups <= 1 << 20 else { return false }
         func fill(_ n: Int, _ width: Int) -> Double { Double(n) / Double((n + width - 1) / width * width) }
         let pixelStripFill = fill(pixels, MicroKernel.columns) * fill(m, panelRows)
         let channelStripFill = fill(pixels, panelRows) * fill(m, MicroKernel.columns)
         return channelStripFill > pixelStripFill * 1.12
+    }
+
+    /// Whether `kernel` has the C channel tile (8 pixels × 32 channels, transposed store in
+    /// registers): then a reduction of 128 already pays for the form (160 → 960 channels at 7×7
+    /// ran 13% faster than in 16-pixel strips); with the Swift store it takes 256.
+    static func hasChannelTile(_ kernel: MicroKernel) -> Bool {
+        kernel.name == "avx512" && kernel.rows == Int(CK_CHANNEL_TILE_PIXELS) && ck_channel_tile_supported() != 0
     }
 
     /// Floats of one group's packed weights in this form: 16-channel strips × depth.
@@ -56,8 +65,16 @@ extension Conv2D {
         let panelFloats = pixelPanels * mr * depth
         let plane = columns.paddedHeight * columns.paddedWidth
         let paddedFloats = columns.paddedFloats(channels: s.inChannels)
-        let items = s.groups * channelStrips
+        // AVX-512: the C tile (8 pixels × 32 channels, stored transposed in registers), two
+        // strips per work item while a pair's weights stay L2-sized (deeper, the pair ran 15%
+        // slower than single strips: 3×3 512 → 512 at 7×7); other variants: one strip per
+        // item, stored from Swift.
+        let cTile = Self.hasChannelTile(microKernel)
+        let stripsPerItem = cTile && depth * 2 * MicroKernel.columns <= 1 << 16 ? 2 : 1
+        let itemsPerGroup = (channelStrips + stripsPerItem - 1) / stripsPerItem
+        let items = s.groups * itemsPerGroup
         let workers = Parallel.workerCount(items: items, threads: threads)
+        let clamp = activation.clampBounds
         let stripFloats = Self.channelStripFloats(shape: s)
         ScratchPool.shared.withBuffers(count: 2, floats: max(paddedFloats, s.groups * panelFloats)) { buffers in
             let padded = buffers[0], packed = buffers[1]
@@ -79,8 +96,24 @@ extension Conv2D {
                         into: packed + group * panelFloats + panel * mr * depth)
                 }
                 Parallel.forEach(items: items, threads: workers) { item, _ in
-                    let group = item / channelStrips, strip = item % channelStrips
+                    let group = item / itemsPerGroup, strip = (item % itemsPerGroup) * stripsPerItem
                     let channel0 = group * m + strip * MicroKernel.columns
+                    if cTile {
+                        let channelCount = min(stripsPerItem * MicroKernel.columns, m - strip * MicroKernel.columns)
+                        let weights = UnsafePointer(panels + group * stripFloats + strip * MicroKernel.columns * depth)
+                        let out = output + (image * s.outChannels + channel0) * pixels
+                        let res = residual.map { $0 + (image * s.outChannels + channel0) * pixels }
+                        for panel in 0..<pixelPanels {
+                            ck_avx512_channel_tile(
+                                depth, packed + group * panelFloats + panel * mr * depth, weights, channelCount,
+                                out + panel * mr, res.map { $0 + panel * mr }, pixels, min(mr, pixels - panel * mr),
+                                bias.map { UnsafePointer($0 + channel0) }, clamp?.lower ?? -.infinity, clamp?.upper ?? .infinity)
+                        }
+                        if clamp == nil {
+                            for c in 0..<channelCount { activation.apply(out + c * pixels, count: pixels) }
+                        }
+                        return
+                    }
                     let channelCount = min(MicroKernel.columns, m - strip * MicroKernel.columns)
                     let weights = UnsafePointer(panels + group * stripFloats + strip * MicroKernel.columns * depth)
                     let out = output + (image * s.outChannels + channel0) * pixels

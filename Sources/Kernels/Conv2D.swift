@@ -39,7 +39,7 @@ public final class Conv2D: @unchecked Sendable {
         microKernel: MicroKernel = .preferred, algorithm: ConvolutionAlgorithm? = nil
     ) {
         precondition(shape.isValid, "invalid convolution shape \(shape)")
-        let algorithm = algorithm ?? ConvolutionAlgorithm.choose(for: shape, panelRows: microKernel.rows)
+        let algorithm = algorithm ?? ConvolutionAlgorithm.choose(for: shape, microKernel: microKernel)
         precondition(algorithm.supports(shape), "\(algorithm) cannot compute \(shape)")
         self.algorithm = algorithm
         self.shape = shape

@@ -24,7 +24,7 @@ public enum ConvolutionAlgorithm: String, Sendable, CaseIterable, CustomStringCo
         }
     }
 
-    /// The algorithm for `s` with `panelRows`-row micro-kernel panels, by measurement
+    /// The algorithm for `s` with `microKernel`'s panels and tiles, by measurement
     /// (`kernel-bench --algorithm A --ab --ab-algorithm B`, one core, README "Speed"):
     /// - F(4×4) on maps of at least `winograd4MinimumSide` outputs a side with 64+ input and
     ///   output channels (1.13–1.5× faster than F(2×2) at 14×14–73×73), and on maps of 24+ a side
@@ -33,13 +33,16 @@ public enum ConvolutionAlgorithm: String, Sendable, CaseIterable, CustomStringCo
     /// - F(2×2) on smaller maps with 64+ channels (at 7×7 and 8×8, F(4×4)'s 4 tiles fill a
     ///   quarter of a 16-column strip: half F(2×2)'s speed).
     /// - Otherwise the channel-vector form where it fills the tile better, else pixel strips.
-    public static func choose(for s: Conv2DShape, panelRows: Int) -> ConvolutionAlgorithm {
+    public static func choose(for s: Conv2DShape, microKernel: MicroKernel) -> ConvolutionAlgorithm {
         if ConvolutionAlgorithm.winograd2x2.supports(s) {
             let channels = min(s.inChannels, s.outChannels), side = min(s.outHeight, s.outWidth)
             if channels >= 64 && side >= winograd4MinimumSide || channels >= 32 && side >= 24 { return .winograd4x4 }
             if channels >= 64 { return .winograd2x2 }
         }
-        return Conv2D.prefersChannelStrips(s, panelRows: panelRows) ? .channelStrips : .pixelStrips
+        // The AVX-512 C channel tile pays from a 128-deep reduction, the Swift form from 256.
+        let minimumDepth = Conv2D.hasChannelTile(microKernel) ? 128 : 256
+        return Conv2D.prefersChannelStrips(s, panelRows: microKernel.rows, minimumDepth: minimumDepth)
+            ? .channelStrips : .pixelStrips
     }
 
     /// The smallest output side F(4×4, 3×3) is chosen for.

@@ -82,6 +82,10 @@ let convCases: [ConvCase] = [
              stride: (2, 2)), bias: false, activation: .sigmoid),
     ConvCase(name: "channel strips: groups 2", shape: shape(1, 520, 7, 7, oc: 64, k: (1, 1), groups: 2),
              residual: true, activation: .clip(min: -0.5, max: 0.5), threads: 2),
+    ConvCase(name: "channel strips: 80 channels (two strip pairs and a single strip), ReLU6, residual",
+             shape: shape(1, 256, 7, 7, oc: 80, k: (1, 1)), residual: true, activation: .clip(min: 0, max: 6)),
+    ConvCase(name: "channel strips: ResNeXt-style groups 4 of 32, 3 pixels past the last panel",
+             shape: shape(2, 128, 5, 7, oc: 128, k: (3, 3), pads: (1, 1, 1, 1), groups: 4), activation: .relu, threads: 2),
     // 3×3 stride 1 with ≥ 64 channels: Winograd F(2×2, 3×3) below 12 outputs a side, F(4×4, 3×3)
     // from there (checked below; smaller shapes force F(4×4)). Odd sizes leave partial tiles;
     // widths past 16 (F(2×2)) or 32 (F(4×4)) take the vector store, others the lane-by-lane one.

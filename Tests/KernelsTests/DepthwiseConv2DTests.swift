@@ -27,10 +27,44 @@ let depthwiseCases: [ConvCase] = [
     ConvCase(name: "3x3 no pad, sigmoid", shape: depthwise(1, 2, 5, 5, k: 3, stride: 1, pads: (0, 0, 0, 0)), activation: .sigmoid),
     ConvCase(name: "3x3 s2 32 wide, residual", shape: depthwise(1, 3, 8, 64, k: 3, stride: 2, pads: (1, 1, 1, 1)),
              residual: true, activation: .relu),
+    // Row widths around the vector widths (8 and 16 lanes): full vectors, one lane over, tails.
+    ConvCase(name: "3x3 s1 widths 16/17", shape: depthwise(1, 3, 5, 17, k: 3, stride: 1, pads: (1, 1, 1, 1)),
+             activation: .clip(min: 0, max: 6)),
+    ConvCase(name: "3x3 s2 33 wide (17 outputs)", shape: depthwise(1, 3, 7, 33, k: 3, stride: 2, pads: (1, 1, 1, 1)),
+             residual: true, activation: .clip(min: 0, max: 6)),
+    ConvCase(name: "3x3 s1 7x7 map (MobileNetV2's last stage), 2 threads",
+             shape: depthwise(1, 9, 7, 7, k: 3, stride: 1, pads: (1, 1, 1, 1)), residual: true, threads: 2),
+    ConvCase(name: "3x3 s2 14 -> 7", shape: depthwise(2, 5, 14, 14, k: 3, stride: 2, pads: (1, 1, 1, 1)),
+             activation: .clip(min: 0, max: 6)),
+    ConvCase(name: "5x5 s2 TF-same pads (1,1,2,2)", shape: depthwise(1, 3, 16, 16, k: 5, stride: 2, pads: (1, 1, 2, 2))),
+    ConvCase(name: "3x3 1-wide column", shape: depthwise(1, 2, 9, 1, k: 3, stride: 1, pads: (1, 1, 1, 1)), activation: .relu),
+    ConvCase(name: "3x3 pads wider than the kernel reach", shape: depthwise(1, 2, 4, 5, k: 3, stride: 2, pads: (3, 4, 3, 4)),
+             residual: true),
+    ConvCase(name: "6x6 s1 (run-time kernel size)", shape: depthwise(1, 3, 11, 20, k: 6, stride: 1, pads: (2, 3, 3, 2)),
+             activation: .tanh),
+    ConvCase(name: "1x1 s2", shape: depthwise(1, 3, 9, 40, k: 1, stride: 2, pads: (0, 0, 0, 0))),
+    // Maps narrower than a vector; fewer output rows than input rows.
+    ConvCase(name: "3x3 s1 14x14, residual, batch 2", shape: depthwise(2, 4, 14, 14, k: 3, stride: 1, pads: (1, 1, 1, 1)),
+             residual: true, activation: .clip(min: 0, max: 6)),
+    ConvCase(name: "5x5 s1 13 wide, fewer output rows than input rows",
+             shape: depthwise(1, 3, 13, 13, k: 5, stride: 1, pads: (2, 2, 1, 2)), activation: .relu),
 ]
 
-@Test("DepthwiseConv2D matches the scalar reference", arguments: depthwiseCases)
-func depthwiseMatchesReference(_ c: ConvCase) throws {
+/// Asymmetric kernels (3×5, 7×1) are depthwise too.
+let asymmetricDepthwiseCases: [ConvCase] = {
+    var wide = depthwise(1, 3, 10, 23, k: 3, stride: 1, pads: (1, 2, 1, 2))
+    wide.kernelWidth = 5
+    var tall = depthwise(2, 2, 12, 9, k: 7, stride: 2, pads: (3, 0, 3, 0))
+    tall.kernelWidth = 1
+    return [
+        ConvCase(name: "3x5 s1", shape: wide, activation: .clip(min: -1, max: 1)),
+        ConvCase(name: "7x1 s2, batch 2", shape: tall, residual: true, threads: 2),
+    ]
+}()
+
+@Test("DepthwiseConv2D matches the scalar reference, every variant the CPU runs",
+      arguments: depthwiseCases + asymmetricDepthwiseCases, DepthwiseVariant.supported)
+func depthwiseMatchesReference(_ c: ConvCase, _ variant: DepthwiseVariant) throws {
     let s = c.shape
     #expect(DepthwiseConv2D.suits(s))
     var values = SeededValues(seed: UInt64(s.inputCount &* 17 &+ s.weightCount))
@@ -49,7 +83,7 @@ func depthwiseMatchesReference(_ c: ConvCase) throws {
                     ReferenceKernels.conv2D(
                         shape: s, input: x.baseAddress!, weights: w.baseAddress!, bias: biasPointer,
                         residual: residualPointer, activation: c.activation, output: &expected)
-                    let conv = DepthwiseConv2D(shape: s, weights: w.baseAddress!, bias: biasPointer)
+                    let conv = DepthwiseConv2D(shape: s, weights: w.baseAddress!, bias: biasPointer, variant: variant)
                     actual.withUnsafeMutableBufferPointer { y in
                         conv.run(input: x.baseAddress!, output: y.baseAddress!, residual: residualPointer,
                                  activation: c.activation, threads: c.threads)
@@ -58,7 +92,15 @@ func depthwiseMatchesReference(_ c: ConvCase) throws {
             }
         }
     }
-    #expect(worstViolation(actual, expected) <= 1, "\(c.name)")
+    #expect(worstViolation(actual, expected) <= 1, "\(c.name), \(variant)")
+}
+
+@Test("Every depthwise variant this CPU runs is offered, the portable one last")
+func depthwiseVariants() {
+    let names = DepthwiseVariant.supported.map(\.name)
+    #expect(names.last == "portable")
+    #expect(names.contains(MicroKernel.preferred.name))
+    #expect(DepthwiseVariant.preferred.name == MicroKernel.preferred.name)
 }
 
 @Test("Only plain depthwise shapes take the direct kernel")

@@ -15,6 +15,8 @@
 #define CKERNELS_H
 
 #include <stddef.h>
+#include "CKDepthwise.h"
+#include "CKChannelStrips.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,0 +1,104 @@
+// The AVX-512 channel-vector tile: 8 pixels (broadcast) × 32 channels (two zmm strips) in 16
+// accumulators, so the FMA chains are as many as in the pixel-vector 8 × 32 tile; then bias
+// per channel lane, an in-register 8 × 16 transpose per strip (unpack, shuffle, 128-bit lane
+// moves) and, per channel, residual, clamp and a masked 8-pixel store into its NCHW row.
+#include "MicroKernelVariants.h"
+
+#if CK_X86
+#include <immintrin.h>
+
+#define CK_AVX512 __attribute__((target("avx512f,fma")))
+
+/// Adds `bias` lanes to the 8 pixel rows of one strip, transposes them and stores channels
+/// [0, channels) of the strip: channel c's 8 pixels to output[c · pixelStride].
+CK_AVX512 static inline void store_strip(
+    __m512 *rows, __m512 bias, ptrdiff_t channels, float *output, const float *residual, ptrdiff_t pixelStride,
+    __mmask16 pixels, __m512 lower, __m512 upper)
+{
+    for (int r = 0; r < 8; r++) rows[r] = _mm512_add_ps(rows[r], bias);
+    // Per 128-bit lane L: u[q] holds channel 4L + q of pixels 0-3, u[q + 4] of pixels 4-7.
+    __m512 t[8], u[8];
+    for (int h = 0; h < 2; h++) {
+        __m512 *r = rows + 4 * h;
+        t[4 * h + 0] = _mm512_unpacklo_ps(r[0], r[1]);
+        t[4 * h + 1] = _mm512_unpackhi_ps(r[0], r[1]);
+        t[4 * h + 2] = _mm512_unpacklo_ps(r[2], r[3]);
+        t[4 * h + 3] = _mm512_unpackhi_ps(r[2], r[3]);
+        u[4 * h + 0] = _mm512_shuffle_ps(t[4 * h + 0], t[4 * h + 2], _MM_SHUFFLE(1, 0, 1, 0));
+        u[4 * h + 1] = _mm512_shuffle_ps(t[4 * h + 0], t[4 * h + 2], _MM_SHUFFLE(3, 2, 3, 2));
+        u[4 * h + 2] = _mm512_shuffle_ps(t[4 * h + 1], t[4 * h + 3], _MM_SHUFFLE(1, 0, 1, 0));
+        u[4 * h + 3] = _mm512_shuffle_ps(t[4 * h + 1], t[4 * h + 3], _MM_SHUFFLE(3, 2, 3, 2));
+    }
+    for (int q = 0; q < 4; q++) {
+        // [u[q].L0, u[q+4].L0, u[q].L2, u[q+4].L2]: channel q (low half), channel 8 + q (high half);
+        // the same with lanes 1 and 3: channels 4 + q and 12 + q.
+        __m512 a = _mm512_shuffle_f32x4(u[q], u[q + 4], _MM_SHUFFLE(2, 0, 2, 0));
+        __m512 b = _mm512_shuffle_f32x4(u[q], u[q + 4], _MM_SHUFFLE(3, 1, 3, 1));
+        a = _mm512_shuffle_f32x4(a, a, _MM_SHUFFLE(3, 1, 2, 0));
+        b = _mm512_shuffle_f32x4(b, b, _MM_SHUFFLE(3, 1, 2, 0));
+        __m512 column[4] = {
+            a, b, _mm512_shuffle_f32x4(a, a, _MM_SHUFFLE(3, 2, 3, 2)), _mm512_shuffle_f32x4(b, b, _MM_SHUFFLE(3, 2, 3, 2))};
+        for (int i = 0; i < 4; i++) {
+            const ptrdiff_t c = q + 4 * i;
+            if (c >= channels) continue;
+            __m512 v = column[i];
+            float *out = output + c * pixelStride;
+            if (residual) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(pixels, residual + c * pixelStride));
+            // max(lower, x) / min(upper, x) return x when x is NaN.
+            v = _mm512_min_ps(upper, _mm512_max_ps(lower, v));
+            _mm512_mask_storeu_ps(out, pixels, v);
+        }
+    }
+}
+
+CK_AVX512 void ck_avx512_channel_tile(
+    ptrdiff_t depth, const float *pixelPanel, const float *channelStrips, ptrdiff_t channelCount,
+    float *output, const float *residual, ptrdiff_t pixelStride, ptrdiff_t pixelCount,
+    const float *bias, float lower, float upper)
+{
+    __m512 c0[8], c1[8];
+    for (int r = 0; r < 8; r++) { c0[r] = _mm512_setzero_ps(); c1[r] = _mm512_setzero_ps(); }
+    const float *b0 = channelStrips, *b1 = channelStrips + 16 * depth;
+    if (channelCount > 16) {
+        for (ptrdiff_t k = 0; k < depth; k++) {
+            __m512 x0 = _mm512_loadu_ps(b0 + 16 * k), x1 = _mm512_loadu_ps(b1 + 16 * k);
+            const float *a = pixelPanel + 8 * k;
+            for (int r = 0; r < 8; r++) {
+                __m512 s = _mm512_set1_ps(a[r]);
+                c0[r] = _mm512_fmadd_ps(s, x0, c0[r]);
+                c1[r] = _mm512_fmadd_ps(s, x1, c1[r]);
+            }
+        }
+    } else {
+        for (ptrdiff_t k = 0; k < depth; k++) {
+            __m512 x0 = _mm512_loadu_ps(b0 + 16 * k);
+            const float *a = pixelPanel + 8 * k;
+            for (int r = 0; r < 8; r++) c0[r] = _mm512_fmadd_ps(_mm512_set1_ps(a[r]), x0, c0[r]);
+        }
+    }
+    const __mmask16 pixels = (__mmask16)((1u << (pixelCount < 8 ? pixelCount : 8)) - 1u);
+    const __m512 lo = _mm512_set1_ps(lower), hi = _mm512_set1_ps(upper);
+    const ptrdiff_t first = channelCount < 16 ? channelCount : 16;
+    __m512 bias0 = bias ? _mm512_maskz_loadu_ps((__mmask16)((1u << first) - 1u), bias) : _mm512_setzero_ps();
+    store_strip(c0, bias0, first, output, residual, pixelStride, pixels, lo, hi);
+    if (channelCount > 16) {
+        const ptrdiff_t second = channelCount - 16 < 16 ? channelCount - 16 : 16;
+        __m512 bias1 = bias ? _mm512_maskz_loadu_ps((__mmask16)((1u << second) - 1u), bias + 16) : _mm512_setzero_ps();
+        store_strip(c1, bias1, second, output + 16 * pixelStride, residual ? residual + 16 * pixelStride : 0,
+                    pixelStride, pixels, lo, hi);
+    }
+}
+
+int ck_channel_tile_supported(void) { return ck_x86_level() >= 2; }
+#else
+void ck_avx512_channel_tile(
+    ptrdiff_t depth, const float *pixelPanel, const float *channelStrips, ptrdiff_t channelCount,
+    float *output, const float *residual, ptrdiff_t pixelStride, ptrdiff_t pixelCount,
+    const float *bias, float lower, float upper)
+{
+    (void)depth; (void)pixelPanel; (void)channelStrips; (void)channelCount; (void)output; (void)residual;
+    (void)pixelStride; (void)pixelCount; (void)bias; (void)lower; (void)upper;
+}
+
+int ck_channel_tile_supported(void) { return 0; }
+#endif

@@ -1,0 +1,326 @@
+// Direct depthwise convolution, one channel plane at a time, vectorized along output rows
+// (16 pixels per AVX-512 vector, 8 per AVX2 vector). No zero-bordered copy of the plane is
+// made: taps that fall outside the input are masked loads (masked-off lanes neither read
+// memory nor fault), so a plane is read straight from the tensor and written once. Stride 2
+// loads two vectors of consecutive input columns and keeps the even ones (a lane permute).
+// 3×3 and 5×5 are compiled with constant sizes (weights in registers, taps unrolled); other
+// sizes up to 7×7 take the same code with run-time sizes.
+#include "MicroKernelVariants.h"
+
+enum { KMAX = CK_DEPTHWISE_MAX_KERNEL };
+
+static inline ptrdiff_t min_pd(ptrdiff_t a, ptrdiff_t b) { return a < b ? a : b; }
+
+/// Bits [lo, hi) of a 64-bit mask, the range clipped to [0, 64).
+static inline unsigned long long bit_range(ptrdiff_t lo, ptrdiff_t hi)
+{
+    if (lo < 0) lo = 0;
+    if (hi > 64) hi = 64;
+    if (hi <= lo) return 0;
+    unsigned long long belowHi = hi == 64 ? ~0ull : (1ull << hi) - 1;
+    return belowHi & ~((1ull << lo) - 1);
+}
+
+/// Bias, residual, clamp (NaN stays NaN), the same order as the vector variants.
+static inline float finish_scalar(float acc, const CKDepthwisePlane *p, ptrdiff_t index)
+{
+    if (p->residual) acc += p->residual[index];
+    if (acc < p->lower) acc = p->lower;
+    if (acc > p->upper) acc = p->upper;
+    return acc;
+}
+
+static void ck_portable_depthwise_rows(const CKDepthwisePlane *p, ptrdiff_t row0, ptrdiff_t row1)
+{
+    const ptrdiff_t H = p->inHeight, W = p->inWidth, OW = p->outWidth, S = p->stride;
+    for (ptrdiff_t oy = row0; oy < row1; oy++) {
+        for (ptrdiff_t ox = 0; ox < OW; ox++) {
+            float acc = p->bias;
+            for (ptrdiff_t kx = 0; kx < p->kernelWidth; kx++) {
+                ptrdiff_t ix = ox * S + kx - p->padLeft;
+                if (ix < 0 || ix >= W) continue;
+                for (ptrdiff_t ky = 0; ky < p->kernelHeight; ky++) {
+                    ptrdiff_t iy = oy * S + ky - p->padTop;
+                    if (iy < 0 || iy >= H) continue;
+                    acc += p->weights[ky * p->kernelWidth + kx] * p->input[iy * W + ix];
+                }
+            }
+            p->output[oy * OW + ox] = finish_scalar(acc, p, oy * OW + ox);
+        }
+    }
+}
+
+#if CK_X86
+#include <immintrin.h>
+
+#define CK_AVX512 __attribute__((target("avx512f,fma")))
+#define CK_AVX2 __attribute__((target("avx2,fma")))
+#define CK_ALWAYS_INLINE static inline __attribute__((always_inline))
+
+/// The input rows of output row `oy` (row 0 stands in for rows outside the plane) and whether
+/// each lies inside (an all-ones or zero mask, so out-of-plane taps load nothing).
+CK_ALWAYS_INLINE void tap_rows(
+    const CKDepthwisePlane *p, ptrdiff_t oy, ptrdiff_t KH, ptrdiff_t S, const float **rows, unsigned long long *inside)
+{
+    const ptrdiff_t iy0 = oy * S - p->padTop;
+    for (ptrdiff_t ky = 0; ky < KH; ky++) {
+        ptrdiff_t iy = iy0 + ky;
+        int valid = iy >= 0 && iy < p->inHeight;
+        rows[ky] = p->input + (valid ? iy : 0) * p->inWidth;
+        inside[ky] = valid ? ~0ull : 0;
+    }
+}
+
+// ---- AVX-512: 16 output pixels per vector, two output rows at a time.
+
+/// Output blocks of 16 handled per pass (their column masks are computed once per pass).
+enum { AVX512_BLOCKS = 32 };
+
+/// Output rows [oy, oy + R) (R = 1 or 2) over `blocks` blocks of 16 from output column
+/// `firstColumn`. The R rows read (R − 1)·S + KH input rows, each loaded once per tap column
+/// and used by every output row it feeds (two independent accumulator chains when R = 2).
+/// `columns` holds, per block, the lanes that lie inside the input row: for S = 1 one 16-bit
+/// mask per kernel column kx (load at ix0 + kx), for S = 2 one 32-bit mask per load pair j (at
+/// ix0 + 2j, whose even lanes are tap 2j and odd lanes tap 2j + 1). With `checkRows`, input
+/// rows outside the plane load nothing.
+CK_AVX512 CK_ALWAYS_INLINE void avx512_band(
+    const CKDepthwisePlane *p, ptrdiff_t oy, const int R, const ptrdiff_t KH, const ptrdiff_t KW, const ptrdiff_t S,
+    const int checkRows, const __m512 *w, ptrdiff_t firstColumn, ptrdiff_t blocks, const unsigned *columns)
+{
+    const ptrdiff_t W = p->inWidth, OW = p->outWidth;
+    const ptrdiff_t inputRows = (R - 1) * S + KH;
+    const ptrdiff_t masksPerBlock = S == 1 ? KW : (KW + 1) / 2;
+    const float *rows[2 * KMAX + 1];
+    unsigned inside[2 * KMAX + 1];
+    for (ptrdiff_t r = 0; r < inputRows; r++) {
+        ptrdiff_t iy = oy * S - p->padTop + r;
+        int valid = iy >= 0 && iy < p->inHeight;
+        rows[r] = p->input + (valid ? iy : 0) * W;
+        inside[r] = valid ? ~0u : 0;
+    }
+    const __m512 bias = _mm512_set1_ps(p->bias), lower = _mm512_set1_ps(p->lower), upper = _mm512_set1_ps(p->upper);
+    const __m512i even = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    const __m512i odd = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    for (ptrdiff_t b = 0; b < blocks; b++) {
+        const ptrdiff_t ox0 = firstColumn + 16 * b;
+        const ptrdiff_t ix0 = ox0 * S - p->padLeft;
+        const unsigned *m = columns + b * masksPerBlock;
+        __m512 acc[2] = {bias, bias};
+        for (ptrdiff_t r = 0; r < inputRows; r++) {
+            const float *row = rows[r] + ix0;
+            for (ptrdiff_t kx = 0; kx < KW; kx++) {
+                __m512 x;
+                if (S == 1) {
+                    unsigned mask = m[kx];
+                    if (checkRows) mask &= inside[r];
+                    x = _mm512_maskz_loadu_ps((__mmask16)mask, row + kx);
+                } else {
+                    // Even taps load the pair; odd taps reuse the pair of the tap before.
+                    if (kx & 1) continue;
+                    unsigned mask = m[kx / 2];
+                    if (checkRows) mask &= inside[r];
+                    __m512 lo = _mm512_maskz_loadu_ps((__mmask16)mask, row + kx);
+                    __m512 hi = _mm512_maskz_loadu_ps((__mmask16)(mask >> 16), row + kx + 16);
+                    x = _mm512_permutex2var_ps(lo, even, hi);
+                    if (kx + 1 < KW) {
+                        __m512 y = _mm512_permutex2var_ps(lo, odd, hi);
+                        for (int o = 0; o < R; o++) {
+                            ptrdiff_t ky = r - o * S;
+                            if (ky >= 0 && ky < KH) acc[o] = _mm512_fmadd_ps(y, w[ky * KW + kx + 1], acc[o]);
+                        }
+                    }
+                }
+                for (int o = 0; o < R; o++) {
+                    ptrdiff_t ky = r - o * S;
+                    if (ky >= 0 && ky < KH) acc[o] = _mm512_fmadd_ps(x, w[ky * KW + kx], acc[o]);
+                }
+            }
+        }
+        const __mmask16 lanes = (__mmask16)bit_range(0, OW - ox0);
+        for (int o = 0; o < R; o++) {
+            float *out = p->output + (oy + o) * OW + ox0;
+            __m512 v = acc[o];
+            if (p->residual) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(lanes, p->residual + (out - p->output)));
+            // max(lower, x) / min(upper, x) return x when x is NaN.
+            v = _mm512_min_ps(upper, _mm512_max_ps(lower, v));
+            _mm512_mask_storeu_ps(out, lanes, v);
+        }
+    }
+}
+
+CK_AVX512 CK_ALWAYS_INLINE void avx512_rows(
+    const CKDepthwisePlane *p, ptrdiff_t row0, ptrdiff_t row1, const ptrdiff_t KH, const ptrdiff_t KW, const ptrdiff_t S)
+{
+    const ptrdiff_t W = p->inWidth, OW = p->outWidth, H = p->inHeight;
+    __m512 w[KMAX * KMAX];
+    for (ptrdiff_t t = 0; t < KH * KW; t++) w[t] = _mm512_set1_ps(p->weights[t]);
+    const ptrdiff_t masksPerBlock = S == 1 ? KW : (KW + 1) / 2;
+    unsigned columns[AVX512_BLOCKS * KMAX];
+    for (ptrdiff_t firstColumn = 0; firstColumn < OW; firstColumn += 16 * AVX512_BLOCKS) {
+        const ptrdiff_t blocks = min_pd(AVX512_BLOCKS, (OW - firstColumn + 15) / 16);
+        for (ptrdiff_t b = 0; b < blocks; b++) {
+            const ptrdiff_t ix0 = (firstColumn + 16 * b) * S - p->padLeft;
+            for (ptrdiff_t j = 0; j < masksPerBlock; j++) {
+                const ptrdiff_t start = ix0 + (S == 1 ? j : 2 * j);
+                columns[b * masksPerBlock + j] = (unsigned)bit_range(-start, min_pd(16 * S, W - start));
+            }
+        }
+        for (ptrdiff_t oy = row0; oy < row1; oy += 2) {
+            const int pair = oy + 1 < row1;
+            const ptrdiff_t top = oy * S - p->padTop, bottom = (oy + pair) * S - p->padTop + KH;
+            const int rowsInside = top >= 0 && bottom <= H;
+            if (pair) {
+                if (rowsInside) avx512_band(p, oy, 2, KH, KW, S, 0, w, firstColumn, blocks, columns);
+                else avx512_band(p, oy, 2, KH, KW, S, 1, w, firstColumn, blocks, columns);
+            } else {
+                avx512_band(p, oy, 1, KH, KW, S, 1, w, firstColumn, blocks, columns);
+            }
+        }
+    }
+}
+
+CK_AVX512 static void avx512_3x3_s1(const CKDepthwisePlane *p, ptrdiff_t r0, ptrdiff_t r1) { avx512_rows(p, r0, r1, 3, 3, 1); }
+CK_AVX512 static void avx512_3x3_s2(const CKDepthwisePlane *p, ptrdiff_t r0, ptrdiff_t r1) { avx512_rows(p, r0, r1, 3, 3, 2); }
+CK_AVX512 static void avx512_5x5_s1(const CKDepthwisePlane *p, ptrdiff_t r0, ptrdiff_t r1) { avx512_rows(p, r0, r1, 5, 5, 1); }
+CK_AVX512 static void avx512_5x5_s2(const CKDepthwisePlane *p, ptrdiff_t r0, ptrdiff_t r1) { avx512_rows(p, r0, r1, 5, 5, 2); }
+CK_AVX512 static void avx512_any_s1(const CKDepthwisePlane *p, ptrdiff_t r0, ptrdiff_t r1)
+{
+    avx512_rows(p, r0, r1, p->kernelHeight, p->kernelWidth, 1);
+}
+CK_AVX512 static void avx512_any_s2(const CKDepthwisePlane *p, ptrdiff_t r0, ptrdiff_t r1)
+{
+    avx512_rows(p, r0, r1, p->kernelHeight, p->kernelWidth, 2);
+}
+
+static void ck_avx512_depthwise_rows(const CKDepthwisePlane *p, ptrdiff_t row0, ptrdiff_t row1)
+{
+    const int s2 = p->stride == 2;
+    if (p->kernelHeight == 3 && p->kernelWidth == 3) {
+        (s2 ? avx512_3x3_s2 : avx512_3x3_s1)(p, row0, row1);
+    } else if (p->kernelHeight == 5 && p->kernelWidth == 5) {
+        (s2 ? avx512_5x5_s2 : avx512_5x5_s1)(p, row0, row1);
+    } else {
+        (s2 ? avx512_any_s2 : avx512_any_s1)(p, row0, row1);
+    }
+}
+
+// ---- AVX2: 8 output pixels per vector.
+
+/// Lanes i of 8 with lo <= i < hi, as a maskload / maskstore mask.
+CK_AVX2 CK_ALWAYS_INLINE __m256i lane_mask(ptrdiff_t lo, ptrdiff_t hi)
+{
+    if (lo < -1) lo = -1;
+    if (hi > 9) hi = 9;
+    if (hi < -1) hi = -1;
+    const __m256i index = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+    __m256i atLeastLo = _mm256_cmpgt_epi32(index, _mm256_set1_epi32((int)lo - 1));
+    __m256i belowHi = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)hi), index);
+    return _mm256_and_si256(atLeastLo, belowHi);
+}
+
+CK_AVX2 CK_ALWAYS_INLINE void avx2_rows(
+    const CKDepthwisePlane *p, ptrdiff_t row0, ptrdiff_t row1, const ptrdiff_t KH, const ptrdiff_t KW, const ptrdiff_t S)
+{
+    const ptrdiff_t W = p->inWidth, OW = p->outWidth;
+    const __m256 bias = _mm256_set1_ps(p->bias), lower = _mm256_set1_ps(p->lower), upper = _mm256_set1_ps(p->upper);
+    for (ptrdiff_t oy = row0; oy < row1; oy++) {
+        const float *rows[KMAX];
+        unsigned long long inside[KMAX];
+        tap_rows(p, oy, KH, S, rows, inside);
+        float *out = p->output + oy * OW;
+        const float *residual = p->residual ? p->residual + oy * OW : 0;
+        for (ptrdiff_t ox0 = 0; ox0 < OW; ox0 += 8) {
+            const ptrdiff_t n = min_pd(8, OW - ox0);
+            const ptrdiff_t ix0 = ox0 * S - p->padLeft;
+            __m256 acc = bias;
+            for (ptrdiff_t kx = 0; kx < KW; kx++) {
+                const ptrdiff_t start = ix0 + kx;
+                if (S == 1) {
+                    const __m256i columns = lane_mask(-start, min_pd(n, W - start));
+                    for (ptrdiff_t ky = 0; ky < KH; ky++) {
+                        const __m256i m = _mm256_and_si256(columns, _mm256_set1_epi64x((long long)inside[ky]));
+                        __m256 x = _mm256_maskload_ps(rows[ky] + start, m);
+                        acc = _mm256_fmadd_ps(x, _mm256_set1_ps(p->weights[ky * KW + kx]), acc);
+                    }
+                } else {
+                    const ptrdiff_t hi = min_pd(2 * n - 1, W - start);
+                    const __m256i columns0 = lane_mask(-start, hi), columns1 = lane_mask(-start - 8, hi - 8);
+                    for (ptrdiff_t ky = 0; ky < KH; ky++) {
+                        const __m256i rowMask = _mm256_set1_epi64x((long long)inside[ky]);
+                        __m256 a = _mm256_maskload_ps(rows[ky] + start, _mm256_and_si256(columns0, rowMask));
+                        __m256 b = _mm256_maskload_ps(rows[ky] + start + 8, _mm256_and_si256(columns1, rowMask));
+                        // Per 128-bit lane: a0 a2 b0 b2 | a4 a6 b4 b6, then the 64-bit pairs reordered.
+                        __m256 pairs = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
+                        __m256 x = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(pairs), _MM_SHUFFLE(3, 1, 2, 0)));
+                        acc = _mm256_fmadd_ps(x, _mm256_set1_ps(p->weights[ky * KW + kx]), acc);
+                    }
+                }
+            }
+            const __m256i lanes = lane_mask(0, n);
+            if (residual) acc = _mm256_add_ps(acc, _mm256_maskload_ps(residual + ox0, lanes));
+            acc = _mm256_min_ps(upper, _mm256_max_ps(lower, acc));
+            _mm256_maskstore_ps(out + ox0, lanes, acc);
+        }
+    }
+}
+
+CK_AVX2 static void avx2_3x3_s1(const CKDepthwisePlane *p, ptrdiff_t r0, ptrdiff_t r1) { avx2_rows(p, r0, r1, 3, 3, 1); }
+CK_AVX2 static void avx2_3x3_s2(const CKDepthwisePlane *p, ptrdiff_t r0, ptrdiff_t r1) { avx2_rows(p, r0, r1, 3, 3, 2); }
+CK_AVX2 static void avx2_any_s1(const CKDepthwisePlane *p, ptrdiff_t r0, ptrdiff_t r1)
+{
+    avx2_rows(p, r0, r1, p->kernelHeight, p->kernelWidth, 1);
+}
+CK_AVX2 static void avx2_any_s2(const CKDepthwisePlane *p, ptrdiff_t r0, ptrdiff_t r1)
+{
+    avx2_rows(p, r0, r1, p->kernelHeight, p->kernelWidth, 2);
+}
+
+static void ck_avx2_depthwise_rows(const CKDepthwisePlane *p, ptrdiff_t row0, ptrdiff_t row1)
+{
+    const int s2 = p->stride == 2;
+    if (p->kernelHeight == 3 && p->kernelWidth == 3) {
+        (s2 ? avx2_3x3_s2 : avx2_3x3_s1)(p, row0, row1);
+    } else {
+        (s2 ? avx2_any_s2 : avx2_any_s1)(p, row0, row1);
+    }
+}
+#endif
+
+// ---- The variant table.
+
+typedef struct DepthwiseVariant {
+    const char *name;
+    CKDepthwiseRows rows;
+    /// ck_x86_level() needed (0: any CPU).
+    int level;
+} DepthwiseVariant;
+
+static const DepthwiseVariant depthwiseVariants[] = {
+#if CK_X86
+    {"avx512", ck_avx512_depthwise_rows, 2},
+    {"avx2", ck_avx2_depthwise_rows, 1},
+#endif
+    {"portable", ck_portable_depthwise_rows, 0},
+};
+
+int ck_depthwise_count(void) { return (int)(sizeof depthwiseVariants / sizeof depthwiseVariants[0]); }
+
+const char *ck_depthwise_name(int index)
+{
+    return index >= 0 && index < ck_depthwise_count() ? depthwiseVariants[index].name : 0;
+}
+
+CKDepthwiseRows ck_depthwise_at(int index)
+{
+    return index >= 0 && index < ck_depthwise_count() ? depthwiseVariants[index].rows : 0;
+}
+
+int ck_depthwise_supported(int index)
+{
+    if (index < 0 || index >= ck_depthwise_count()) return 0;
+#if CK_X86
+    return ck_x86_level() >= depthwiseVariants[index].level;
+#else
+    return 1;
+#endif
+}

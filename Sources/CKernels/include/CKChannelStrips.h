@@ -1,0 +1,35 @@
+// The channel-vector tile of `Conv2D`'s small-map form (Conv2D+ChannelStrips.swift), computed
+// and stored transposed (NCHW) in one call. AVX-512 only; other CPUs use the GEMM micro-kernel
+// tile and a Swift store.
+#ifndef CK_CHANNEL_STRIPS_H
+#define CK_CHANNEL_STRIPS_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Pixels per panel of the AVX-512 channel tile (the AVX-512 micro-kernel's panel height).
+#define CK_CHANNEL_TILE_PIXELS 8
+
+/// One tile of up to 8 pixels × 32 output channels over the whole reduction `depth`:
+/// `pixelPanel` is a packed pixel panel (for every k, 8 pixel values side by side),
+/// `channelStrips` one or two packed 16-channel strips (strip s at s · 16 · depth, for every
+/// k 16 channel values side by side). Output channel c, pixel p (p < pixelCount,
+/// c < channelCount) goes to `output[c · pixelStride + p]` as clamp(acc + bias[c] +
+/// residual[c · pixelStride + p], lower, upper); `bias` and `residual` may be NULL, and
+/// `residual` may alias `output` (each element is read before it is written).
+void ck_avx512_channel_tile(
+    ptrdiff_t depth, const float *pixelPanel, const float *channelStrips, ptrdiff_t channelCount,
+    float *output, const float *residual, ptrdiff_t pixelStride, ptrdiff_t pixelCount,
+    const float *bias, float lower, float upper);
+
+/// Whether this CPU runs `ck_avx512_channel_tile`.
+int ck_channel_tile_supported(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,49 @@
+// Direct depthwise convolution kernels (one channel plane at a time), one variant per
+// instruction set, chosen at run time like the GEMM micro-kernels (see CKernels.h).
+#ifndef CK_DEPTHWISE_H
+#define CK_DEPTHWISE_H
+
+#include <stddef.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// One (image, channel) plane of a depthwise convolution, NCHW: output(oy, ox) =
+/// clamp(bias + Σ weights(ky, kx) · input(oy·stride + ky − padTop, ox·stride + kx − padLeft)
+/// + residual(oy, ox), lower, upper), input outside the plane reading as zero (no padded copy
+/// is made). `residual` may be NULL or alias `output`; `input` must not overlap `output`.
+typedef struct CKDepthwisePlane {
+    const float *input;
+    float *output;
+    const float *residual;
+    /// kernelHeight × kernelWidth, row-major.
+    const float *weights;
+    float bias;
+    float lower;
+    float upper;
+    ptrdiff_t inHeight, inWidth, outHeight, outWidth;
+    ptrdiff_t kernelHeight, kernelWidth;
+    /// 1 or 2, the same along both axes.
+    ptrdiff_t stride;
+    ptrdiff_t padTop, padLeft;
+} CKDepthwisePlane;
+
+/// Output rows [row0, row1) of one plane.
+typedef void (*CKDepthwiseRows)(const CKDepthwisePlane *plane, ptrdiff_t row0, ptrdiff_t row1);
+
+/// Kernel sizes up to this along each axis.
+#define CK_DEPTHWISE_MAX_KERNEL 7
+
+/// Variants compiled into this binary, best first (the last is the portable one).
+int ck_depthwise_count(void);
+const char *ck_depthwise_name(int index);
+CKDepthwiseRows ck_depthwise_at(int index);
+/// Whether this CPU can run variant `index`.
+int ck_depthwise_supported(int index);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
