@@ -58,10 +58,12 @@ for _ in range(runs):
     if paced:
         print(f"step {times[-1]}", flush=True)
 cpu1 = resource.getrusage(resource.RUSAGE_SELF)
+# VmHWM, not ru_maxrss: the latter includes the driver's peak inherited across fork + exec.
+peak = next(int(line.split()[1]) * 1024 for line in open("/proc/self/status") if line.startswith("VmHWM:"))
 cpu = (cpu1.ru_utime + cpu1.ru_stime - cpu0.ru_utime - cpu0.ru_stime) * 1000 / runs
 times.sort()
 print(json.dumps({"medianMs": float(np.median(times)), "minMs": times[0], "cpuMsPerRun": cpu,
-                  "peakRssBytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))
+                  "peakRssBytes": peak}))
 """
 
 

@@ -72,7 +72,7 @@ struct Bench: ParsableCommand {
         }
         let median = times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
         let gflops = session.lastFlops / (median * 1e6)
-        let result = Result(medianMs: median, minMs: times[0], gflops: gflops, peakRssBytes: Self.peakResidentBytes(),
+        let result = Result(medianMs: median, minMs: times[0], gflops: gflops, peakRssBytes: PeakMemory.residentBytes(),
                             runs: runs, threads: session.options.threads, loadMs: loadMs, flops: session.lastFlops, cpuMsPerRun: cpuMs)
         if json {
             try printJSON(result)
@@ -102,14 +102,4 @@ struct Bench: ParsableCommand {
         return Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
     }
 
-    /// Peak resident set size (`getrusage`; Linux reports kilobytes).
-    static func peakResidentBytes() -> Int {
-        var usage = rusage()
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        #if os(Linux)
-        return usage.ru_maxrss * 1024
-        #else
-        return usage.ru_maxrss
-        #endif
-    }
 }

@@ -24,18 +24,10 @@ struct ReadBenchmark {
         let sorted = times.sorted()
         let result: [String: Any] = [
             "runsMs": times, "medianMs": sorted[sorted.count / 2],
-            "peakRSSBytes": Self.peakResidentBytes(), "parameters": parameters,
+            "peakRSSBytes": PeakMemory.residentBytes(), "parameters": parameters,
         ]
         let json = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
         print(String(decoding: json, as: UTF8.self))
     }
 
-    /// VmHWM from /proc/self/status: this process's own peak (getrusage's ru_maxrss would
-    /// include the parent's peak inherited across fork + exec).
-    static func peakResidentBytes() -> Int {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-              let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-              let kB = Int(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "") else { return -1 }
-        return kB * 1024
-    }
 }
