@@ -10,7 +10,7 @@ public final class Conv2D: @unchecked Sendable {
     public let shape: Conv2DShape
     /// Prepacked weight panels, one set per group.
     let panels: UnsafeMutablePointer<Float>
-    private let panelsPerGroup: Int
+    let panelsPerGroup: Int
     let bias: UnsafeMutablePointer<Float>?
 
     /// Reduction (k) block and pixel (n) block sizes for one thread; see `Blocking`. (The

@@ -27,6 +27,9 @@ public enum LargeMemory {
     /// as weights, where rounding up to whole huge pages would only cost memory) the block is
     /// ordinary memory of the size asked for.
     public static func allocate(byteCount: Int, hugePages: Bool = true) -> UnsafeMutableRawPointer {
+        #if os(Linux)
+        if !hugePages, byteCount >= mappedThreshold { return MappedBlocks.shared.map(byteCount) }
+        #endif
         let size = max(hugePages ? roundedSize(byteCount) : byteCount, 64)
         let huge = hugePages && size >= hugeThreshold
         var result: UnsafeMutableRawPointer?
@@ -41,6 +44,48 @@ public enum LargeMemory {
     }
 
     public static func deallocate(_ pointer: UnsafeMutableRawPointer) {
+        #if os(Linux)
+        if MappedBlocks.shared.unmap(pointer) { return }
+        #endif
         free(pointer)
     }
+
+    /// Long-lived blocks this large or larger (weights, constants) are mapped pages of their
+    /// own, so that freeing one returns its memory to the system at once. From `malloc` they
+    /// would stay resident in the heap: glibc raises its mmap threshold to 32 MiB once a large
+    /// mapped block (the model file) is freed, and weights released after packing then kept
+    /// the process at its loading peak.
+    public static let mappedThreshold = 256 << 10
 }
+
+#if os(Linux)
+/// Anonymous mappings made by `LargeMemory.allocate`, by address, so `deallocate` knows to
+/// unmap them (and how much).
+final class MappedBlocks: @unchecked Sendable {
+    static let shared = MappedBlocks()
+    private var lengths: [UnsafeMutableRawPointer: Int] = [:]
+    private var lock = pthread_mutex_t()
+
+    private init() { pthread_mutex_init(&lock, nil) }
+
+    func map(_ byteCount: Int) -> UnsafeMutableRawPointer {
+        guard let pointer = mmap(nil, byteCount, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+              pointer != MAP_FAILED else {
+            fatalError("out of memory mapping \(byteCount) bytes")
+        }
+        pthread_mutex_lock(&lock); defer { pthread_mutex_unlock(&lock) }
+        lengths[pointer] = byteCount
+        return pointer
+    }
+
+    /// Unmaps `pointer` if `map` made it; false otherwise.
+    func unmap(_ pointer: UnsafeMutableRawPointer) -> Bool {
+        pthread_mutex_lock(&lock)
+        let length = lengths.removeValue(forKey: pointer)
+        pthread_mutex_unlock(&lock)
+        guard let length else { return false }
+        munmap(pointer, length)
+        return true
+    }
+}
+#endif

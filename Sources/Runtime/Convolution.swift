@@ -11,8 +11,27 @@ final class Convolution: @unchecked Sendable {
     var pads: [Int]?
     var autoPad: String
     var group: Int
-    /// `[M, C/group, k...]`, row-major.
-    var weights: TensorValue
+    /// `[M, C/group, k...]`, row-major. Once a packed 2-D kernel can give them back
+    /// (`Conv2D.recoverWeights`), the stored copy is dropped (`releaseWeights`) and this
+    /// getter rebuilds it on demand (a new input shape): the packed copy is what runs, and
+    /// holding both kept every model's weights in memory twice.
+    var weights: TensorValue {
+        get {
+            packLock.lock(); defer { packLock.unlock() }
+            return sourceWeightsLocked()
+        }
+        set {
+            packLock.lock(); defer { packLock.unlock() }
+            storedWeights = newValue
+            weightShape = newValue.shape
+        }
+    }
+    /// The weights' shape, known even while their values are released.
+    private(set) var weightShape: [Int]
+    /// The weights, or nil once released in favour of `recoverySource`.
+    private var storedWeights: TensorValue?
+    /// A packed kernel that gives the weights back when `storedWeights` is nil.
+    private var recoverySource: Conv2D?
     var bias: [Float]?
     var activation: Activation = .none
     /// Pre-packed 2-D kernels per input shape (packing happens once per shape, not per run).
@@ -28,7 +47,8 @@ final class Convolution: @unchecked Sendable {
         pads = try node.ints("pads")
         autoPad = node.string("auto_pad", default: "NOTSET")
         group = try node.int("group", default: 1)
-        self.weights = weights
+        storedWeights = weights
+        weightShape = weights.shape
         self.bias = bias?.floatArray()
         guard group >= 1, weights.rank >= 3, weights.shape[0] % group == 0 else {
             throw node.invalid("weights \(weights.shape) do not fit group \(group)")
@@ -42,37 +62,38 @@ final class Convolution: @unchecked Sendable {
     init(pointwise weights: TensorValue, bias: [Float]?, activation: Activation) {
         autoPad = "NOTSET"
         group = 1
-        self.weights = weights
+        storedWeights = weights
+        weightShape = weights.shape
         self.bias = bias
         self.activation = activation
     }
 
     func geometry(_ x: TensorValue) throws -> WindowGeometry {
-        guard x.rank == weights.rank else { throw KernelError("input rank \(x.rank) does not match weight rank \(weights.rank)") }
-        guard x.shape[1] == weights.shape[1] * group else {
-            throw KernelError("input has \(x.shape[1]) channels; weights \(weights.shape) with group \(group) need \(weights.shape[1] * group)")
+        guard x.rank == weightShape.count else { throw KernelError("input rank \(x.rank) does not match weight rank \(weightShape.count)") }
+        guard x.shape[1] == weightShape[1] * group else {
+            throw KernelError("input has \(x.shape[1]) channels; weights \(weightShape) with group \(group) need \(weightShape[1] * group)")
         }
-        let kernel = Array(weights.shape[2...])
-        if let kernelShape, kernelShape != kernel { throw KernelError("kernel_shape \(kernelShape) does not match weights \(weights.shape)") }
+        let kernel = Array(weightShape[2...])
+        if let kernelShape, kernelShape != kernel { throw KernelError("kernel_shape \(kernelShape) does not match weights \(weightShape)") }
         return try WindowGeometry(input: Array(x.shape[2...]), kernel: kernel, strides: strides,
                                   dilations: dilations, pads: pads, autoPad: autoPad)
     }
 
     func outputShape(_ x: TensorValue) throws -> [Int] {
-        [x.shape[0], weights.shape[0]] + (try geometry(x)).outputSpatial
+        [x.shape[0], weightShape[0]] + (try geometry(x)).outputSpatial
     }
 
     /// Convolves `x`, then applies bias, `residual` and the activation (the fused one unless
     /// `activation` overrides it).
     func run(_ x: TensorValue, residual: TensorValue?, activation: Activation? = nil, _ c: ExecutionContext) throws -> TensorValue {
         let g = try geometry(x)
-        let n = x.shape[0], m = weights.shape[0]
+        let n = x.shape[0], m = weightShape[0]
         let outShape = [n, m] + g.outputSpatial
         if let residual, residual.shape != outShape {
             throw KernelError("residual \(residual.shape) does not match the convolution output \(outShape)")
         }
         let out = c.output(outShape)
-        c.flops.add(2 * Double(n * m * g.outputSize) * Double(weights.count / max(m, 1)))
+        c.flops.add(2 * Double(n * m * g.outputSize) * Double(weightShape.reduce(1, *) / max(m, 1)))
         if g.spatialRank <= 2, out.count > 0, let kernel = depthwiseKernel(x, g) {
             kernel.run(input: x.floats, output: out.floats, residual: residual.map { UnsafePointer($0.floats) },
                        activation: activation ?? self.activation, threads: c.threads)
@@ -84,6 +105,7 @@ final class Convolution: @unchecked Sendable {
                        activation: activation ?? self.activation, threads: c.threads)
             return out
         }
+        let weights = self.weights
         let cg = x.shape[1] / group, mg = m / group
         let rows = cg * g.kernelSize, cols = g.outputSize
         let isPointwise = g.kernelSize == 1 && g.strides == [1, 1, 1] && g.padsBegin == [0, 0, 0] && g.padsEnd == [0, 0, 0]
@@ -115,6 +137,7 @@ final class Convolution: @unchecked Sendable {
         let shape = kernelShape(x, g)
         packLock.lock(); defer { packLock.unlock() }
         if let k = packed[shape] { return k }
+        let weights = sourceWeightsLocked()
         let k: Conv2D
         if let bias {
             k = bias.withUnsafeBufferPointer { Conv2D(shape: shape, weights: weights.floats, bias: $0.baseAddress) }
@@ -122,17 +145,41 @@ final class Convolution: @unchecked Sendable {
             k = Conv2D(shape: shape, weights: weights.floats, bias: nil)
         }
         packed[shape] = k
+        releaseWeightsLocked(into: k)
         return k
+    }
+
+    /// The weights, rebuilt from `recoverySource` when released. Caller holds `packLock`.
+    private func sourceWeightsLocked() -> TensorValue {
+        if let storedWeights { return storedWeights }
+        guard let source = recoverySource, let values = source.recoverWeights(), values.count == weightShape.reduce(1, *) else {
+            // Recovery is exact for every packed form (`releaseWeightsLocked` only releases into
+            // those, and the kernel tests recover every case): reaching here is a bug.
+            fatalError("Convolution: released weights \(weightShape) could not be recovered")
+        }
+        let rebuilt = TensorValue(shape: weightShape, elementType: .float)
+        rebuilt.floats.update(from: values, count: values.count)
+        storedWeights = rebuilt
+        return rebuilt
+    }
+
+    /// Drops the stored weights when `kernel` can give them back (`Conv2D.recoverWeights`,
+    /// exact for every packed form: Tests/KernelsTests). Caller holds `packLock`.
+    private func releaseWeightsLocked(into kernel: Conv2D) {
+        guard storedWeights != nil, kernel.canRecoverWeights else { return }
+        storedWeights = nil
+        recoverySource = kernel
     }
 
     /// The direct depthwise kernel when this convolution is one (groups = channels, strides 1
     /// or 2, no dilation), else nil (the GEMM path).
     func depthwiseKernel(_ x: TensorValue, _ g: WindowGeometry) -> DepthwiseConv2D? {
-        guard group > 1, group == x.shape[1], group == weights.shape[0] else { return nil }
+        guard group > 1, group == x.shape[1], group == weightShape[0] else { return nil }
         let shape = kernelShape(x, g)
         guard DepthwiseConv2D.suits(shape) else { return nil }
         packLock.lock(); defer { packLock.unlock() }
         if let k = depthwise[shape] { return k }
+        let weights = sourceWeightsLocked()
         let k: DepthwiseConv2D
         if let bias {
             k = bias.withUnsafeBufferPointer { DepthwiseConv2D(shape: shape, weights: weights.floats, bias: $0.baseAddress) }
@@ -147,7 +194,7 @@ final class Convolution: @unchecked Sendable {
     func kernelShape(_ x: TensorValue, _ g: WindowGeometry) -> Conv2DShape {
         Conv2DShape(
             batch: x.shape[0], inChannels: x.shape[1], inHeight: g.input[1], inWidth: g.input[2],
-            outChannels: weights.shape[0], kernelHeight: g.kernel[1], kernelWidth: g.kernel[2],
+            outChannels: weightShape[0], kernelHeight: g.kernel[1], kernelWidth: g.kernel[2],
             strideHeight: g.strides[1], strideWidth: g.strides[2],
             dilationHeight: g.dilations[1], dilationWidth: g.dilations[2],
             padTop: g.padsBegin[1], padLeft: g.padsBegin[2], padBottom: g.padsEnd[1], padRight: g.padsEnd[2],
