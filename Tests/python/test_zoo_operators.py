@@ -114,12 +114,12 @@ def keras_layer_norm():
     return nodes, inits, [2, 12, 5, 6], 18
 
 
-def resize(mode, transform, nearest="round_prefer_floor"):
+def resize(mode, transform, nearest="round_prefer_floor", factors=(2, 1.5), shape=(1, 3, 5, 6), antialias=0):
     def build():
         node = helper.make_node("Resize", ["x", "", "scales"], ["y"], name="resize", mode=mode,
-                                coordinate_transformation_mode=transform, nearest_mode=nearest)
-        scales = numpy_helper.from_array(np.array([1, 1, 2, 1.5], np.float32), "scales")
-        return [node], [scales], [1, 3, 5, 6], 18
+                                coordinate_transformation_mode=transform, nearest_mode=nearest, antialias=antialias)
+        scales = numpy_helper.from_array(np.array([1, 1, *factors], np.float32), "scales")
+        return [node], [scales], list(shape), 18
     return build
 
 
@@ -146,6 +146,10 @@ CASES = {
     "resize_nearest_asymmetric_floor": resize("nearest", "asymmetric", "floor"),
     "resize_linear_half_pixel": resize("linear", "half_pixel"),
     "resize_linear_align_corners": resize("linear", "align_corners"),
+    # Antialiased downsampling: the filter widens to 1/scale taps (opset 18).
+    "resize_linear_antialias_downsample": resize("linear", "half_pixel", factors=(0.4, 0.3), shape=(1, 3, 13, 17), antialias=1),
+    "resize_cubic_antialias_downsample": resize("cubic", "half_pixel", factors=(0.45, 0.6), shape=(2, 2, 11, 9), antialias=1),
+    "resize_cubic_antialias_upsample_rows": resize("cubic", "pytorch_half_pixel", factors=(1.5, 0.25), shape=(1, 2, 6, 16), antialias=1),
     "reductions_expand_where_logsoftmax": reductions_and_selection,
 }
 

@@ -21,43 +21,9 @@ ALL = ["VGG16", "VGG19", "Xception", "ResNet50", "ResNet101", "ResNet152", "ResN
        "MobileNetV3Large", "DenseNet121", "DenseNet169", "DenseNet201", "NASNetMobile", "EfficientNetB0",
        "EfficientNetV2B0", "ConvNeXtTiny"]
 SIDE = {"InceptionV3": 299, "InceptionResNetV2": 299, "Xception": 299}
-# tf2onnx's default freezing runs grappler over the graph with every weight inlined: on VGG's
-# 400 MB fully connected layers it passed 23 GB of memory and was killed. Its large-model
-# route (no grappler; weights written beside the graph) is used for these, then merged back
-# into one file.
-LARGE = {"VGG16", "VGG19"}
-
-
-@contextlib.contextmanager
-def large_model_route(zip_path):
-    """Makes Keras' call of tf2onnx.convert.from_function take tf2onnx's large-model route,
-    writing a zip (graph + external tensors) to zip_path instead of the .onnx path."""
-    import tf2onnx.convert
-
-    original = tf2onnx.convert.from_function
-
-    def from_function(*args, **kwargs):
-        kwargs.update(large_model=True, output_path=zip_path)
-        return original(*args, **kwargs)
-
-    tf2onnx.convert.from_function = from_function
-    try:
-        yield
-    finally:
-        tf2onnx.convert.from_function = original
-
-
-def merge_large_model(zip_path, path):
-    """tf2onnx's large-model zip (model proto + one file per tensor) as one .onnx file."""
-    import tempfile
-    import zipfile
-    import onnx
-
-    with tempfile.TemporaryDirectory(dir=os.path.dirname(path)) as work:
-        zipfile.ZipFile(zip_path).extractall(work)
-        graph = next(os.path.join(work, f) for f in os.listdir(work) if f.endswith(".onnx"))
-        onnx.save(onnx.load(graph, load_external_data=True), path)
-    os.remove(zip_path)
+# VGG16/VGG19 do not export on a 23 GB host: tf2onnx's conversion holds 40-65x the weights
+# (ResNet101: 11.5 GB), and VGG16's 528 MB took it past 23 GB (killed; its large-model route
+# was past 15 GB when stopped).
 
 
 @contextlib.contextmanager
@@ -151,13 +117,8 @@ def export(name, out, verify=False):
             layer.set_weights(weights + [rng.uniform(-0.2, 0.2, shape), rng.uniform(0.5, 1.5, shape)])
     model(np.zeros((1, side, side, 3), np.float32))
     tmp = os.path.join(folder, "tmp.onnx")
-    if name in LARGE:
-        with traceable_ops(), large_model_route(tmp + ".zip"):
-            model.export(tmp, format="onnx", verbose=False)
-        merge_large_model(tmp + ".zip", tmp)
-    else:
-        with traceable_ops():
-            model.export(tmp, format="onnx", verbose=False)
+    with traceable_ops():
+        model.export(tmp, format="onnx", verbose=False)
     freeze_normalization_inputs(tmp, model)
     os.replace(tmp, path)
     if verify:
