@@ -56,6 +56,7 @@ CK_AVX2 static inline void store_row(__m256 lo, __m256 hi, ptrdiff_t row, ptrdif
     __m256 c4l = _mm256_setzero_ps(), c4h = _mm256_setzero_ps();           \
     __m256 c5l = _mm256_setzero_ps(), c5h = _mm256_setzero_ps();           \
     for (ptrdiff_t k = 0; k < depth; k++) {                                 \
+        _mm_prefetch((const char *)(ahead + MR * k), _MM_HINT_T0);          \
         __m256 bl = _mm256_loadu_ps(b + 16 * k);                            \
         __m256 bh = _mm256_loadu_ps(b + 16 * k + 8);                        \
         const float *ak = a + MR * k;                                       \
@@ -76,6 +77,7 @@ CK_AVX2 static inline void store_row(__m256 lo, __m256 hi, ptrdiff_t row, ptrdif
 
 CK_AVX2 void ck_avx2_multiply_tile(ptrdiff_t depth, const float *a, const float *b, float *tile)
 {
+    const float *ahead = a;
     CK_AVX2_ACCUMULATE
     _mm256_storeu_ps(tile + 0, c0l); _mm256_storeu_ps(tile + 8, c0h);
     _mm256_storeu_ps(tile + 16, c1l); _mm256_storeu_ps(tile + 24, c1h);
@@ -86,9 +88,11 @@ CK_AVX2 void ck_avx2_multiply_tile(ptrdiff_t depth, const float *a, const float 
 }
 
 /// One tile of C: full ones through the vector epilogue, partial ones through memory.
+/// `ahead`: a panel to prefetch alongside, one k step of it per k step (the next panel during
+/// a panel's first strip; weights come from memory in a large network).
 CK_AVX2 static inline void multiply_store(
     ptrdiff_t depth, const float *a, const float *b, ptrdiff_t row, ptrdiff_t column,
-    ptrdiff_t rows, ptrdiff_t columns, const CKEpilogue *e)
+    ptrdiff_t rows, ptrdiff_t columns, const float *ahead, const CKEpilogue *e)
 {
     CK_AVX2_ACCUMULATE
     if (columns == 16) {
@@ -167,7 +171,8 @@ CK_AVX2 void ck_avx2_multiply_panels(
         ptrdiff_t rows = rowCount - r < MR ? rowCount - r : MR;
         for (ptrdiff_t s = 0; s < wideStrips; s++) {
             ptrdiff_t columns = columnCount - 16 * s < 16 ? columnCount - 16 * s : 16;
-            multiply_store(depth, a, strips + s * depth * 16, row0 + r, column0 + 16 * s, rows, columns, e);
+            const float *ahead = s == 0 && r + MR < rowCount ? a + MR * depth : a;
+            multiply_store(depth, a, strips + s * depth * 16, row0 + r, column0 + 16 * s, rows, columns, ahead, e);
         }
         if (narrow) {
             const float *b = strips + (stripCount - 1) * depth * 16;

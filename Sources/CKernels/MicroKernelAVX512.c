@@ -36,15 +36,17 @@ static inline __mmask16 column_mask(ptrdiff_t columns)
     return columns >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << columns) - 1u);
 }
 
-/// Two strips (b0, b1 = the next strip): rows × (16 + columns1) of C.
+/// Two strips (b0, b1 = the next strip): rows × (16 + columns1) of C. `ahead`: a panel to
+/// prefetch alongside, one k step of it per k step (the next panel during a panel's first pair).
 CK_AVX512 static inline void multiply_store_pair(
     ptrdiff_t depth, const float *a, const float *b0, const float *b1, ptrdiff_t row, ptrdiff_t column,
-    ptrdiff_t rows, ptrdiff_t columns1, const CKEpilogue *e)
+    ptrdiff_t rows, ptrdiff_t columns1, const float *ahead, const CKEpilogue *e)
 {
     __m512 c0[MR], c1[MR];
 #pragma clang loop unroll(full)
     for (int r = 0; r < MR; r++) { c0[r] = _mm512_setzero_ps(); c1[r] = _mm512_setzero_ps(); }
     for (ptrdiff_t k = 0; k < depth; k++) {
+        _mm_prefetch((const char *)(ahead + MR * k), _MM_HINT_T0);
         __m512 x0 = _mm512_loadu_ps(b0 + 16 * k);
         __m512 x1 = _mm512_loadu_ps(b1 + 16 * k);
         const float *ak = a + MR * k;
@@ -160,7 +162,9 @@ CK_AVX512 void ck_avx512_multiply_panels(
         for (; s + 1 < wideStrips; s += 2) {
             const float *b = strips + s * depth * 16;
             ptrdiff_t columns1 = columnCount - 16 * (s + 1) < 16 ? columnCount - 16 * (s + 1) : 16;
-            multiply_store_pair(depth, a, b, b + depth * 16, row0 + r, column0 + 16 * s, rows, columns1, e);
+            // The first pair pulls the next panel in (weights come from memory in a large network).
+            const float *ahead = s == 0 && r + MR < rowCount ? a + MR * depth : a;
+            multiply_store_pair(depth, a, b, b + depth * 16, row0 + r, column0 + 16 * s, rows, columns1, ahead, e);
         }
         if (s < wideStrips) {
             ptrdiff_t columns = columnCount - 16 * s < 16 ? columnCount - 16 * s : 16;

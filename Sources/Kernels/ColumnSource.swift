@@ -1,3 +1,4 @@
+internal import CKernels
 /// Where each element of a convolution's im2col matrix B lives, as precomputed offsets, so
 /// that packing B is a copy (or a gather) with no per-element bounds logic.
 ///
@@ -224,6 +225,9 @@ final class ColumnSource {
         }
     }
 
+    /// How many rows ahead `packContiguous` prefetches.
+    static let prefetchRows = 4
+
     /// `pack` where B's rows are contiguous input spans. Rows are the outer loop, so the input
     /// is read one span at a time front to back, which the hardware prefetchers follow; the
     /// strip-outer order of `pack` touches every row once per strip and, when the input is not
@@ -237,6 +241,16 @@ final class ColumnSource {
         let first = Int(pixelOffsets[firstStrip * 16])
         for kk in 0..<depthCount {
             let row = image + tapOffsets[depthStart + kk] + first
+            // The row `prefetchRows` ahead: its first lines are otherwise demand misses (a new
+            // short stream per row, which the hardware prefetchers pick up late).
+            if kk + Self.prefetchRows < depthCount {
+                let ahead = image + tapOffsets[depthStart + kk + Self.prefetchRows] + first
+                var line = 0
+                while line < stripCount * 16 {
+                    ck_prefetch(ahead + line)
+                    line += 16
+                }
+            }
             var dst = packed + kk * 16
             for s in 0..<fullStrips {
                 let v = UnsafeRawPointer(row + s * 16).loadUnaligned(as: SIMD16<Float>.self)

@@ -57,4 +57,41 @@ import Testing
             #expect(session.profile.keys.contains { $0.hasPrefix("Merged(") }, "\(name): no merged step in \(session.profile.keys.sorted())")
         }
     }
+
+    /// A merged step hands out its members' outputs as views of the stacked output for one
+    /// image (copies for a batch): each member output, asked for by name, equals the unmerged
+    /// convolution's (fusion off runs every node on its own), batch 1 and 2.
+    @Test("Merged sibling outputs (views for one image, copies for a batch) equal the unmerged convolutions")
+    func mergedOutputsMatchUnmerged() throws {
+        for name in Self.names where name.hasPrefix("inception") {
+            let model = try ModelReader().read(contentsOf: Self.fixturesRoot.appendingPathComponent("\(name)/model.onnx"))
+            let graph = try #require(model.graph)
+            let pointwise = Set(graph.initializers.filter { $0.dims.count == 4 && $0.dims[2] == 1 && $0.dims[3] == 1 }.compactMap(\.name))
+            var byInput: [String: [Node]] = [:]
+            for node in graph.nodes where node.opType == "Conv" && node.inputs.count > 1 && pointwise.contains(node.inputs[1]) {
+                byInput[node.inputs[0], default: []].append(node)
+            }
+            // The Relu after each sibling 1×1 convolution: the fused (and merged) step's output.
+            let siblings = Set(byInput.values.filter { $0.count > 1 }.joined().map { $0.outputs[0] })
+            let wanted = graph.nodes.filter { $0.opType == "Relu" && siblings.contains($0.inputs.first ?? "") }.map { $0.outputs[0] }
+            #expect(wanted.count >= 2, "\(name): no sibling 1x1 convolutions found")
+            let merged = try Session(model: model, options: SessionOptions(threads: 2, outputs: wanted))
+            let plain = try Session(model: model, options: SessionOptions(threads: 1, outputs: wanted, fusion: false))
+            let input = try #require(merged.inputs.first)
+            for batch in [1, 2] {
+                let shape = input.concreteShape(symbols: [:], override: nil).enumerated().map { $0.offset == 0 ? batch : $0.element }
+                var values = [Float](repeating: 0, count: shape.reduce(1, *))
+                for i in values.indices { values[i] = Float((i * 7919) % 1000) / 500 - 1 }
+                let x = TensorValue(shape: shape, floats: values)
+                merged.profiling = true
+                let a = try merged.run([input.name: x])
+                let b = try plain.run([input.name: x])
+                for tensor in wanted {
+                    let c = TensorComparison(name: tensor, actual: try #require(a[tensor]), reference: try #require(b[tensor]), rtol: 1e-4, atol: 1e-5)
+                    #expect(c.passed, "\(name) batch \(batch) '\(tensor)': \(c.problem ?? "max abs \(c.maxAbsoluteError)")")
+                }
+            }
+            #expect(merged.profile.keys.contains { $0.hasPrefix("Merged(") }, "\(name): nothing merged")
+        }
+    }
 }

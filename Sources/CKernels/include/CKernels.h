@@ -96,6 +96,11 @@ const CKMicroKernel *ck_micro_kernel_at(int index);
 /// Whether this CPU can run variant `index`.
 int ck_micro_kernel_supported(int index);
 
+/// Asks for the cache line at `address` ahead of its use (a hint; never faults). Swift has no
+/// prefetch; packing B calls this for the input rows it reads next, which in a large network
+/// come from memory.
+static inline void ck_prefetch(const void *address) { __builtin_prefetch(address, 0, 3); }
+
 #ifdef __cplusplus
 }
 #endif
