@@ -71,14 +71,17 @@ CK_ALWAYS_INLINE void tap_rows(
     }
 }
 
-// ---- AVX-512: 16 output pixels per vector, two output rows at a time.
+// ---- AVX-512: 16 output pixels per vector, up to four output rows at a time.
 
 /// Output blocks of 16 handled per pass (their column masks are computed once per pass).
 enum { AVX512_BLOCKS = 32 };
+/// Output rows per band: 4 independent accumulator chains, and each input row loaded once for
+/// up to 4 output rows (measured against 2: 15% faster at 56×56, 9% at 112×112).
+enum { BAND_ROWS = 4 };
 
-/// Output rows [oy, oy + R) (R = 1 or 2) over `blocks` blocks of 16 from output column
-/// `firstColumn`. The R rows read (R − 1)·S + KH input rows, each loaded once per tap column
-/// and used by every output row it feeds (two independent accumulator chains when R = 2).
+/// Output rows [oy, oy + R) (R = 1, 2 or BAND_ROWS) over `blocks` blocks of 16 from output
+/// column `firstColumn`. The R rows read (R − 1)·S + KH input rows, each loaded once per tap
+/// column and used by every output row it feeds (R independent accumulator chains).
 /// `columns` holds, per block, the lanes that lie inside the input row: for S = 1 one 16-bit
 /// mask per kernel column kx (load at ix0 + kx), for S = 2 one 32-bit mask per load pair j (at
 /// ix0 + 2j, whose even lanes are tap 2j and odd lanes tap 2j + 1). With `checkRows`, input
@@ -90,8 +93,8 @@ CK_AVX512 CK_ALWAYS_INLINE void avx512_band(
     const ptrdiff_t W = p->inWidth, OW = p->outWidth;
     const ptrdiff_t inputRows = (R - 1) * S + KH;
     const ptrdiff_t masksPerBlock = S == 1 ? KW : (KW + 1) / 2;
-    const float *rows[2 * KMAX + 1];
-    unsigned inside[2 * KMAX + 1];
+    const float *rows[4 * KMAX];
+    unsigned inside[4 * KMAX];
     for (ptrdiff_t r = 0; r < inputRows; r++) {
         ptrdiff_t iy = oy * S - p->padTop + r;
         int valid = iy >= 0 && iy < p->inHeight;
@@ -105,7 +108,7 @@ CK_AVX512 CK_ALWAYS_INLINE void avx512_band(
         const ptrdiff_t ox0 = firstColumn + 16 * b;
         const ptrdiff_t ix0 = ox0 * S - p->padLeft;
         const unsigned *m = columns + b * masksPerBlock;
-        __m512 acc[2] = {bias, bias};
+        __m512 acc[4] = {bias, bias, bias, bias};
         for (ptrdiff_t r = 0; r < inputRows; r++) {
             const float *row = rows[r] + ix0;
             for (ptrdiff_t kx = 0; kx < KW; kx++) {
@@ -165,16 +168,20 @@ CK_AVX512 CK_ALWAYS_INLINE void avx512_rows(
                 columns[b * masksPerBlock + j] = (unsigned)bit_range(-start, min_pd(16 * S, W - start));
             }
         }
-        for (ptrdiff_t oy = row0; oy < row1; oy += 2) {
-            const int pair = oy + 1 < row1;
-            const ptrdiff_t top = oy * S - p->padTop, bottom = (oy + pair) * S - p->padTop + KH;
+        for (ptrdiff_t oy = row0; oy < row1;) {
+            ptrdiff_t band = min_pd(BAND_ROWS, row1 - oy);
+            const ptrdiff_t top = oy * S - p->padTop, bottom = (oy + band - 1) * S - p->padTop + KH;
             const int rowsInside = top >= 0 && bottom <= H;
-            if (pair) {
-                if (rowsInside) avx512_band(p, oy, 2, KH, KW, S, 0, w, firstColumn, blocks, columns);
-                else avx512_band(p, oy, 2, KH, KW, S, 1, w, firstColumn, blocks, columns);
+            if (band == BAND_ROWS) {
+                if (rowsInside) avx512_band(p, oy, BAND_ROWS, KH, KW, S, 0, w, firstColumn, blocks, columns);
+                else avx512_band(p, oy, BAND_ROWS, KH, KW, S, 1, w, firstColumn, blocks, columns);
+            } else if (band >= 2) {
+                avx512_band(p, oy, 2, KH, KW, S, 1, w, firstColumn, blocks, columns);
+                band = 2;
             } else {
                 avx512_band(p, oy, 1, KH, KW, S, 1, w, firstColumn, blocks, columns);
             }
+            oy += band;
         }
     }
 }
