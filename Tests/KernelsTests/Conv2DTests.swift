@@ -84,7 +84,7 @@ let convCases: [ConvCase] = [
              residual: true, activation: .clip(min: -0.5, max: 0.5), threads: 2),
     ConvCase(name: "channel strips: 80 channels (two strip pairs and a single strip), ReLU6, residual",
              shape: shape(1, 256, 7, 7, oc: 80, k: (1, 1)), residual: true, activation: .clip(min: 0, max: 6)),
-    ConvCase(name: "channel strips: reduction past 2048 (single strips), residual",
+    ConvCase(name: "channel strips: reduction past 2048 (the Swift store), residual",
              shape: shape(1, 2100, 7, 7, oc: 48, k: (1, 1)), residual: true, activation: .relu, absoluteTolerance: 1e-4),
     ConvCase(name: "channel strips: ResNeXt-style groups 4 of 32, 3 pixels past the last panel",
              shape: shape(2, 128, 5, 7, oc: 128, k: (3, 3), pads: (1, 1, 1, 1), groups: 4), activation: .relu, threads: 2),
