@@ -80,7 +80,13 @@ extension Conv2D {
         let paddedFloats = columns.paddedFloats(channels: s.inChannels)
         // AVX-512: the C tile (7 or 8 pixels × 32 channels, stored transposed in registers);
         // otherwise one strip per item, stored from Swift.
-        let stripsPerItem = cTile ? 2 : 1
+        var stripsPerItem = cTile ? 2 : 1
+        if cTile, threads > 1 {
+            // Pairs only where they still split evenly over the threads: 160 channels are 5
+            // pairs (3 + 2 on two threads) but 10 single strips (5 + 5).
+            let pairItems = s.groups * ((channelStrips + 1) / 2)
+            if pairItems % threads != 0 && pairItems < 8 * threads { stripsPerItem = 1 }
+        }
         let itemsPerGroup = (channelStrips + stripsPerItem - 1) / stripsPerItem
         let items = s.groups * itemsPerGroup
         let workers = Parallel.workerCount(items: items, threads: threads)
