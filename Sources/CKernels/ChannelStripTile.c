@@ -1,5 +1,5 @@
-// The AVX-512 channel-vector tile: 8 pixels (broadcast) × 32 channels (two zmm strips) in 16
-// accumulators, so the FMA chains are as many as in the pixel-vector 8 × 32 tile; then bias
+// The AVX-512 channel-vector tile: 8 (or 7) pixels (broadcast) × 32 channels (two zmm strips)
+// in 16 (14) accumulators, so the FMA chains are as many as in the pixel-vector 8 × 32 tile; then bias
 // per channel lane, an in-register 8 × 16 transpose per strip (unpack, shuffle, 128-bit lane
 // moves) and, per channel, residual, clamp and a masked 8-pixel store into its NCHW row.
 #include "MicroKernelVariants.h"
@@ -51,10 +51,11 @@ CK_AVX512 static inline void store_strip(
     }
 }
 
-CK_AVX512 void ck_avx512_channel_tile(
+/// The tile for panels of P pixels (7 or 8; rows past P stay zero and are never stored).
+CK_AVX512 static inline __attribute__((always_inline)) void channel_tile(
     ptrdiff_t depth, const float *pixelPanel, const float *channelStrips, ptrdiff_t channelCount,
     float *output, const float *residual, ptrdiff_t pixelStride, ptrdiff_t pixelCount,
-    const float *bias, float lower, float upper)
+    const float *bias, float lower, float upper, const int P)
 {
     __m512 c0[8], c1[8];
     for (int r = 0; r < 8; r++) { c0[r] = _mm512_setzero_ps(); c1[r] = _mm512_setzero_ps(); }
@@ -62,8 +63,8 @@ CK_AVX512 void ck_avx512_channel_tile(
     if (channelCount > 16) {
         for (ptrdiff_t k = 0; k < depth; k++) {
             __m512 x0 = _mm512_loadu_ps(b0 + 16 * k), x1 = _mm512_loadu_ps(b1 + 16 * k);
-            const float *a = pixelPanel + 8 * k;
-            for (int r = 0; r < 8; r++) {
+            const float *a = pixelPanel + P * k;
+            for (int r = 0; r < P; r++) {
                 __m512 s = _mm512_set1_ps(a[r]);
                 c0[r] = _mm512_fmadd_ps(s, x0, c0[r]);
                 c1[r] = _mm512_fmadd_ps(s, x1, c1[r]);
@@ -72,8 +73,8 @@ CK_AVX512 void ck_avx512_channel_tile(
     } else {
         for (ptrdiff_t k = 0; k < depth; k++) {
             __m512 x0 = _mm512_loadu_ps(b0 + 16 * k);
-            const float *a = pixelPanel + 8 * k;
-            for (int r = 0; r < 8; r++) c0[r] = _mm512_fmadd_ps(_mm512_set1_ps(a[r]), x0, c0[r]);
+            const float *a = pixelPanel + P * k;
+            for (int r = 0; r < P; r++) c0[r] = _mm512_fmadd_ps(_mm512_set1_ps(a[r]), x0, c0[r]);
         }
     }
     const __mmask16 pixels = (__mmask16)((1u << (pixelCount < 8 ? pixelCount : 8)) - 1u);
@@ -89,13 +90,39 @@ CK_AVX512 void ck_avx512_channel_tile(
     }
 }
 
+CK_AVX512 static void channel_tile7(
+    ptrdiff_t depth, const float *pixelPanel, const float *channelStrips, ptrdiff_t channelCount,
+    float *output, const float *residual, ptrdiff_t pixelStride, ptrdiff_t pixelCount,
+    const float *bias, float lower, float upper)
+{
+    channel_tile(depth, pixelPanel, channelStrips, channelCount, output, residual, pixelStride, pixelCount, bias, lower, upper, 7);
+}
+
+CK_AVX512 static void channel_tile8(
+    ptrdiff_t depth, const float *pixelPanel, const float *channelStrips, ptrdiff_t channelCount,
+    float *output, const float *residual, ptrdiff_t pixelStride, ptrdiff_t pixelCount,
+    const float *bias, float lower, float upper)
+{
+    channel_tile(depth, pixelPanel, channelStrips, channelCount, output, residual, pixelStride, pixelCount, bias, lower, upper, 8);
+}
+
+void ck_avx512_channel_tile(
+    ptrdiff_t depth, const float *pixelPanel, const float *channelStrips, ptrdiff_t channelCount,
+    float *output, const float *residual, ptrdiff_t pixelStride, ptrdiff_t pixelCount,
+    const float *bias, float lower, float upper, ptrdiff_t panelPixels)
+{
+    (panelPixels == 7 ? channel_tile7 : channel_tile8)(
+        depth, pixelPanel, channelStrips, channelCount, output, residual, pixelStride, pixelCount, bias, lower, upper);
+}
+
 int ck_channel_tile_supported(void) { return ck_x86_level() >= 2; }
 #else
 void ck_avx512_channel_tile(
     ptrdiff_t depth, const float *pixelPanel, const float *channelStrips, ptrdiff_t channelCount,
     float *output, const float *residual, ptrdiff_t pixelStride, ptrdiff_t pixelCount,
-    const float *bias, float lower, float upper)
+    const float *bias, float lower, float upper, ptrdiff_t panelPixels)
 {
+    (void)panelPixels;
     (void)depth; (void)pixelPanel; (void)channelStrips; (void)channelCount; (void)output; (void)residual;
     (void)pixelStride; (void)pixelCount; (void)bias; (void)lower; (void)upper;
 }

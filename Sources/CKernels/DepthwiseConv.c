@@ -57,28 +57,17 @@ static void ck_portable_depthwise_rows(const CKDepthwisePlane *p, ptrdiff_t row0
 #define CK_AVX2 __attribute__((target("avx2,fma")))
 #define CK_ALWAYS_INLINE static inline __attribute__((always_inline))
 
-/// The input rows of output row `oy` (row 0 stands in for rows outside the plane) and whether
-/// each lies inside (an all-ones or zero mask, so out-of-plane taps load nothing).
-CK_ALWAYS_INLINE void tap_rows(
-    const CKDepthwisePlane *p, ptrdiff_t oy, ptrdiff_t KH, ptrdiff_t S, const float **rows, unsigned long long *inside)
-{
-    const ptrdiff_t iy0 = oy * S - p->padTop;
-    for (ptrdiff_t ky = 0; ky < KH; ky++) {
-        ptrdiff_t iy = iy0 + ky;
-        int valid = iy >= 0 && iy < p->inHeight;
-        rows[ky] = p->input + (valid ? iy : 0) * p->inWidth;
-        inside[ky] = valid ? ~0ull : 0;
-    }
-}
-
-// ---- AVX-512: 16 output pixels per vector, two output rows at a time.
+// ---- AVX-512: 16 output pixels per vector, up to four output rows at a time.
 
 /// Output blocks of 16 handled per pass (their column masks are computed once per pass).
 enum { AVX512_BLOCKS = 32 };
+/// Output rows per band: 4 independent accumulator chains, and each input row loaded once for
+/// up to 4 output rows (measured against 2: 15% faster at 56×56, 9% at 112×112).
+enum { BAND_ROWS = 4 };
 
-/// Output rows [oy, oy + R) (R = 1 or 2) over `blocks` blocks of 16 from output column
-/// `firstColumn`. The R rows read (R − 1)·S + KH input rows, each loaded once per tap column
-/// and used by every output row it feeds (two independent accumulator chains when R = 2).
+/// Output rows [oy, oy + R) (R = 1, 2 or BAND_ROWS) over `blocks` blocks of 16 from output
+/// column `firstColumn`. The R rows read (R − 1)·S + KH input rows, each loaded once per tap
+/// column and used by every output row it feeds (R independent accumulator chains).
 /// `columns` holds, per block, the lanes that lie inside the input row: for S = 1 one 16-bit
 /// mask per kernel column kx (load at ix0 + kx), for S = 2 one 32-bit mask per load pair j (at
 /// ix0 + 2j, whose even lanes are tap 2j and odd lanes tap 2j + 1). With `checkRows`, input
@@ -90,8 +79,8 @@ CK_AVX512 CK_ALWAYS_INLINE void avx512_band(
     const ptrdiff_t W = p->inWidth, OW = p->outWidth;
     const ptrdiff_t inputRows = (R - 1) * S + KH;
     const ptrdiff_t masksPerBlock = S == 1 ? KW : (KW + 1) / 2;
-    const float *rows[2 * KMAX + 1];
-    unsigned inside[2 * KMAX + 1];
+    const float *rows[4 * KMAX];
+    unsigned inside[4 * KMAX];
     for (ptrdiff_t r = 0; r < inputRows; r++) {
         ptrdiff_t iy = oy * S - p->padTop + r;
         int valid = iy >= 0 && iy < p->inHeight;
@@ -105,7 +94,7 @@ CK_AVX512 CK_ALWAYS_INLINE void avx512_band(
         const ptrdiff_t ox0 = firstColumn + 16 * b;
         const ptrdiff_t ix0 = ox0 * S - p->padLeft;
         const unsigned *m = columns + b * masksPerBlock;
-        __m512 acc[2] = {bias, bias};
+        __m512 acc[4] = {bias, bias, bias, bias};
         for (ptrdiff_t r = 0; r < inputRows; r++) {
             const float *row = rows[r] + ix0;
             for (ptrdiff_t kx = 0; kx < KW; kx++) {
@@ -165,16 +154,20 @@ CK_AVX512 CK_ALWAYS_INLINE void avx512_rows(
                 columns[b * masksPerBlock + j] = (unsigned)bit_range(-start, min_pd(16 * S, W - start));
             }
         }
-        for (ptrdiff_t oy = row0; oy < row1; oy += 2) {
-            const int pair = oy + 1 < row1;
-            const ptrdiff_t top = oy * S - p->padTop, bottom = (oy + pair) * S - p->padTop + KH;
+        for (ptrdiff_t oy = row0; oy < row1;) {
+            ptrdiff_t band = min_pd(BAND_ROWS, row1 - oy);
+            const ptrdiff_t top = oy * S - p->padTop, bottom = (oy + band - 1) * S - p->padTop + KH;
             const int rowsInside = top >= 0 && bottom <= H;
-            if (pair) {
-                if (rowsInside) avx512_band(p, oy, 2, KH, KW, S, 0, w, firstColumn, blocks, columns);
-                else avx512_band(p, oy, 2, KH, KW, S, 1, w, firstColumn, blocks, columns);
+            if (band == BAND_ROWS) {
+                if (rowsInside) avx512_band(p, oy, BAND_ROWS, KH, KW, S, 0, w, firstColumn, blocks, columns);
+                else avx512_band(p, oy, BAND_ROWS, KH, KW, S, 1, w, firstColumn, blocks, columns);
+            } else if (band >= 2) {
+                avx512_band(p, oy, 2, KH, KW, S, 1, w, firstColumn, blocks, columns);
+                band = 2;
             } else {
                 avx512_band(p, oy, 1, KH, KW, S, 1, w, firstColumn, blocks, columns);
             }
+            oy += band;
         }
     }
 }
@@ -204,7 +197,7 @@ static void ck_avx512_depthwise_rows(const CKDepthwisePlane *p, ptrdiff_t row0, 
     }
 }
 
-// ---- AVX2: 8 output pixels per vector.
+// ---- AVX2: 8 output pixels per vector, two output rows at a time.
 
 /// Lanes i of 8 with lo <= i < hi, as a maskload / maskstore mask.
 CK_AVX2 CK_ALWAYS_INLINE __m256i lane_mask(ptrdiff_t lo, ptrdiff_t hi)
@@ -218,48 +211,113 @@ CK_AVX2 CK_ALWAYS_INLINE __m256i lane_mask(ptrdiff_t lo, ptrdiff_t hi)
     return _mm256_and_si256(atLeastLo, belowHi);
 }
 
+enum { AVX2_BLOCKS = 32 };
+
+/// The AVX2 form of `avx512_band`: 8 pixels per vector, masks as lane vectors (`columns`: per
+/// block, KW masks for S = 1, or a low and a high mask per load pair for S = 2).
+CK_AVX2 CK_ALWAYS_INLINE void avx2_band(
+    const CKDepthwisePlane *p, ptrdiff_t oy, const int R, const ptrdiff_t KH, const ptrdiff_t KW, const ptrdiff_t S,
+    const int checkRows, const __m256 *w, ptrdiff_t firstColumn, ptrdiff_t blocks, const __m256i *columns)
+{
+    const ptrdiff_t W = p->inWidth, OW = p->outWidth;
+    const ptrdiff_t inputRows = (R - 1) * S + KH;
+    const ptrdiff_t masksPerBlock = S == 1 ? KW : 2 * ((KW + 1) / 2);
+    const float *rows[2 * KMAX + 1];
+    __m256i inside[2 * KMAX + 1];
+    for (ptrdiff_t r = 0; r < inputRows; r++) {
+        ptrdiff_t iy = oy * S - p->padTop + r;
+        int valid = iy >= 0 && iy < p->inHeight;
+        rows[r] = p->input + (valid ? iy : 0) * W;
+        inside[r] = _mm256_set1_epi32(valid ? -1 : 0);
+    }
+    const __m256 bias = _mm256_set1_ps(p->bias), lower = _mm256_set1_ps(p->lower), upper = _mm256_set1_ps(p->upper);
+    for (ptrdiff_t b = 0; b < blocks; b++) {
+        const ptrdiff_t ox0 = firstColumn + 8 * b;
+        const ptrdiff_t ix0 = ox0 * S - p->padLeft;
+        const __m256i *m = columns + b * masksPerBlock;
+        __m256 acc[2] = {bias, bias};
+        for (ptrdiff_t r = 0; r < inputRows; r++) {
+            const float *row = rows[r] + ix0;
+            for (ptrdiff_t kx = 0; kx < KW; kx++) {
+                __m256 x;
+                if (S == 1) {
+                    __m256i mask = m[kx];
+                    if (checkRows) mask = _mm256_and_si256(mask, inside[r]);
+                    x = _mm256_maskload_ps(row + kx, mask);
+                } else {
+                    if (kx & 1) continue;
+                    __m256i lowMask = m[kx], highMask = m[kx + 1];
+                    if (checkRows) {
+                        lowMask = _mm256_and_si256(lowMask, inside[r]);
+                        highMask = _mm256_and_si256(highMask, inside[r]);
+                    }
+                    __m256 lo = _mm256_maskload_ps(row + kx, lowMask);
+                    __m256 hi = _mm256_maskload_ps(row + kx + 8, highMask);
+                    // Per 128-bit lane: lo0 lo2 hi0 hi2 | lo4 lo6 hi4 hi6 (odd: 1 3), then the
+                    // 64-bit pairs reordered.
+                    __m256 evens = _mm256_shuffle_ps(lo, hi, _MM_SHUFFLE(2, 0, 2, 0));
+                    x = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(evens), _MM_SHUFFLE(3, 1, 2, 0)));
+                    if (kx + 1 < KW) {
+                        __m256 odds = _mm256_shuffle_ps(lo, hi, _MM_SHUFFLE(3, 1, 3, 1));
+                        __m256 y = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(odds), _MM_SHUFFLE(3, 1, 2, 0)));
+                        for (int o = 0; o < R; o++) {
+                            ptrdiff_t ky = r - o * S;
+                            if (ky >= 0 && ky < KH) acc[o] = _mm256_fmadd_ps(y, w[ky * KW + kx + 1], acc[o]);
+                        }
+                    }
+                }
+                for (int o = 0; o < R; o++) {
+                    ptrdiff_t ky = r - o * S;
+                    if (ky >= 0 && ky < KH) acc[o] = _mm256_fmadd_ps(x, w[ky * KW + kx], acc[o]);
+                }
+            }
+        }
+        const __m256i lanes = lane_mask(0, OW - ox0);
+        for (int o = 0; o < R; o++) {
+            float *out = p->output + (oy + o) * OW + ox0;
+            __m256 v = acc[o];
+            if (p->residual) v = _mm256_add_ps(v, _mm256_maskload_ps(p->residual + (out - p->output), lanes));
+            v = _mm256_min_ps(upper, _mm256_max_ps(lower, v));
+            _mm256_maskstore_ps(out, lanes, v);
+        }
+    }
+}
+
 CK_AVX2 CK_ALWAYS_INLINE void avx2_rows(
     const CKDepthwisePlane *p, ptrdiff_t row0, ptrdiff_t row1, const ptrdiff_t KH, const ptrdiff_t KW, const ptrdiff_t S)
 {
-    const ptrdiff_t W = p->inWidth, OW = p->outWidth;
-    const __m256 bias = _mm256_set1_ps(p->bias), lower = _mm256_set1_ps(p->lower), upper = _mm256_set1_ps(p->upper);
-    for (ptrdiff_t oy = row0; oy < row1; oy++) {
-        const float *rows[KMAX];
-        unsigned long long inside[KMAX];
-        tap_rows(p, oy, KH, S, rows, inside);
-        float *out = p->output + oy * OW;
-        const float *residual = p->residual ? p->residual + oy * OW : 0;
-        for (ptrdiff_t ox0 = 0; ox0 < OW; ox0 += 8) {
-            const ptrdiff_t n = min_pd(8, OW - ox0);
-            const ptrdiff_t ix0 = ox0 * S - p->padLeft;
-            __m256 acc = bias;
-            for (ptrdiff_t kx = 0; kx < KW; kx++) {
-                const ptrdiff_t start = ix0 + kx;
-                if (S == 1) {
-                    const __m256i columns = lane_mask(-start, min_pd(n, W - start));
-                    for (ptrdiff_t ky = 0; ky < KH; ky++) {
-                        const __m256i m = _mm256_and_si256(columns, _mm256_set1_epi64x((long long)inside[ky]));
-                        __m256 x = _mm256_maskload_ps(rows[ky] + start, m);
-                        acc = _mm256_fmadd_ps(x, _mm256_set1_ps(p->weights[ky * KW + kx]), acc);
-                    }
-                } else {
-                    const ptrdiff_t hi = min_pd(2 * n - 1, W - start);
-                    const __m256i columns0 = lane_mask(-start, hi), columns1 = lane_mask(-start - 8, hi - 8);
-                    for (ptrdiff_t ky = 0; ky < KH; ky++) {
-                        const __m256i rowMask = _mm256_set1_epi64x((long long)inside[ky]);
-                        __m256 a = _mm256_maskload_ps(rows[ky] + start, _mm256_and_si256(columns0, rowMask));
-                        __m256 b = _mm256_maskload_ps(rows[ky] + start + 8, _mm256_and_si256(columns1, rowMask));
-                        // Per 128-bit lane: a0 a2 b0 b2 | a4 a6 b4 b6, then the 64-bit pairs reordered.
-                        __m256 pairs = _mm256_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0));
-                        __m256 x = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(pairs), _MM_SHUFFLE(3, 1, 2, 0)));
-                        acc = _mm256_fmadd_ps(x, _mm256_set1_ps(p->weights[ky * KW + kx]), acc);
-                    }
+    const ptrdiff_t W = p->inWidth, OW = p->outWidth, H = p->inHeight;
+    __m256 w[KMAX * KMAX];
+    for (ptrdiff_t t = 0; t < KH * KW; t++) w[t] = _mm256_set1_ps(p->weights[t]);
+    const ptrdiff_t masksPerBlock = S == 1 ? KW : 2 * ((KW + 1) / 2);
+    __m256i columns[AVX2_BLOCKS * (KMAX + 1)];
+    for (ptrdiff_t firstColumn = 0; firstColumn < OW; firstColumn += 8 * AVX2_BLOCKS) {
+        const ptrdiff_t blocks = min_pd(AVX2_BLOCKS, (OW - firstColumn + 7) / 8);
+        for (ptrdiff_t b = 0; b < blocks; b++) {
+            const ptrdiff_t ix0 = (firstColumn + 8 * b) * S - p->padLeft;
+            if (S == 1) {
+                for (ptrdiff_t kx = 0; kx < KW; kx++) {
+                    const ptrdiff_t start = ix0 + kx;
+                    columns[b * masksPerBlock + kx] = lane_mask(-start, W - start);
+                }
+            } else {
+                for (ptrdiff_t j = 0; j < masksPerBlock / 2; j++) {
+                    const ptrdiff_t start = ix0 + 2 * j;
+                    columns[b * masksPerBlock + 2 * j] = lane_mask(-start, W - start);
+                    columns[b * masksPerBlock + 2 * j + 1] = lane_mask(-start - 8, W - start - 8);
                 }
             }
-            const __m256i lanes = lane_mask(0, n);
-            if (residual) acc = _mm256_add_ps(acc, _mm256_maskload_ps(residual + ox0, lanes));
-            acc = _mm256_min_ps(upper, _mm256_max_ps(lower, acc));
-            _mm256_maskstore_ps(out + ox0, lanes, acc);
+        }
+        for (ptrdiff_t oy = row0; oy < row1; oy += 2) {
+            const int pair = oy + 1 < row1;
+            const ptrdiff_t top = oy * S - p->padTop, bottom = (oy + pair) * S - p->padTop + KH;
+            const int rowsInside = top >= 0 && bottom <= H;
+            if (pair) {
+                if (rowsInside) avx2_band(p, oy, 2, KH, KW, S, 0, w, firstColumn, blocks, columns);
+                else avx2_band(p, oy, 2, KH, KW, S, 1, w, firstColumn, blocks, columns);
+            } else {
+                avx2_band(p, oy, 1, KH, KW, S, 1, w, firstColumn, blocks, columns);
+            }
         }
     }
 }

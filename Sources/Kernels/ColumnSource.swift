@@ -277,6 +277,10 @@ final class ColumnSource {
             packPixelPanel8(image: image, depth: depth, firstPixel: firstPixel, pixels: pixels, into: panel)
             return
         }
+        if panelRows == 7 {
+            packPixelPanel7(image: image, depth: depth, firstPixel: firstPixel, pixels: pixels, into: panel)
+            return
+        }
         withUnsafeTemporaryAllocation(of: Int.self, capacity: panelRows) { buffer in
             let offsets = buffer.baseAddress!
             for r in 0..<panelRows { offsets[r] = Int(pixelOffsets[min(firstPixel + r, pixels - 1)]) }
@@ -286,6 +290,26 @@ final class ColumnSource {
                 for r in 0..<panelRows { dst[r] = base[offsets[r]] }
                 dst += panelRows
             }
+        }
+    }
+
+    /// `packPixelPanel` for 7-pixel panels (the AVX-512 channel tile on 7×7 maps), offsets in registers.
+    private func packPixelPanel7(
+        image: UnsafePointer<Float>, depth: Int, firstPixel: Int, pixels: Int, into panel: UnsafeMutablePointer<Float>
+    ) {
+        let o0 = Int(pixelOffsets[min(firstPixel, pixels - 1)])
+        let o1 = Int(pixelOffsets[min(firstPixel + 1, pixels - 1)])
+        let o2 = Int(pixelOffsets[min(firstPixel + 2, pixels - 1)])
+        let o3 = Int(pixelOffsets[min(firstPixel + 3, pixels - 1)])
+        let o4 = Int(pixelOffsets[min(firstPixel + 4, pixels - 1)])
+        let o5 = Int(pixelOffsets[min(firstPixel + 5, pixels - 1)])
+        let o6 = Int(pixelOffsets[min(firstPixel + 6, pixels - 1)])
+        var dst = panel
+        for k in 0..<depth {
+            let base = image + tapOffsets[k]
+            dst[0] = base[o0]; dst[1] = base[o1]; dst[2] = base[o2]; dst[3] = base[o3]
+            dst[4] = base[o4]; dst[5] = base[o5]; dst[6] = base[o6]
+            dst += 7
         }
     }
 

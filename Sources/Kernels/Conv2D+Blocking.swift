@@ -39,17 +39,23 @@ extension Conv2D {
                 // Enough pixel blocks: make their total a multiple of the thread count.
                 while (blocks * perImage) % t != 0, blocks < strips { blocks += 1 }
             }
+            let m = s.outChannelsPerGroup
+            // Few output channels on a small map (MobileNetV2's 1×1 projections at 14×14): split
+            // the pixels over the threads, each packing only its part of B, rather than the rows,
+            // where every row chunk packs all of B again (for 64 rows of a 384-deep B, four
+            // chunks packed 4× the B that the 64×384 weights are worth).
+            let pixelSplit = t > 1 && blocks * perImage < t && m < Self.maximumPixelBlock && strips >= t
+            if pixelSplit { blocks = t }
             // Balanced blocks, rounded up to whole strips.
             pixelBlock = ((pixels + blocks - 1) / blocks + 15) / 16 * 16
             pixelBlocks = (pixels + pixelBlock - 1) / pixelBlock
             rowBlock = Self.rowBlockPanels * mr
-            let m = s.outChannelsPerGroup
             let panels = (m + mr - 1) / mr
             rowsPadded = panels * mr
             // Split rows only where pixel blocks alone leave threads idle (each chunk packs
             // its own copy of B, so never with one thread).
             var chunks = 1
-            if t > 1, pixelBlocks * perImage < 2 * t {
+            if t > 1, !pixelSplit, pixelBlocks * perImage < 2 * t {
                 chunks = min(panels, max(1, (2 * t + pixelBlocks * perImage - 1) / (pixelBlocks * perImage)))
                 while (chunks * pixelBlocks * perImage) % t != 0, chunks < panels { chunks += 1 }
             }

@@ -33,6 +33,14 @@ extension Conv2D {
         kernel.name == "avx512" && kernel.rows == Int(CK_CHANNEL_TILE_PIXELS) && ck_channel_tile_supported() != 0
     }
 
+    /// Pixels per panel for the C tile: 7 or 8, whichever computes fewer padded pixels
+    /// (ties: 8). The tile's cost per reduction step grows with its pixel count, so padding
+    /// is the only waste.
+    static func channelTilePixels(pixels: Int) -> Int {
+        let padded7 = (pixels + 6) / 7 * 7, padded8 = (pixels + 7) / 8 * 8
+        return padded7 < padded8 ? 7 : Int(CK_CHANNEL_TILE_PIXELS)
+    }
+
     /// Floats of one group's packed weights in this form: 16-channel strips × depth.
     static func channelStripFloats(shape s: Conv2DShape) -> Int {
         let depth = s.inChannelsPerGroup * s.kernelHeight * s.kernelWidth
@@ -59,18 +67,26 @@ extension Conv2D {
         let pixels = s.outHeight * s.outWidth
         let m = s.outChannelsPerGroup
         let depth = blocking.depth
-        let mr = microKernel.rows
+        // The C tile takes two 16-channel strips per work item while a pair's weights stay
+        // L2-sized; deeper (3×3 512 → 512 at 7×7), the Swift form ran 8% faster.
+        let cTile = Self.hasChannelTile(microKernel) && depth * 2 * MicroKernel.columns <= 1 << 16
+        // Panel height: the micro-kernel's, or for the C tile 7 where that wastes fewer rows
+        // (a 7×7 map fills 7 panels of 7 exactly; 8-pixel panels compute 56 pixels for 49).
+        let mr = cTile ? Self.channelTilePixels(pixels: pixels) : microKernel.rows
         let pixelPanels = (pixels + mr - 1) / mr
         let channelStrips = (m + MicroKernel.columns - 1) / MicroKernel.columns
         let panelFloats = pixelPanels * mr * depth
         let plane = columns.paddedHeight * columns.paddedWidth
         let paddedFloats = columns.paddedFloats(channels: s.inChannels)
-        // AVX-512: the C tile (8 pixels × 32 channels, stored transposed in registers), two
-        // strips per work item while a pair's weights stay L2-sized (deeper, the pair ran 15%
-        // slower than single strips: 3×3 512 → 512 at 7×7); other variants: one strip per
-        // item, stored from Swift.
-        let cTile = Self.hasChannelTile(microKernel)
-        let stripsPerItem = cTile && depth * 2 * MicroKernel.columns <= 1 << 16 ? 2 : 1
+        // AVX-512: the C tile (7 or 8 pixels × 32 channels, stored transposed in registers);
+        // otherwise one strip per item, stored from Swift.
+        var stripsPerItem = cTile ? 2 : 1
+        if cTile, threads > 1 {
+            // Pairs only where they still split evenly over the threads: 160 channels are 5
+            // pairs (3 + 2 on two threads) but 10 single strips (5 + 5).
+            let pairItems = s.groups * ((channelStrips + 1) / 2)
+            if pairItems % threads != 0 && pairItems < 8 * threads { stripsPerItem = 1 }
+        }
         let itemsPerGroup = (channelStrips + stripsPerItem - 1) / stripsPerItem
         let items = s.groups * itemsPerGroup
         let workers = Parallel.workerCount(items: items, threads: threads)
@@ -107,7 +123,8 @@ extension Conv2D {
                             ck_avx512_channel_tile(
                                 depth, packed + group * panelFloats + panel * mr * depth, weights, channelCount,
                                 out + panel * mr, res.map { $0 + panel * mr }, pixels, min(mr, pixels - panel * mr),
-                                bias.map { UnsafePointer($0 + channel0) }, clamp?.lower ?? -.infinity, clamp?.upper ?? .infinity)
+                                bias.map { UnsafePointer($0 + channel0) }, clamp?.lower ?? -.infinity, clamp?.upper ?? .infinity,
+                                mr)
                         }
                         if clamp == nil {
                             for c in 0..<channelCount { activation.apply(out + c * pixels, count: pixels) }

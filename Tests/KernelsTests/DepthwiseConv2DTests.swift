@@ -46,6 +46,17 @@ let depthwiseCases: [ConvCase] = [
     // Maps narrower than a vector; fewer output rows than input rows.
     ConvCase(name: "3x3 s1 14x14, residual, batch 2", shape: depthwise(2, 4, 14, 14, k: 3, stride: 1, pads: (1, 1, 1, 1)),
              residual: true, activation: .clip(min: 0, max: 6)),
+    // More channels, batch 2, a non-clamp activation applied after the kernel.
+    ConvCase(name: "3x3 s1 24 channels at 7x7, batch 2, residual, leaky ReLU",
+             shape: depthwise(2, 24, 7, 7, k: 3, stride: 1, pads: (1, 1, 1, 1)), residual: true,
+             activation: .leakyRelu(alpha: 0.1)),
+    ConvCase(name: "3x3 s2 42 channels 14 -> 7, 2 threads",
+             shape: depthwise(1, 42, 14, 14, k: 3, stride: 2, pads: (1, 1, 1, 1)), bias: false,
+             activation: .clip(min: 0, max: 6), threads: 2),
+    // Rows wider than one pass of column masks (512 outputs with AVX-512, 256 with AVX2).
+    ConvCase(name: "3x3 s1 600 wide, residual", shape: depthwise(1, 2, 5, 600, k: 3, stride: 1, pads: (1, 1, 1, 1)),
+             residual: true, activation: .relu),
+    ConvCase(name: "3x3 s2 1100 wide (550 outputs)", shape: depthwise(1, 2, 6, 1100, k: 3, stride: 2, pads: (1, 1, 1, 1))),
     ConvCase(name: "5x5 s1 13 wide, fewer output rows than input rows",
              shape: depthwise(1, 3, 13, 13, k: 5, stride: 1, pads: (2, 2, 1, 2)), activation: .relu),
 ]

@@ -13,8 +13,9 @@ extern "C" {
 /// Pixels per panel of the AVX-512 channel tile (the AVX-512 micro-kernel's panel height).
 #define CK_CHANNEL_TILE_PIXELS 8
 
-/// One tile of up to 8 pixels × 32 output channels over the whole reduction `depth`:
-/// `pixelPanel` is a packed pixel panel (for every k, 8 pixel values side by side),
+/// One tile of up to `panelPixels` (7 or 8) pixels × 32 output channels over the whole
+/// reduction `depth`: `pixelPanel` is a packed pixel panel (for every k, `panelPixels` pixel
+/// values side by side),
 /// `channelStrips` one or two packed 16-channel strips (strip s at s · 16 · depth, for every
 /// k 16 channel values side by side). Output channel c, pixel p (p < pixelCount,
 /// c < channelCount) goes to `output[c · pixelStride + p]` as clamp(acc + bias[c] +
@@ -23,7 +24,7 @@ extern "C" {
 void ck_avx512_channel_tile(
     ptrdiff_t depth, const float *pixelPanel, const float *channelStrips, ptrdiff_t channelCount,
     float *output, const float *residual, ptrdiff_t pixelStride, ptrdiff_t pixelCount,
-    const float *bias, float lower, float upper);
+    const float *bias, float lower, float upper, ptrdiff_t panelPixels);
 
 /// Whether this CPU runs `ck_avx512_channel_tile`.
 int ck_channel_tile_supported(void);
