@@ -1,5 +1,3 @@
-import Foundation
-
 /// How a `Conv2D` computes its outputs; `choose` is the one place that picks it per shape.
 public enum ConvolutionAlgorithm: String, Sendable, CaseIterable, CustomStringConvertible {
     /// Packed im2col GEMM, 16 output pixels per strip (any shape).
@@ -26,17 +24,21 @@ public enum ConvolutionAlgorithm: String, Sendable, CaseIterable, CustomStringCo
 
     /// The algorithm for `s` with `microKernel`'s panels and tiles, by measurement
     /// (`kernel-bench --algorithm A --ab --ab-algorithm B`, one core, README "Speed"):
-    /// - F(4×4) on maps of at least `winograd4MinimumSide` outputs a side with 64+ input and
-    ///   output channels (1.13–1.5× faster than F(2×2) at 14×14–73×73), and on maps of 24+ a side
-    ///   with 32+ channels (the Inception stems and branches: 1.25–2.0× faster than the direct
-    ///   form, where F(2×2) gains 1.1–1.4×). At 14×14 with 32 channels it gains nothing.
-    /// - F(2×2) on smaller maps with 64+ channels (at 7×7 and 8×8, F(4×4)'s 4 tiles fill a
-    ///   quarter of a 16-column strip: half F(2×2)'s speed).
+    /// - F(4×4) on maps of at least `winograd4MinimumSide` outputs a side with 32+ input and
+    ///   output channels: 1.34–1.48× faster than F(2×2) at 35×35–73×73 with 64–256 channels, and
+    ///   1.25–2.0× faster than the direct form on the Inception stems' and branches' 32–48
+    ///   channel layers (F(2×2): 1.1–1.4×).
+    /// - F(2×2) on smaller maps with 64+ channels. There F(4×4) gains less (1.13× at 14×14 and
+    ///   17×17, none with 32 channels at 14×14, half F(2×2)'s speed at 7×7, whose 4 tiles fill a
+    ///   quarter of a 16-column strip) for 2.25× F(2×2)'s transformed weights (36 ξ against
+    ///   16: +32 MB of ResNet50's peak RSS at 14×14) and its larger rounding error (the
+    ///   exported 75-pixel Inception-ResNet-V1 test's logits, whose 15×15 stem layer it would
+    ///   take, then missed the equivalence rule: 2.1e-5 against a ~2e-5 bound).
     /// - Otherwise the channel-vector form where it fills the tile better, else pixel strips.
     public static func choose(for s: Conv2DShape, microKernel: MicroKernel) -> ConvolutionAlgorithm {
         if ConvolutionAlgorithm.winograd2x2.supports(s) {
             let channels = min(s.inChannels, s.outChannels), side = min(s.outHeight, s.outWidth)
-            if channels >= 64 && side >= winograd4MinimumSide || channels >= 32 && side >= 24 { return .winograd4x4 }
+            if channels >= 32 && side >= winograd4MinimumSide { return .winograd4x4 }
             if channels >= 64 { return .winograd2x2 }
         }
         // The AVX-512 C channel tile pays from a 128-deep reduction, the Swift form from 256.
@@ -46,8 +48,5 @@ public enum ConvolutionAlgorithm: String, Sendable, CaseIterable, CustomStringCo
     }
 
     /// The smallest output side F(4×4, 3×3) is chosen for.
-    public static let winograd4MinimumSide: Int = {
-        if let text = ProcessInfo.processInfo.environment["ONNX_BLOCKS_WINO4_MIN_SIDE"], let v = Int(text) { return v }
-        return 12
-    }()
+    public static let winograd4MinimumSide = 24
 }

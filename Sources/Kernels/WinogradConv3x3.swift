@@ -1,5 +1,3 @@
-import Foundation
-
 /// A 3×3, stride-1 convolution by Winograd's minimal filtering F(m×m, 3×3), m = 2 or 4
 /// (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks", 2016).
 ///
@@ -26,7 +24,9 @@ final class WinogradConv3x3: @unchecked Sendable {
     private let transformedWeights: UnsafeMutablePointer<Float>
     private let panelFloats: Int
     static let depthBlock = 256
-    /// Tiles per GEMM column block (and about per tile-row block, see `blockRows`).
+    /// Tiles per GEMM column block (and about per tile-row block, see `blockRows`): F(4×4)'s
+    /// 36 transformed planes take fewer tiles (kernel-bench: 128 tiles within 5% of the best of
+    /// 64–256 on the ResNet / Inception shapes).
     let columnBlock: Int
     private let bias: UnsafePointer<Float>?
     let tileRows: Int
@@ -39,14 +39,61 @@ final class WinogradConv3x3: @unchecked Sendable {
     /// The micro-kernel the transformed weights are packed for.
     let microKernel: MicroKernel
 
-    /// G (n × 3) of F(m×m, 3×3), exact in Double; the transformed weights are rounded once.
-    private static func filterTransform(outputTile: Int) -> [[Double]] {
-        if outputTile == 2 { return [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, -0.5, 0.5], [0, 0, 1]] }
+    /// U_ξ = (G g Gᵀ)_ξ of every filter for F(2×2, 3×3), G = [1 0 0; ½ ½ ½; ½ -½ ½; 0 0 1], in
+    /// float: `plain[(ξ·m + o)·c + i]`.
+    private static func transformFiltersF2(
+        _ weights: UnsafePointer<Float>, outChannels m: Int, inChannels c: Int, into plain: UnsafeMutablePointer<Float>
+    ) {
+        var gg = [Float](repeating: 0, count: 12)
+        for o in 0..<m {
+            for i in 0..<c {
+                let g = weights + (o * c + i) * 9
+                for col in 0..<3 {
+                    let g0 = g[col], g1 = g[3 + col], g2 = g[6 + col]
+                    gg[col] = g0
+                    gg[3 + col] = 0.5 * (g0 + g1 + g2)
+                    gg[6 + col] = 0.5 * (g0 - g1 + g2)
+                    gg[9 + col] = g2
+                }
+                for row in 0..<4 {
+                    let r0 = gg[row * 3], r1 = gg[row * 3 + 1], r2 = gg[row * 3 + 2]
+                    let u = [r0, 0.5 * (r0 + r1 + r2), 0.5 * (r0 - r1 + r2), r2]
+                    for col in 0..<4 { plain[((row * 4 + col) * m + o) * c + i] = u[col] }
+                }
+            }
+        }
+    }
+
+    /// The same for F(4×4, 3×3), G (6×3) rows [¼ 0 0], [-⅙ -⅙ -⅙], [-⅙ ⅙ -⅙], [1/24 1/12 ⅙],
+    /// [1/24 -1/12 ⅙], [0 0 1]: computed in Double and rounded once (G's sixths and 24ths are
+    /// not exact in float).
+    private static func transformFiltersF4(
+        _ weights: UnsafePointer<Float>, outChannels m: Int, inChannels c: Int, into plain: UnsafeMutablePointer<Float>
+    ) {
         let sixth: Double = 1.0 / 6, twelfth: Double = 1.0 / 12, twentyFourth: Double = 1.0 / 24
-        return [
+        let g: [[Double]] = [
             [0.25, 0, 0], [-sixth, -sixth, -sixth], [-sixth, sixth, -sixth],
             [twentyFourth, twelfth, sixth], [twentyFourth, -twelfth, sixth], [0, 0, 1],
         ]
+        var gw = [Double](repeating: 0, count: 18)
+        for o in 0..<m {
+            for i in 0..<c {
+                let w = weights + (o * c + i) * 9
+                // G w (6×3), then (G w) Gᵀ (6×6).
+                for row in 0..<6 {
+                    for col in 0..<3 {
+                        let a = g[row][0] * Double(w[col]), b = g[row][1] * Double(w[3 + col])
+                        gw[row * 3 + col] = a + b + g[row][2] * Double(w[6 + col])
+                    }
+                }
+                for row in 0..<6 {
+                    for col in 0..<6 {
+                        let a = gw[row * 3] * g[col][0], b = gw[row * 3 + 1] * g[col][1]
+                        plain[((row * 6 + col) * m + o) * c + i] = Float(a + b + gw[row * 3 + 2] * g[col][2])
+                    }
+                }
+            }
+        }
     }
 
     /// - Parameter outputTile: m, 2 or 4.
@@ -58,7 +105,7 @@ final class WinogradConv3x3: @unchecked Sendable {
         shape = s
         self.outputTile = outputTile
         self.microKernel = microKernel
-        columnBlock = outputTile == 2 ? 16 * 13 : Self.f4ColumnBlock
+        columnBlock = outputTile == 2 ? 16 * 13 : 16 * 8
         let mr = microKernel.rows
         self.bias = bias
         tileRows = (s.outHeight + outputTile - 1) / outputTile
@@ -69,25 +116,10 @@ final class WinogradConv3x3: @unchecked Sendable {
         let m = s.outChannels, c = s.inChannels
         let plain = UnsafeMutablePointer<Float>.allocate(capacity: xiCount * m * c)
         defer { plain.deallocate() }
-        let g = Self.filterTransform(outputTile: outputTile)
-        var gg = [Double](repeating: 0, count: n * 3)
-        for o in 0..<m {
-            for i in 0..<c {
-                let w = weights + (o * c + i) * 9
-                // G w (n×3), then (G w) Gᵀ (n×n).
-                for row in 0..<n {
-                    for col in 0..<3 {
-                        gg[row * 3 + col] = g[row][0] * Double(w[col]) + g[row][1] * Double(w[3 + col])
-                            + g[row][2] * Double(w[6 + col])
-                    }
-                }
-                for row in 0..<n {
-                    for col in 0..<n {
-                        let u = gg[row * 3] * g[col][0] + gg[row * 3 + 1] * g[col][1] + gg[row * 3 + 2] * g[col][2]
-                        plain[((row * n + col) * m + o) * c + i] = Float(u)
-                    }
-                }
-            }
+        if outputTile == 2 {
+            Self.transformFiltersF2(weights, outChannels: m, inChannels: c, into: plain)
+        } else {
+            Self.transformFiltersF4(weights, outChannels: m, inChannels: c, into: plain)
         }
         panelFloats = PackedPanels.floatCount(rows: m, depth: c, panelRows: mr)
         self.transformedWeights = .allocate(capacity: xiCount * panelFloats)
@@ -103,12 +135,6 @@ final class WinogradConv3x3: @unchecked Sendable {
             }
         }
     }
-
-    /// F(4×4)'s tiles per column block (tuning: ONNX_BLOCKS_WINO4_BLOCK).
-    static let f4ColumnBlock: Int = {
-        if let text = ProcessInfo.processInfo.environment["ONNX_BLOCKS_WINO4_BLOCK"], let v = Int(text), v > 0 { return v }
-        return 16 * 8
-    }()
 
     deinit { transformedWeights.deallocate() }
 

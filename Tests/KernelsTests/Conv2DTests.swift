@@ -86,8 +86,8 @@ let convCases: [ConvCase] = [
              shape: shape(1, 256, 7, 7, oc: 80, k: (1, 1)), residual: true, activation: .clip(min: 0, max: 6)),
     ConvCase(name: "channel strips: ResNeXt-style groups 4 of 32, 3 pixels past the last panel",
              shape: shape(2, 128, 5, 7, oc: 128, k: (3, 3), pads: (1, 1, 1, 1), groups: 4), activation: .relu, threads: 2),
-    // 3×3 stride 1 with ≥ 64 channels: Winograd F(2×2, 3×3) below 12 outputs a side, F(4×4, 3×3)
-    // from there (checked below; smaller shapes force F(4×4)). Odd sizes leave partial tiles;
+    // 3×3 stride 1: Winograd F(4×4, 3×3) from 24 outputs a side with 32+ channels, else F(2×2, 3×3)
+    // with 64+ channels (checked below; smaller F(4×4) shapes are forced). Odd sizes leave partial tiles;
     // widths past 16 (F(2×2)) or 32 (F(4×4)) take the vector store, others the lane-by-lane one.
     ConvCase(name: "winograd 2x2: pad 1, odd 9x7", shape: shape(1, 80, 9, 7, oc: 80, k: (3, 3), pads: (1, 1, 1, 1)),
              activation: .relu),
@@ -101,17 +101,17 @@ let convCases: [ConvCase] = [
              pads: (1, 1, 1, 1)), residual: true, activation: .relu, threads: 2, algorithm: .winograd2x2),
     ConvCase(name: "winograd 2x2: 2x2 output", shape: shape(1, 64, 4, 4, oc: 64, k: (3, 3)), activation: .clip(min: 0, max: 6)),
     ConvCase(name: "winograd 4x4: pad 1, odd 13x15 (partial tiles both ways)", shape: shape(1, 80, 13, 15, oc: 72,
-             k: (3, 3), pads: (1, 1, 1, 1)), activation: .relu),
+             k: (3, 3), pads: (1, 1, 1, 1)), activation: .relu, algorithm: .winograd4x4),
     ConvCase(name: "winograd 4x4: no pad, wide 16x47 (vector and partial stores), residual",
-             shape: shape(1, 72, 16, 47, oc: 88, k: (3, 3)), residual: true, activation: .relu),
+             shape: shape(1, 72, 16, 47, oc: 88, k: (3, 3)), residual: true, activation: .relu, algorithm: .winograd4x4),
     ConvCase(name: "winograd 4x4: asymmetric pads, batch 2, 2 threads", shape: shape(2, 64, 21, 37, oc: 96, k: (3, 3),
-             pads: (0, 1, 1, 0)), bias: false, activation: .leakyRelu(alpha: 0.1), threads: 2),
+             pads: (0, 1, 1, 0)), bias: false, activation: .leakyRelu(alpha: 0.1), threads: 2, algorithm: .winograd4x4),
     ConvCase(name: "winograd 4x4: deep (several k blocks), sigmoid, residual", shape: shape(1, 300, 12, 13, oc: 70,
-             k: (3, 3), pads: (1, 1, 1, 1)), residual: true, activation: .sigmoid),
+             k: (3, 3), pads: (1, 1, 1, 1)), residual: true, activation: .sigmoid, algorithm: .winograd4x4),
     ConvCase(name: "winograd 4x4: several tile-row blocks, residual, 2 threads", shape: shape(1, 64, 82, 42, oc: 80,
              k: (3, 3), pads: (1, 1, 1, 1)), residual: true, activation: .relu, threads: 2),
     ConvCase(name: "winograd 4x4: clip, odd channels, 1 thread", shape: shape(1, 67, 12, 12, oc: 65, k: (3, 3),
-             pads: (1, 1, 1, 1)), activation: .clip(min: -0.5, max: 0.5)),
+             pads: (1, 1, 1, 1)), activation: .clip(min: -0.5, max: 0.5), algorithm: .winograd4x4),
     ConvCase(name: "winograd 4x4: 32 -> 48 channels on 26x27 (Inception branch)", shape: shape(1, 32, 26, 27, oc: 48,
              k: (3, 3), pads: (1, 1, 1, 1)), residual: true, activation: .relu),
     ConvCase(name: "winograd 4x4: forced on a 5x6 map, batch 2, 2 threads", shape: shape(2, 64, 7, 8, oc: 64, k: (3, 3)),
@@ -168,7 +168,7 @@ func conv2DMatchesReference(_ c: ConvCase, _ kernel: MicroKernel) throws {
     #expect(worstViolation(actual, expected, scale: scale) <= 1, "\(c.name) with \(kernel)")
 }
 
-@Test("3x3 stride-1 convolutions take Winograd F(4x4) on maps of 12+ (64+ channels) or 24+ (32+ channels), F(2x2) on smaller maps with 64+ channels")
+@Test("3x3 stride-1 convolutions take Winograd F(4x4) on maps of 24+ a side with 32+ channels, F(2x2) on others with 64+ channels")
 func winogradSelection() throws {
     func chosen(_ s: Conv2DShape) -> ConvolutionAlgorithm {
         Conv2D(shape: s, weights: [Float](repeating: 0, count: s.weightCount), bias: nil).algorithm
@@ -184,7 +184,10 @@ func winogradSelection() throws {
     }
     #expect(chosen(shape(1, 512, 7, 7, oc: 512, k: (3, 3), pads: (1, 1, 1, 1))) == .winograd2x2)
     #expect(chosen(shape(1, 448, 8, 8, oc: 384, k: (3, 3), pads: (1, 1, 1, 1))) == .winograd2x2)
-    #expect(chosen(shape(1, 256, 14, 14, oc: 256, k: (3, 3), pads: (1, 1, 1, 1))) == .winograd4x4)
+    #expect(chosen(shape(1, 256, 14, 14, oc: 256, k: (3, 3), pads: (1, 1, 1, 1))) == .winograd2x2)
+    #expect(chosen(shape(1, 80, 17, 17, oc: 192, k: (3, 3))) == .winograd2x2)
+    #expect(chosen(shape(1, 64, 23, 30, oc: 64, k: (3, 3), pads: (1, 1, 1, 1))) == .winograd2x2)
+    #expect(chosen(shape(1, 64, 24, 30, oc: 64, k: (3, 3), pads: (1, 1, 1, 1))) == .winograd4x4)
     #expect(chosen(shape(1, 256, 35, 35, oc: 256, k: (3, 3), pads: (1, 1, 1, 1))) == .winograd4x4)
     #expect(chosen(shape(1, 64, 56, 56, oc: 64, k: (3, 3), pads: (1, 1, 1, 1))) == .winograd4x4)
     #expect(chosen(shape(1, 32, 147, 147, oc: 64, k: (3, 3), pads: (1, 1, 1, 1))) == .winograd4x4)
