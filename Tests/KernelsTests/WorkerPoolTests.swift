@@ -1,4 +1,5 @@
 @testable import Kernels
+import Foundation
 import Synchronization
 import Testing
 
@@ -35,4 +36,27 @@ func parallelForEachVisitsEachItemOnce(threads: Int) {
         }
     }
     #expect(seen.withLock { $0 } == [Int](repeating: 200, count: 257))
+}
+
+/// After a job, no worker may run on the CPU its caller ran on (`WorkerPool.placeWorkers`), and
+/// each may run elsewhere; with a single usable CPU there is nowhere else, and no placement.
+@Test("WorkerPool keeps its workers off the submitting thread's CPU")
+func workersAvoidTheCallersCPU() {
+    // A pool of its own: other tests submit to the shared one from other threads (and CPUs).
+    // Workers register their thread ids as they start; placement counts once all have.
+    let pool = WorkerPool()
+    for _ in 0..<500 where pool.placedAwayFrom < 0 {
+        pool.run(workers: 3) { _ in }
+        usleep(1000)
+    }
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    let cpu = pool.placedAwayFrom
+    if cores >= 2 {
+        #expect(cpu >= 0, "workers were never placed")
+        #expect(pool.workersMayRun(onCPU: cpu).allSatisfy { $0 == false })
+        let other = cpu == 0 ? 1 : 0
+        #expect(pool.workersMayRun(onCPU: other).allSatisfy { $0 == true })
+    } else {
+        #expect(cpu == -1)
+    }
 }

@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include "CKDepthwise.h"
 #include "CKChannelStrips.h"
+#include "CKThreadPlacement.h"
 
 #ifdef __cplusplus
 extern "C" {
