@@ -9,18 +9,7 @@
 //           [0  2 -1 -2 1 0]
 //           [0  4  0 -5 0 1]
 #include "MicroKernelVariants.h"
-
-typedef float v8 __attribute__((vector_size(32)));
-typedef float v16 __attribute__((vector_size(64)));
-typedef int v16i __attribute__((vector_size(64)));
-typedef float v8u __attribute__((vector_size(32), aligned(4)));
-typedef float v16u __attribute__((vector_size(64), aligned(4)));
-
-#define CK_INLINE static inline __attribute__((always_inline))
-#define load8(p) ((v8) * (const v8u *)(p))
-#define store8(p, x) (*(v8u *)(p) = (x))
-#define load16(p) ((v16) * (const v16u *)(p))
-#define store16(p, x) (*(v16u *)(p) = (x))
+#include "WinogradVectors.h"
 
 /// out = Bᵀ d for one column of six (a macro: vectors stay out of function signatures).
 #define INPUT_1D(d0, d1, d2, d3, d4, d5, out0, out1, out2, out3, out4, out5) \
@@ -45,13 +34,6 @@ typedef float v16u __attribute__((vector_size(64), aligned(4)));
         (out2) = s12_ + 4.0f * s34_;                                         \
         (out3) = d12_ + 8.0f * d34_ + (m5);                                  \
     } while (0)
-
-CK_INLINE float clamp1(float x, float lower, float upper)
-{
-    if (x < lower) x = lower;
-    if (x > upper) x = upper;
-    return x;
-}
 
 CK_INLINE void input4_body(
     const float *padded, ptrdiff_t phaseWidth, ptrdiff_t tileRow0, ptrdiff_t tileRow1, ptrdiff_t tileColumns,
@@ -94,16 +76,6 @@ CK_INLINE void input4_body(
         }
     }
 }
-
-/// x = min(upper, max(lower, x)) lane by lane, NaN kept.
-#define CLAMP16(x, lower, upper)                                       \
-    do {                                                               \
-        v16 lo_ = (lower) - (v16){0}, hi_ = (upper) - (v16){0};        \
-        v16i below_ = (x) < lo_, above_ = (x) > hi_;                   \
-        v16i bits_ = ((v16i)(x) & ~below_) | ((v16i)lo_ & below_);     \
-        bits_ = (bits_ & ~above_) | ((v16i)hi_ & above_);              \
-        (x) = (v16)bits_;                                              \
-    } while (0)
 
 /// The first `count` (≤ 16 stored) of 16 consecutive outputs: + residual, clamped, stored.
 /// A macro: vectors stay out of function signatures.
