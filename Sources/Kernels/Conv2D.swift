@@ -24,7 +24,11 @@ public final class Conv2D: @unchecked Sendable {
     public var usesChannelStrips: Bool { algorithm == .channelStrips }
     /// 3×3 stride-1 convolutions run by Winograd's F(2×2, 3×3) or F(4×4, 3×3) (see `WinogradConv3x3`).
     private let winograd: WinogradConv3x3?
-    public var usesWinograd: Bool { winograd != nil }
+    /// 1×r and r×1 stride-1 convolutions run by a 1-D Winograd F(m, r) (see `WinogradLineConv`).
+    private let lineWinograd: WinogradLineConv?
+    /// Whether a Winograd form (2-D or 1-D) computes this convolution: its weights are kept
+    /// transformed only.
+    public var usesWinograd: Bool { winograd != nil || lineWinograd != nil }
     /// The micro-kernel variant the weights are packed for.
     public let microKernel: MicroKernel
 
@@ -59,19 +63,27 @@ public final class Conv2D: @unchecked Sendable {
             winograd = WinogradConv3x3(
                 shape: shape, outputTile: algorithm == .winograd2x2 ? 2 : 4, weights: weights,
                 bias: self.bias.map { UnsafePointer($0) }, microKernel: microKernel)
+            lineWinograd = nil
+        case .winogradLine:
+            winograd = nil
+            lineWinograd = WinogradLineConv(
+                shape: shape, outputTile: ConvolutionAlgorithm.lineOutputTile(taps: max(shape.kernelHeight, shape.kernelWidth)),
+                weights: weights,
+                bias: self.bias.map { UnsafePointer($0) }, microKernel: microKernel)
         case .pixelStrips, .channelStrips:
             winograd = nil
+            lineWinograd = nil
         }
         let usesChannelStrips = algorithm == .channelStrips
-        panelsPerGroup = winograd != nil
+        panelsPerGroup = winograd != nil || lineWinograd != nil
             ? 0 : usesChannelStrips
             ? Self.channelStripFloats(shape: shape) : PackedPanels.floatCount(rows: m, depth: k, panelRows: mr)
         let total = panelsPerGroup * shape.groups
         let raw = UnsafeMutableRawPointer.allocate(byteCount: max(total, 1) * 4, alignment: 64)
         panels = raw.bindMemory(to: Float.self, capacity: max(total, 1))
         let blocking = Blocking(shape: shape, threads: 1, panelRows: mr)
-        if winograd != nil {
-            // The Winograd form keeps its own transformed weights.
+        if winograd != nil || lineWinograd != nil {
+            // The Winograd forms keep their own transformed weights.
         } else if usesChannelStrips {
             Self.packChannelStrips(shape: shape, weights: weights, into: panels)
         } else {
@@ -111,6 +123,10 @@ public final class Conv2D: @unchecked Sendable {
         let s = shape
         if let winograd {
             winograd.run(input: input, output: output, residual: residual, activation: activation, threads: threads)
+            return
+        }
+        if let lineWinograd {
+            lineWinograd.run(input: input, output: output, residual: residual, activation: activation, threads: threads)
             return
         }
         if usesChannelStrips {

@@ -9,6 +9,9 @@ public enum ConvolutionAlgorithm: String, Sendable, CaseIterable, CustomStringCo
     case winograd2x2
     /// Winograd F(4×4, 3×3): 36 GEMMs on 6×6 tiles (`WinogradConv3x3`).
     case winograd4x4
+    /// Winograd F(m, r) along the axis of a 1×r or r×1 kernel: m + r - 1 GEMMs
+    /// (`WinogradLineConv`).
+    case winogradLine
 
     public var description: String { rawValue }
 
@@ -19,6 +22,8 @@ public enum ConvolutionAlgorithm: String, Sendable, CaseIterable, CustomStringCo
         case .winograd2x2, .winograd4x4:
             return s.kernelHeight == 3 && s.kernelWidth == 3 && s.strideHeight == 1 && s.strideWidth == 1
                 && s.dilationHeight == 1 && s.dilationWidth == 1 && s.groups == 1
+        case .winogradLine:
+            return WinogradLineConv.supports(s)
         }
     }
 
@@ -34,6 +39,9 @@ public enum ConvolutionAlgorithm: String, Sendable, CaseIterable, CustomStringCo
     ///   16: +32 MB of ResNet50's peak RSS at 14×14) and its larger rounding error (the
     ///   exported 75-pixel Inception-ResNet-V1 test's logits, whose 15×15 stem layer it would
     ///   take, then missed the equivalence rule: 2.1e-5 against a ~2e-5 bound).
+    /// - 1×7 / 7×1 and 1×3 / 3×1 stride-1 convolutions with 32+ input and output channels (the
+    ///   factorized layers of Inception-V3/V4 and Inception-ResNet): the 1-D F(m, r), see
+    ///   `lineOutputTile`.
     /// - Otherwise the channel-vector form where it fills the tile better, else pixel strips.
     public static func choose(for s: Conv2DShape, microKernel: MicroKernel) -> ConvolutionAlgorithm {
         if ConvolutionAlgorithm.winograd2x2.supports(s) {
@@ -41,11 +49,32 @@ public enum ConvolutionAlgorithm: String, Sendable, CaseIterable, CustomStringCo
             if channels >= 32 && side >= winograd4MinimumSide { return .winograd4x4 }
             if channels >= 64 { return .winograd2x2 }
         }
+        if ConvolutionAlgorithm.winogradLine.supports(s) && lineChosenTaps.contains(max(s.kernelHeight, s.kernelWidth))
+            && min(s.inChannels, s.outChannels) >= 32 {
+            return .winogradLine
+        }
         // The AVX-512 C channel tile pays from a 128-deep reduction, the Swift form from 256.
         let minimumDepth = Conv2D.hasChannelTile(microKernel) ? 128 : 256
         return Conv2D.prefersChannelStrips(s, panelRows: microKernel.rows, minimumDepth: minimumDepth)
             ? .channelStrips : .pixelStrips
     }
+
+    /// m of the 1-D F(m, r) for an r-tap filter (`winogradLine`), by measurement on Inception's
+    /// shapes (`kernel-bench --algorithm winogradLine --ab --ab-algorithm pixelStrips`, one
+    /// AVX-512 core): 1×7 / 7×1 at 17×17 F(2, 7) 1.17×, F(3, 7) 1.55×, F(4, 7) 1.58× the direct
+    /// form's speed; F(3, 7) is taken, whose transforms' entries (≤ 17.5 in Bᵀ, 9 in Aᵀ) round
+    /// half as much as F(4, 7)'s (≤ 52.5, 27). 1×3 / 3×1 at 8×8: F(4, 3) 1.30–1.43×, F(2, 3)
+    /// 1.07–1.18×, F(6, 3) 1.06–1.16×.
+    public static func lineOutputTile(taps: Int) -> Int {
+        switch taps {
+        case 3: return 4
+        case 7: return 3
+        default: return 2
+        }
+    }
+
+    /// Filter lengths the 1-D form is chosen for (the measured ones).
+    static let lineChosenTaps: Set<Int> = [3, 7]
 
     /// The smallest output side F(4×4, 3×3) is chosen for.
     public static let winograd4MinimumSide = 24

@@ -19,11 +19,8 @@ final class WinogradConv3x3: @unchecked Sendable {
     var inputTile: Int { outputTile + 2 }
     /// n²: the number of GEMMs (ξ).
     var transformCount: Int { inputTile * inputTile }
-    /// U_ξ for every ξ, each outChannels × inChannels, packed as micro-kernel panels in
-    /// depth blocks of `depthBlock` (block-major, like `Conv2D`'s weights).
-    private let transformedWeights: UnsafeMutablePointer<Float>
-    private let panelFloats: Int
-    static let depthBlock = 256
+    /// U_ξ for every ξ, packed, and the n² GEMMs.
+    private let gemms: WinogradProducts
     /// Tiles per GEMM column block (and about per tile-row block, see `blockRows`): F(4×4)'s
     /// 36 transformed planes take fewer tiles (kernel-bench: 128 tiles within 5% of the best of
     /// 64–256 on the ResNet / Inception shapes).
@@ -106,7 +103,6 @@ final class WinogradConv3x3: @unchecked Sendable {
         self.outputTile = outputTile
         self.microKernel = microKernel
         columnBlock = outputTile == 2 ? 16 * 13 : 16 * 8
-        let mr = microKernel.rows
         self.bias = bias
         tileRows = (s.outHeight + outputTile - 1) / outputTile
         tileColumns = (s.outWidth + outputTile - 1) / outputTile
@@ -121,22 +117,8 @@ final class WinogradConv3x3: @unchecked Sendable {
         } else {
             Self.transformFiltersF4(weights, outChannels: m, inChannels: c, into: plain)
         }
-        panelFloats = PackedPanels.floatCount(rows: m, depth: c, panelRows: mr)
-        self.transformedWeights = .allocate(capacity: xiCount * panelFloats)
-        let rowsPadded = PackedPanels.panelCount(rows: m, panelRows: mr) * mr
-        for xi in 0..<xiCount {
-            var k0 = 0
-            while k0 < c {
-                let kc = min(Self.depthBlock, c - k0)
-                PackedPanels.pack(
-                    rows: m, depth: kc, panelRows: mr, source: plain + xi * m * c + k0, rowStride: c, depthStride: 1,
-                    into: self.transformedWeights + xi * panelFloats + k0 * rowsPadded)
-                k0 += kc
-            }
-        }
+        gemms = WinogradProducts(plain: plain, transformCount: xiCount, outChannels: m, inChannels: c, microKernel: microKernel)
     }
-
-    deinit { transformedWeights.deallocate() }
 
 
     /// Tile rows transformed, multiplied and written back together: about one GEMM column
@@ -173,45 +155,13 @@ final class WinogradConv3x3: @unchecked Sendable {
                             padded + channel * paddedRows * rowFloats, channel: channel, tileRows: rows, tiles: tiles,
                             into: transformedInput)
                     }
-                    multiplyAll(transformedInput, tiles: tiles, into: products, threads: threads)
+                    gemms.multiplyAll(transformedInput, tiles: tiles, columnBlock: columnBlock, into: products, threads: threads)
                     Parallel.forEach(items: m, threads: threads) { channel, _ in
                         transformOutput(
                             products, channel: channel, tileRows: rows, tiles: tiles, output: y, residual: r,
                             activation: activation)
                     }
                     ty0 = rows.upperBound
-                }
-            }
-        }
-    }
-
-    /// The n² products M_ξ = U_ξ · V_ξ over `tiles` tiles, work items (ξ, column block)
-    /// spread over the threads.
-    private func multiplyAll(_ v: UnsafePointer<Float>, tiles p: Int, into products: UnsafeMutablePointer<Float>, threads: Int) {
-        let m = shape.outChannels, c = shape.inChannels
-        let columnBlocks = (p + columnBlock - 1) / columnBlock
-        let items = transformCount * columnBlocks
-        let workers = Parallel.workerCount(items: items, threads: threads)
-        let kc0 = min(c, Self.depthBlock)
-        let rowsPadded = PackedPanels.panelCount(rows: m, panelRows: microKernel.rows) * microKernel.rows
-        ScratchPool.shared.withBuffers(count: workers, floats: kc0 * columnBlock) { workspaces in
-            Parallel.forEach(items: items, threads: workers) { item, worker in
-                let xi = item / columnBlocks
-                let column0 = (item % columnBlocks) * columnBlock
-                let columns = min(columnBlock, p - column0)
-                let packedB = workspaces[worker]
-                let epilogue = TileEpilogue(c: products + xi * m * p, ldc: p)
-                var k0 = 0
-                while k0 < c {
-                    let kc = min(Self.depthBlock, c - k0)
-                    Gemm.packStrips(
-                        source: v + (xi * c + k0) * p + column0, depthStride: p, columnStride: 1,
-                        depth: kc, columns: columns, into: packedB)
-                    let blockPanels = UnsafePointer(transformedWeights + xi * panelFloats + k0 * rowsPadded)
-                    microKernel.multiplyPanels(
-                        depth: kc, panels: blockPanels, rows: 0..<m, strips: packedB, firstColumn: column0,
-                        columns: columns, epilogue: epilogue, first: k0 == 0, last: k0 + kc == c)
-                    k0 += kc
                 }
             }
         }

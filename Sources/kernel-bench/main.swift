@@ -5,7 +5,8 @@
 // --cold evicts the caches before each call; --residual fuses a residual add; --kernel pins the
 // micro-kernel variant (avx512, avx2, portable; default: the best this CPU runs); --ab times a
 // second instance against the first, built with --ab-kernel's variant and --ab-algorithm's
-// algorithm (pixelStrips, channelStrips, winograd2x2, winograd4x4; default: chosen by shape).
+// algorithm (pixelStrips, channelStrips, winograd2x2, winograd4x4, winogradLine; default: chosen by
+// shape).
 import Foundation
 import Kernels
 

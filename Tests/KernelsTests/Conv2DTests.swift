@@ -118,6 +118,25 @@ let convCases: [ConvCase] = [
              residual: true, activation: .tanh, threads: 2, algorithm: .winograd4x4),
     ConvCase(name: "winograd 4x4: forced on 3 channels", shape: shape(1, 3, 10, 9, oc: 5, k: (3, 3), pads: (1, 1, 1, 1)),
              algorithm: .winograd4x4),
+    // The 1-D Winograd F(m, r) (`WinogradLineConv`): both axes, F(3, 7) and F(4, 3) as chosen,
+    // odd sizes with a partial last tile, asymmetric pads, several tile-row blocks, a 5-tap
+    // filter (F(2, 5), the transforms' general n), every epilogue, batch 2 and 2 threads.
+    ConvCase(name: "winograd line 1x7 Inception-B 17x17", shape: shape(1, 40, 17, 17, oc: 48, k: (1, 7),
+             pads: (0, 3, 0, 3)), activation: .relu),
+    ConvCase(name: "winograd line 7x1 Inception-B 17x17, residual", shape: shape(1, 48, 17, 17, oc: 40, k: (7, 1),
+             pads: (3, 0, 3, 0)), residual: true, activation: .relu),
+    ConvCase(name: "winograd line 7x1 odd map, asymmetric pads, batch 2, 2 threads", shape: shape(2, 33, 13, 10,
+             oc: 37, k: (7, 1), pads: (2, 0, 4, 0)), residual: true, activation: .leakyRelu(alpha: 0.1), threads: 2),
+    ConvCase(name: "winograd line 1x7 wide row, several blocks, 2 threads", shape: shape(1, 32, 6, 73, oc: 35,
+             k: (1, 7), pads: (0, 3, 0, 3)), activation: .clip(min: -0.5, max: 0.5), threads: 2, algorithm: .winogradLine),
+    ConvCase(name: "winograd line 7x1 several blocks, no bias, tanh", shape: shape(1, 24, 40, 30, oc: 20, k: (7, 1),
+             pads: (3, 0, 3, 0)), bias: false, activation: .tanh, algorithm: .winogradLine),
+    ConvCase(name: "winograd line 1x3 Inception-C 8x8", shape: shape(1, 36, 8, 8, oc: 40, k: (1, 3),
+             pads: (0, 1, 0, 1)), residual: true, activation: .relu),
+    ConvCase(name: "winograd line 3x1 no pad, sigmoid, batch 2", shape: shape(2, 32, 9, 11, oc: 34, k: (3, 1)),
+             activation: .sigmoid),
+    ConvCase(name: "winograd line 1x5, 2 threads", shape: shape(1, 9, 7, 12, oc: 10, k: (1, 5), pads: (0, 2, 0, 2)),
+             residual: true, threads: 2, algorithm: .winogradLine),
     ConvCase(name: "output 1x1", shape: shape(1, 3, 3, 3, oc: 4, k: (3, 3))),
     ConvCase(name: "pads larger than kernel reach", shape: shape(1, 2, 3, 3, oc: 3, k: (2, 2), pads: (3, 3, 3, 3))),
 ]
@@ -164,7 +183,10 @@ func conv2DMatchesReference(_ c: ConvCase, _ kernel: MicroKernel) throws {
     // (outputs up to ~30) elements near zero miss the elementwise atol of 1e-5 (measured: 1.3–7×
     // the rule), so its cases are held to the scale rule (atol + rtol·max|b|, README), max|b|
     // taken before the activation (which may squash it, as sigmoid and clip do).
-    let scale = c.algorithm == .winograd4x4 || c.name.hasPrefix("winograd 4x4") ? preActivation.map(abs).max()! : nil
+    // The 1-D F(3, 7) (entries up to 17.5 in Bᵀ) likewise.
+    let heldToScale = [.winograd4x4, .winogradLine].contains(c.algorithm)
+        || c.name.hasPrefix("winograd 4x4") || c.name.hasPrefix("winograd line")
+    let scale = heldToScale ? preActivation.map(abs).max()! : nil
     #expect(worstViolation(actual, expected, scale: scale) <= 1, "\(c.name) with \(kernel)")
 }
 
@@ -175,11 +197,12 @@ func winogradSelection() throws {
     }
     for c in convCases where c.algorithm == nil {
         let expected: ConvolutionAlgorithm? = c.name.hasPrefix("winograd 2x2")
-            ? .winograd2x2 : c.name.hasPrefix("winograd 4x4") ? .winograd4x4 : nil
+            ? .winograd2x2 : c.name.hasPrefix("winograd 4x4") ? .winograd4x4
+            : c.name.hasPrefix("winograd line") ? .winogradLine : nil
         if let expected {
             #expect(chosen(c.shape) == expected, "\(c.name)")
         } else {
-            #expect(![.winograd2x2, .winograd4x4].contains(chosen(c.shape)), "\(c.name)")
+            #expect(![.winograd2x2, .winograd4x4, .winogradLine].contains(chosen(c.shape)), "\(c.name)")
         }
     }
     #expect(chosen(shape(1, 512, 7, 7, oc: 512, k: (3, 3), pads: (1, 1, 1, 1))) == .winograd2x2)
@@ -203,6 +226,28 @@ func winogradSelection() throws {
     #expect(!ConvolutionAlgorithm.winograd2x2.supports(shape(1, 64, 20, 20, oc: 64, k: (1, 3))))
 }
 
+@Test("1x7 / 7x1 and 1x3 / 3x1 stride-1 convolutions with 32+ channels take the 1-D Winograd F(m, r); others do not")
+func lineWinogradSelection() throws {
+    func chosen(_ s: Conv2DShape) -> ConvolutionAlgorithm {
+        Conv2D(shape: s, weights: [Float](repeating: 0, count: s.weightCount), bias: nil).algorithm
+    }
+    // Inception-V4 / Inception-ResNet-V2 / Inception-V3 shapes.
+    #expect(chosen(shape(1, 224, 17, 17, oc: 256, k: (7, 1), pads: (3, 0, 3, 0))) == .winogradLine)
+    #expect(chosen(shape(1, 128, 17, 17, oc: 160, k: (1, 7), pads: (0, 3, 0, 3))) == .winogradLine)
+    #expect(chosen(shape(1, 64, 73, 73, oc: 64, k: (7, 1), pads: (3, 0, 3, 0))) == .winogradLine)
+    #expect(chosen(shape(1, 192, 8, 8, oc: 224, k: (1, 3), pads: (0, 1, 0, 1))) == .winogradLine)
+    #expect(chosen(shape(1, 384, 8, 8, oc: 256, k: (3, 1), pads: (1, 0, 1, 0))) == .winogradLine)
+    // Few channels, stride 2, dilation, groups, padding across the axis, unmeasured lengths.
+    #expect(chosen(shape(1, 16, 17, 17, oc: 64, k: (1, 7), pads: (0, 3, 0, 3))) != .winogradLine)
+    #expect(chosen(shape(1, 64, 17, 17, oc: 64, k: (1, 7), stride: (2, 2), pads: (0, 3, 0, 3))) != .winogradLine)
+    #expect(chosen(shape(1, 64, 17, 17, oc: 64, k: (1, 7), dilation: (2, 2), pads: (0, 6, 0, 6))) != .winogradLine)
+    #expect(chosen(shape(1, 64, 17, 17, oc: 64, k: (1, 7), pads: (0, 3, 0, 3), groups: 2)) != .winogradLine)
+    #expect(!ConvolutionAlgorithm.winogradLine.supports(shape(1, 64, 17, 17, oc: 64, k: (1, 7), pads: (1, 3, 1, 3))))
+    #expect(chosen(shape(1, 64, 17, 17, oc: 64, k: (1, 5), pads: (0, 2, 0, 2))) != .winogradLine)
+    #expect(!ConvolutionAlgorithm.winogradLine.supports(shape(1, 64, 20, 20, oc: 64, k: (3, 3), pads: (1, 1, 1, 1))))
+    #expect(!ConvolutionAlgorithm.winogradLine.supports(shape(1, 64, 20, 20, oc: 64, k: (1, 1))))
+}
+
 @Test("Small maps with long reductions take the channel-vector form; others do not")
 func channelStripSelection() throws {
     func selects(_ s: Conv2DShape) -> Bool {
@@ -221,12 +266,16 @@ func channelStripSelection() throws {
     #expect(!selects(shape(1, 448, 8, 8, oc: 2080, k: (1, 1))))
 }
 
-@Test("Conv2D residual may alias the output (in-place add)", arguments: [6, 40, 64], MicroKernel.supported)
+@Test("Conv2D residual may alias the output (in-place add)", arguments: [6, 40, 64, 33, 34], MicroKernel.supported)
 func conv2DResidualAliasingOutput(channels: Int, kernel: MicroKernel) {
-    // 40 channels × 9 taps = 360: more than one reduction block; 64 channels on 13×18: F(4×4).
-    let s = channels == 64
-        ? shape(1, channels, 13, 18, oc: 64, k: (3, 3), pads: (1, 1, 1, 1))
-        : shape(1, channels, 5, 7, oc: 8, k: (3, 3), pads: (1, 1, 1, 1))
+    // 40 channels × 9 taps = 360: more than one reduction block; 64 channels on 13×18: F(4×4);
+    // 33 and 34: the 1-D F(3, 7) along the width and the height.
+    let s = switch channels {
+    case 64: shape(1, channels, 13, 18, oc: 64, k: (3, 3), pads: (1, 1, 1, 1))
+    case 33: shape(1, channels, 11, 17, oc: 36, k: (1, 7), pads: (0, 3, 0, 3))
+    case 34: shape(1, channels, 17, 11, oc: 36, k: (7, 1), pads: (3, 0, 3, 0))
+    default: shape(1, channels, 5, 7, oc: 8, k: (3, 3), pads: (1, 1, 1, 1))
+    }
     var values = SeededValues(seed: 7)
     let input = values.array(s.inputCount)
     let weights = values.array(s.weightCount)
@@ -240,8 +289,9 @@ func conv2DResidualAliasingOutput(channels: Int, kernel: MicroKernel) {
     inOut.withUnsafeMutableBufferPointer { y in
         conv.run(input: input, output: y.baseAddress!, residual: UnsafePointer(y.baseAddress!), activation: .relu, threads: 1)
     }
-    // F(4×4): the scale rule (see conv2DMatchesReference); relu keeps the largest outputs.
-    let scale = conv.algorithm == .winograd4x4 ? expected.map(abs).max()! : nil
+    // F(4×4) and F(3, 7): the scale rule (see conv2DMatchesReference); relu keeps the largest outputs.
+    if channels == 33 || channels == 34 { #expect(conv.algorithm == .winogradLine) }
+    let scale = [.winograd4x4, .winogradLine].contains(conv.algorithm) ? expected.map(abs).max()! : nil
     #expect(worstViolation(inOut, expected, scale: scale) <= 1)
 }
 

@@ -14,7 +14,7 @@ func packedWeightsRecover(_ c: ConvCase, _ kernel: MicroKernel) throws {
             Conv2D(shape: s, weights: $0.baseAddress!, bias: nil, microKernel: kernel, algorithm: algorithm)
         }
         switch algorithm {
-        case .winograd2x2, .winograd4x4:
+        case .winograd2x2, .winograd4x4, .winogradLine:
             #expect(!conv.canRecoverWeights, "\(c.name) \(algorithm)")
             #expect(conv.recoverWeights() == nil, "\(c.name) \(algorithm)")
         case .pixelStrips, .channelStrips:

@@ -18,6 +18,7 @@
 #include "CKDepthwise.h"
 #include "CKChannelStrips.h"
 #include "CKThreadPlacement.h"
+#include "CKWinogradLine.h"
 
 #ifdef __cplusplus
 extern "C" {

@@ -1,0 +1,170 @@
+internal import CKernels
+
+/// A 1×r or r×1, stride-1 convolution (Inception's factorized 1×7 / 7×1 layers) by a 1-D
+/// Winograd F(m, r) along the kernel's axis (`ToomCookMatrices`): each run of m outputs along
+/// that axis comes from n = m + r - 1 inputs, so the m·r multiply-adds per output run and input
+/// channel become n, done as n GEMMs `M_ξ = U_ξ · V_ξ` (`WinogradProducts`).
+///
+/// Tiles are (tile row along the axis, position across it). A vertical kernel (r×1) reads its
+/// planes in place, one vector over the width per tile row; a horizontal one (1×r) first
+/// transposes each input plane so the same code runs along its width, and transposes its
+/// outputs back as it applies bias, residual and activation.
+///
+/// F(3, 7) does 9 multiplications where the direct form does 21 (2.33×, 2.2× on a 17-row map with
+/// its padded last tile); F(4, 3) 6 for 12. `ConvolutionAlgorithm` says where they are chosen
+/// and why those tiles; the tests hold them to the scale rule, like F(4×4, 3×3).
+final class WinogradLineConv: @unchecked Sendable {
+    let shape: Conv2DShape
+    /// Whether the kernel runs along the height (r×1) rather than the width (1×r).
+    let vertical: Bool
+    /// m: outputs per tile.
+    let outputTile: Int
+    /// r: filter taps along the axis.
+    let taps: Int
+    var inputTile: Int { outputTile + taps - 1 }
+    /// Input length along the axis, length across it, padding before, output length.
+    let along: Int, across: Int, padBefore: Int, outAlong: Int
+    let tileRows: Int
+    /// Tile rows per block: the transformed inputs and products of a block stay in cache.
+    let blockRows: Int
+    /// Tiles per GEMM column block.
+    let columnBlock: Int
+    private let gemms: WinogradProducts
+    private var microKernel: MicroKernel { gemms.microKernel }
+    private let bias: UnsafePointer<Float>?
+    /// Bᵀ (n × n) and Aᵀ (m × n), rounded to float, row-major.
+    private let inputTransform: [Float]
+    private let outputTransform: [Float]
+
+    /// Whether the 1-D form computes `s`: a 1×r or r×1 kernel (r > 1), stride and dilation 1,
+    /// one group, and no padding across the kernel's axis.
+    static func supports(_ s: Conv2DShape) -> Bool {
+        guard s.strideHeight == 1, s.strideWidth == 1, s.dilationHeight == 1, s.dilationWidth == 1, s.groups == 1
+        else { return false }
+        // Every r up to 11 has a tile (`ConvolutionAlgorithm.lineOutputTile`) within the C transforms' 12 inputs.
+        if max(s.kernelHeight, s.kernelWidth) > 11 { return false }
+        if s.kernelWidth == 1 && s.kernelHeight > 1 { return s.padLeft == 0 && s.padRight == 0 }
+        if s.kernelHeight == 1 && s.kernelWidth > 1 { return s.padTop == 0 && s.padBottom == 0 }
+        return false
+    }
+
+    /// - Parameter outputTile: m, with m + r - 1 ≤ `CK_LINE_MAX_INPUTS` (12).
+    init(
+        shape s: Conv2DShape, outputTile m: Int, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+        microKernel: MicroKernel
+    ) {
+        precondition(Self.supports(s), "F(m, r) cannot compute \(s)")
+        precondition(m >= 1 && m + max(s.kernelHeight, s.kernelWidth) - 1 <= Int(CK_LINE_MAX_INPUTS), "F(\(m), r) too large")
+        shape = s
+        vertical = s.kernelWidth == 1
+        outputTile = m
+        taps = vertical ? s.kernelHeight : s.kernelWidth
+        along = vertical ? s.inHeight : s.inWidth
+        across = vertical ? s.inWidth : s.inHeight
+        padBefore = vertical ? s.padTop : s.padLeft
+        outAlong = vertical ? s.outHeight : s.outWidth
+        tileRows = (outAlong + m - 1) / m
+        columnBlock = 16 * 8
+        let rowsPerBlock = max(1, min(tileRows, columnBlock / max(1, across)))
+        let blocks = (tileRows + rowsPerBlock - 1) / rowsPerBlock
+        blockRows = (tileRows + blocks - 1) / blocks
+        self.bias = bias
+        let matrices = ToomCookMatrices(outputs: m, taps: taps)
+        let n = matrices.inputs
+        inputTransform = matrices.inputTransform.flatMap { $0.map(Float.init) }
+        outputTransform = matrices.outputTransform.flatMap { $0.map(Float.init) }
+        // U_ξ[o][i] = Σ_k G[ξ][k] · w[o][i][k], in Double, rounded once.
+        let outC = s.outChannels, inC = s.inChannels, r = taps
+        let plain = UnsafeMutablePointer<Float>.allocate(capacity: n * outC * inC)
+        defer { plain.deallocate() }
+        let g = matrices.filterTransform
+        for o in 0..<outC {
+            for i in 0..<inC {
+                let w = weights + (o * inC + i) * r
+                for xi in 0..<n {
+                    var sum = 0.0
+                    for k in 0..<r { sum += g[xi][k] * Double(w[k]) }
+                    plain[(xi * outC + o) * inC + i] = Float(sum)
+                }
+            }
+        }
+        gemms = WinogradProducts(plain: plain, transformCount: n, outChannels: outC, inChannels: inC, microKernel: microKernel)
+    }
+
+    /// Rows of each staged phase plane: tile row t reads phase rows t … t + (n - 1) div m.
+    var rowsPerPhase: Int { tileRows + (inputTile - 1) / outputTile }
+
+    func run(
+        input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+        residual: UnsafePointer<Float>?, activation: Activation, threads: Int
+    ) {
+        let s = shape
+        let inC = s.inChannels, outC = s.outChannels, n = inputTile, m = outputTile
+        let planeIn = s.inHeight * s.inWidth, planeOut = s.outHeight * s.outWidth
+        let stagedFloats = m * rowsPerPhase * across
+        let blockTiles = blockRows * across
+        // Each worker's output phases of one channel and block.
+        let workers = max(1, threads)
+        let clamp = activation.clampBounds ?? (-.infinity, .infinity)
+        let level = transformLevel
+        ScratchPool.shared.withBuffers(
+            count: 4, floats: max(inC * stagedFloats, n * inC * blockTiles, n * outC * blockTiles, workers * m * blockTiles) + 16
+        ) { buffers in
+            let staged = buffers[0], v = buffers[1], products = buffers[2], phases = buffers[3]
+            inputTransform.withUnsafeBufferPointer { bt in
+            outputTransform.withUnsafeBufferPointer { at in
+                for image in 0..<s.batch {
+                    let x = input + image * inC * planeIn
+                    Parallel.forEach(items: inC, threads: threads) { channel, _ in
+                        ck_line_stage(
+                            x + channel * planeIn, vertical ? 1 : 0, along, across, padBefore, m, rowsPerPhase,
+                            staged + channel * stagedFloats)
+                    }
+                    let y = output + image * outC * planeOut
+                    let res = residual.map { $0 + image * outC * planeOut }
+                    var t0 = 0
+                    while t0 < tileRows {
+                        let rows = min(tileRows, t0 + blockRows) - t0
+                        let tiles = rows * across
+                        Parallel.forEach(items: inC, threads: threads) { channel, _ in
+                            ck_line_input(
+                                level, staged + channel * stagedFloats, rowsPerPhase, across, m, n, bt.baseAddress!,
+                                t0, tiles, v + channel * tiles, inC * tiles)
+                        }
+                        gemms.multiplyAll(v, tiles: tiles, columnBlock: columnBlock, into: products, threads: threads)
+                        Parallel.forEach(items: outC, threads: threads) { channel, worker in
+                            let own = phases + worker * m * blockTiles
+                            ck_line_output(level, products + channel * tiles, outC * tiles, m, n, at.baseAddress!, tiles, own)
+                            let plane = y + channel * planeOut
+                            ck_line_store(
+                                level, own, tiles, vertical ? 1 : 0, m, across, outAlong, t0, rows, bias?[channel] ?? 0, plane,
+                                res.map { $0 + channel * planeOut }, clamp.0, clamp.1)
+                            if activation.clampBounds == nil { applyActivation(activation, plane: plane, tileRows: t0..<(t0 + rows)) }
+                        }
+                        t0 += rows
+                    }
+                }
+            }
+            }
+        }
+    }
+
+    /// The transforms' instruction set, the micro-kernel's (`CKWinogradLine.h` levels).
+    private var transformLevel: Int32 {
+        switch microKernel.name {
+        case "avx512": return 2
+        case "avx2": return 1
+        default: return 0
+        }
+    }
+
+    /// Activations other than clamps, over the outputs of `tileRows` of one channel's plane.
+    private func applyActivation(_ activation: Activation, plane: UnsafeMutablePointer<Float>, tileRows: Range<Int>) {
+        let first = tileRows.lowerBound * outputTile, last = min(outAlong, tileRows.upperBound * outputTile)
+        if vertical {
+            activation.apply(plane + first * across, count: (last - first) * across)
+        } else {
+            for j in 0..<across { activation.apply(plane + j * outAlong + first, count: last - first) }
+        }
+    }
+}
