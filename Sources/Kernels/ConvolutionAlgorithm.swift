@@ -39,9 +39,9 @@ public enum ConvolutionAlgorithm: String, Sendable, CaseIterable, CustomStringCo
     ///   16: +32 MB of ResNet50's peak RSS at 14×14) and its larger rounding error (the
     ///   exported 75-pixel Inception-ResNet-V1 test's logits, whose 15×15 stem layer it would
     ///   take, then missed the equivalence rule: 2.1e-5 against a ~2e-5 bound).
-    /// - 1×7 / 7×1 and 1×3 / 3×1 stride-1 convolutions with 32+ input and output channels (the
-    ///   factorized layers of Inception-V3/V4 and Inception-ResNet): the 1-D F(m, r), see
-    ///   `lineOutputTile`.
+    /// - 1×7 / 7×1 stride-1 convolutions with 32+ input and output channels (the factorized
+    ///   layers of Inception-V3/V4 and Inception-ResNet): the 1-D F(3, 7), see `lineOutputTile`
+    ///   and `lineChosenTaps`.
     /// - Otherwise the channel-vector form where it fills the tile better, else pixel strips.
     public static func choose(for s: Conv2DShape, microKernel: MicroKernel) -> ConvolutionAlgorithm {
         if ConvolutionAlgorithm.winograd2x2.supports(s) {
@@ -73,8 +73,11 @@ public enum ConvolutionAlgorithm: String, Sendable, CaseIterable, CustomStringCo
         }
     }
 
-    /// Filter lengths the 1-D form is chosen for (the measured ones).
-    static let lineChosenTaps: Set<Int> = [3, 7]
+    /// Filter lengths the 1-D form is chosen for. 1×3 / 3×1 are not: F(4, 3)'s transformed
+    /// weights are 2× the filters (the runtime keeps the filters too, see `Conv2D.recoverWeights`),
+    /// +67 MB of Inception-V4's peak RSS (417 → 492 MB, above onnxruntime's 464) for about 1% of
+    /// its time; F(3, 7)'s cost 8 MB there.
+    static let lineChosenTaps: Set<Int> = [7]
 
     /// The smallest output side F(4×4, 3×3) is chosen for.
     public static let winograd4MinimumSide = 24

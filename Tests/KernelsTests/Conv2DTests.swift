@@ -132,9 +132,9 @@ let convCases: [ConvCase] = [
     ConvCase(name: "winograd line 7x1 several blocks, no bias, tanh", shape: shape(1, 24, 40, 30, oc: 20, k: (7, 1),
              pads: (3, 0, 3, 0)), bias: false, activation: .tanh, algorithm: .winogradLine),
     ConvCase(name: "winograd line 1x3 Inception-C 8x8", shape: shape(1, 36, 8, 8, oc: 40, k: (1, 3),
-             pads: (0, 1, 0, 1)), residual: true, activation: .relu),
+             pads: (0, 1, 0, 1)), residual: true, activation: .relu, algorithm: .winogradLine),
     ConvCase(name: "winograd line 3x1 no pad, sigmoid, batch 2", shape: shape(2, 32, 9, 11, oc: 34, k: (3, 1)),
-             activation: .sigmoid),
+             activation: .sigmoid, algorithm: .winogradLine),
     ConvCase(name: "winograd line 1x5, 2 threads", shape: shape(1, 9, 7, 12, oc: 10, k: (1, 5), pads: (0, 2, 0, 2)),
              residual: true, threads: 2, algorithm: .winogradLine),
     ConvCase(name: "output 1x1", shape: shape(1, 3, 3, 3, oc: 4, k: (3, 3))),
@@ -226,7 +226,7 @@ func winogradSelection() throws {
     #expect(!ConvolutionAlgorithm.winograd2x2.supports(shape(1, 64, 20, 20, oc: 64, k: (1, 3))))
 }
 
-@Test("1x7 / 7x1 and 1x3 / 3x1 stride-1 convolutions with 32+ channels take the 1-D Winograd F(m, r); others do not")
+@Test("1x7 / 7x1 stride-1 convolutions with 32+ channels take the 1-D Winograd F(3, 7); others do not")
 func lineWinogradSelection() throws {
     func chosen(_ s: Conv2DShape) -> ConvolutionAlgorithm {
         Conv2D(shape: s, weights: [Float](repeating: 0, count: s.weightCount), bias: nil).algorithm
@@ -235,8 +235,10 @@ func lineWinogradSelection() throws {
     #expect(chosen(shape(1, 224, 17, 17, oc: 256, k: (7, 1), pads: (3, 0, 3, 0))) == .winogradLine)
     #expect(chosen(shape(1, 128, 17, 17, oc: 160, k: (1, 7), pads: (0, 3, 0, 3))) == .winogradLine)
     #expect(chosen(shape(1, 64, 73, 73, oc: 64, k: (7, 1), pads: (3, 0, 3, 0))) == .winogradLine)
-    #expect(chosen(shape(1, 192, 8, 8, oc: 224, k: (1, 3), pads: (0, 1, 0, 1))) == .winogradLine)
-    #expect(chosen(shape(1, 384, 8, 8, oc: 256, k: (3, 1), pads: (1, 0, 1, 0))) == .winogradLine)
+    // 1×3 / 3×1: supported, not chosen (memory, see `ConvolutionAlgorithm.lineChosenTaps`).
+    #expect(ConvolutionAlgorithm.winogradLine.supports(shape(1, 192, 8, 8, oc: 224, k: (1, 3), pads: (0, 1, 0, 1))))
+    #expect(chosen(shape(1, 192, 8, 8, oc: 224, k: (1, 3), pads: (0, 1, 0, 1))) != .winogradLine)
+    #expect(chosen(shape(1, 384, 8, 8, oc: 256, k: (3, 1), pads: (1, 0, 1, 0))) != .winogradLine)
     // Few channels, stride 2, dilation, groups, padding across the axis, unmeasured lengths.
     #expect(chosen(shape(1, 16, 17, 17, oc: 64, k: (1, 7), pads: (0, 3, 0, 3))) != .winogradLine)
     #expect(chosen(shape(1, 64, 17, 17, oc: 64, k: (1, 7), stride: (2, 2), pads: (0, 3, 0, 3))) != .winogradLine)
