@@ -122,6 +122,7 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--runs", type=int, default=10)
     ap.add_argument("--top", type=int, default=25)
+    ap.add_argument("--only", default=None, help="list only the nodes of this conv class (e.g. \"1x1 @17\")")
     args = ap.parse_args()
 
     model = onnx.load(args.model)
@@ -165,6 +166,8 @@ def main():
           f"{other[0] / other[1] if other[1] else float('nan'):6.2f} {'':9} {'':9} {other[0] - other[1]:8.2f}")
     print("\nslowest nodes against onnxruntime (ours - ORT):")
     worst = sorted(set(ours) | set(theirs), key=lambda n: -(ours.get(n, 0) - theirs.get(n, 0)))
+    if args.only:
+        worst = [n for n in worst if facts.get(n, ("",))[0] == args.only]
     for name in worst[: args.top]:
         label, _, chans = facts.get(name, ("", 0, ""))
         print(f"  {name:28} {label:18} {chans:12} {kinds.get(name, ''):14} "
