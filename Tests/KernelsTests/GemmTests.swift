@@ -29,6 +29,9 @@ let gemmCases: [GemmCase] = [
     GemmCase(m: 2, n: 83, k: 33, transB: true, alpha: 2, beta: 0.5, padding: 1),
     GemmCase(m: 3, n: 40, k: 17, transA: true, beta: 1, padding: 2, threads: 2),
     GemmCase(m: 4, n: 300, k: 5, transA: true, transB: true, threads: 2),
+    // B streamed in column bands of 1024 (`axpyRows`): several bands, k not a multiple of 4.
+    GemmCase(m: 1, n: 2100, k: 23, alpha: 0.5, beta: 1, padding: 3, threads: 2),
+    GemmCase(m: 2, n: 1030, k: 6, transA: true, padding: 1),
     // Whole 8 × 32 and 6 × 16 tiles, and partial ones in both directions past them.
     GemmCase(m: 8, n: 32, k: 19),
     GemmCase(m: 24, n: 48, k: 300, beta: 0.5, padding: 1),
