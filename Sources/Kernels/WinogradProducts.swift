@@ -37,6 +37,20 @@ final class WinogradProducts: @unchecked Sendable {
 
     deinit { packed.deallocate() }
 
+    /// How `tiles` columns are cut into GEMM work items: blocks of at most `columnBlock`, and,
+    /// with several threads, enough equal blocks that the items (ξ × block) come in a multiple
+    /// of the thread count: F(3, 7)'s 9 products of one block on 2 threads left one thread idle
+    /// for a ninth of the phase.
+    static func columnBlocks(tiles p: Int, columnBlock: Int, transformCount: Int, threads: Int) -> (count: Int, width: Int) {
+        var blocks = max(1, (p + columnBlock - 1) / columnBlock)
+        if threads <= 1 { return (blocks, columnBlock) }
+        var candidate = blocks
+        while (transformCount * candidate) % threads != 0 && candidate < blocks * threads && candidate < p { candidate += 1 }
+        if (transformCount * candidate) % threads == 0 { blocks = candidate }
+        let width = max(1, (p + blocks - 1) / blocks)
+        return ((p + width - 1) / width, width)
+    }
+
     /// M_ξ[o][tile] = Σᵢ U_ξ[o][i] · V_ξ[i][tile] for every ξ over `tiles` tiles, work items
     /// (ξ, block of `columnBlock` tiles) spread over the threads.
     /// - Parameters:
@@ -46,16 +60,18 @@ final class WinogradProducts: @unchecked Sendable {
         _ v: UnsafePointer<Float>, tiles p: Int, columnBlock: Int, into products: UnsafeMutablePointer<Float>, threads: Int
     ) {
         let m = outChannels, c = inChannels
-        let columnBlocks = (p + columnBlock - 1) / columnBlock
+        let (columnBlocks, blockWidth) = Self.columnBlocks(
+            tiles: p, columnBlock: columnBlock, transformCount: transformCount, threads: threads)
         let items = transformCount * columnBlocks
         let workers = Parallel.workerCount(items: items, threads: threads)
         let kc0 = min(c, Self.depthBlock)
         let rowsPadded = PackedPanels.panelCount(rows: m, panelRows: microKernel.rows) * microKernel.rows
-        ScratchPool.shared.withBuffers(count: workers, floats: kc0 * columnBlock) { workspaces in
+        // Packed strips are whole: 16 columns each.
+        ScratchPool.shared.withBuffers(count: workers, floats: kc0 * ((blockWidth + 15) / 16 * 16)) { workspaces in
             Parallel.forEach(items: items, threads: workers) { item, worker in
                 let xi = item / columnBlocks
-                let column0 = (item % columnBlocks) * columnBlock
-                let columns = min(columnBlock, p - column0)
+                let column0 = (item % columnBlocks) * blockWidth
+                let columns = min(blockWidth, p - column0)
                 let packedB = workspaces[worker]
                 let epilogue = TileEpilogue(c: products + xi * m * p, ldc: p)
                 var k0 = 0
