@@ -5,10 +5,12 @@ internal import CKernels
 /// that axis comes from n = m + r - 1 inputs, so the m·r multiply-adds per output run and input
 /// channel become n, done as n GEMMs `M_ξ = U_ξ · V_ξ` (`WinogradProducts`).
 ///
-/// Tiles are (tile row along the axis, position across it). A vertical kernel (r×1) reads its
-/// planes in place, one vector over the width per tile row; a horizontal one (1×r) first
-/// transposes each input plane so the same code runs along its width, and transposes its
-/// outputs back as it applies bias, residual and activation.
+/// Tiles are (tile row along the axis, position across it). Each input channel is first staged
+/// as m phase planes (row u of phase φ holds input row u·m + φ − pad along the axis; a 1×r
+/// kernel's plane is read transposed), so that every input the transforms read for consecutive
+/// tiles is one contiguous run: 16 tiles per vector whatever the map's width. The outputs go
+/// back to NCHW (transposed again for 1×r) as bias, residual and activation are applied
+/// (`CKWinogradLine.h`).
 ///
 /// F(3, 7) does 9 multiplications where the direct form does 21 (2.33×, 2.2× on a 17-row map with
 /// its padded last tile); F(4, 3) 6 for 12. `ConvolutionAlgorithm` says where they are chosen
