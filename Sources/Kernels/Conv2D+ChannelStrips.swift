@@ -41,6 +41,14 @@ extension Conv2D {
         return padded7 < padded8 ? 7 : Int(CK_CHANNEL_TILE_PIXELS)
     }
 
+    /// Whether the C tile can read `s`'s input as its pixel panels (`runChannelStrips`): a 1×1
+    /// kernel, stride 1 and no padding (the input rows are B's rows), and a map of whole
+    /// `panelPixels`-pixel panels (no panel reads past the end of the input).
+    static func readsPixelPanelsInPlace(_ s: Conv2DShape, columns: ColumnSource, panelPixels: Int) -> Bool {
+        s.kernelHeight == 1 && s.kernelWidth == 1 && columns.pixelsContiguous
+            && (s.outHeight * s.outWidth) % panelPixels == 0
+    }
+
     /// Floats of one group's packed weights in this form: 16-channel strips × depth.
     static func channelStripFloats(shape s: Conv2DShape) -> Int {
         let depth = s.inChannelsPerGroup * s.kernelHeight * s.kernelWidth
@@ -78,6 +86,11 @@ extension Conv2D {
         let panelFloats = pixelPanels * mr * depth
         let plane = columns.paddedHeight * columns.paddedWidth
         let paddedFloats = columns.paddedFloats(channels: s.inChannels)
+        // A 1×1 stride-1 convolution without padding on a map of whole panels: the NCHW input
+        // already is the im2col matrix, k-major with the plane as row stride, so the C tile
+        // reads it in place; no packing pass (on two threads also one job fewer per layer).
+        let inPlace = cTile && Self.readsPixelPanelsInPlace(s, columns: columns, panelPixels: mr)
+        let panelStride = inPlace ? plane : mr
         // AVX-512: the C tile (7 or 8 pixels × 32 channels, stored transposed in registers);
         // otherwise one strip per item, stored from Swift.
         var stripsPerItem = cTile ? 2 : 1
@@ -92,7 +105,7 @@ extension Conv2D {
         let workers = Parallel.workerCount(items: items, threads: threads)
         let clamp = activation.clampBounds
         let stripFloats = Self.channelStripFloats(shape: s)
-        ScratchPool.shared.withBuffers(count: 2, floats: max(paddedFloats, s.groups * panelFloats)) { buffers in
+        ScratchPool.shared.withBuffers(count: 2, floats: inPlace ? 0 : max(paddedFloats, s.groups * panelFloats)) { buffers in
             let padded = buffers[0], packed = buffers[1]
             for image in 0..<s.batch {
                 let imageInput = input + image * s.inChannels * s.inHeight * s.inWidth
@@ -104,12 +117,20 @@ extension Conv2D {
                     source = imageInput
                 }
                 // Pack every group's pixel panels, split across workers by panel.
-                Parallel.forEach(items: s.groups * pixelPanels, threads: workers) { item, _ in
-                    let group = item / pixelPanels, panel = item % pixelPanels
-                    columns.packPixelPanel(
-                        image: source + group * s.inChannelsPerGroup * plane, depth: depth,
-                        firstPixel: panel * mr, pixels: pixels, panelRows: mr,
-                        into: packed + group * panelFloats + panel * mr * depth)
+                if !inPlace {
+                    Parallel.forEach(items: s.groups * pixelPanels, threads: workers) { item, _ in
+                        let group = item / pixelPanels, panel = item % pixelPanels
+                        columns.packPixelPanel(
+                            image: source + group * s.inChannelsPerGroup * plane, depth: depth,
+                            firstPixel: panel * mr, pixels: pixels, panelRows: mr,
+                            into: packed + group * panelFloats + panel * mr * depth)
+                    }
+                }
+                // Pixel panel `panel` of `group`: packed, or the input itself.
+                func pixelPanel(group: Int, panel: Int) -> UnsafePointer<Float> {
+                    inPlace
+                        ? source + group * s.inChannelsPerGroup * plane + panel * mr
+                        : UnsafePointer(packed + group * panelFloats + panel * mr * depth)
                 }
                 Parallel.forEach(items: items, threads: workers) { item, _ in
                     let group = item / itemsPerGroup, strip = (item % itemsPerGroup) * stripsPerItem
@@ -121,10 +142,10 @@ extension Conv2D {
                         let res = residual.map { $0 + (image * s.outChannels + channel0) * pixels }
                         for panel in 0..<pixelPanels {
                             ck_avx512_channel_tile(
-                                depth, packed + group * panelFloats + panel * mr * depth, weights, channelCount,
+                                depth, pixelPanel(group: group, panel: panel), weights, channelCount,
                                 out + panel * mr, res.map { $0 + panel * mr }, pixels, min(mr, pixels - panel * mr),
                                 bias.map { UnsafePointer($0 + channel0) }, clamp?.lower ?? -.infinity, clamp?.upper ?? .infinity,
-                                mr)
+                                mr, panelStride)
                         }
                         if clamp == nil {
                             for c in 0..<channelCount { activation.apply(out + c * pixels, count: pixels) }

@@ -14,8 +14,10 @@ extern "C" {
 #define CK_CHANNEL_TILE_PIXELS 8
 
 /// One tile of up to `panelPixels` (7 or 8) pixels × 32 output channels over the whole
-/// reduction `depth`: `pixelPanel` is a packed pixel panel (for every k, `panelPixels` pixel
-/// values side by side),
+/// reduction `depth`: `pixelPanel` holds, for every k, `panelPixels` pixel values side by
+/// side, step k at `k · panelStride` (`panelPixels` for a packed panel; a 1×1 convolution
+/// reads its NCHW input in place with the plane size as the stride, all `panelPixels` values
+/// of each step being readable),
 /// `channelStrips` one or two packed 16-channel strips (strip s at s · 16 · depth, for every
 /// k 16 channel values side by side). Output channel c, pixel p (p < pixelCount,
 /// c < channelCount) goes to `output[c · pixelStride + p]` as clamp(acc + bias[c] +
@@ -24,7 +26,7 @@ extern "C" {
 void ck_avx512_channel_tile(
     ptrdiff_t depth, const float *pixelPanel, const float *channelStrips, ptrdiff_t channelCount,
     float *output, const float *residual, ptrdiff_t pixelStride, ptrdiff_t pixelCount,
-    const float *bias, float lower, float upper, ptrdiff_t panelPixels);
+    const float *bias, float lower, float upper, ptrdiff_t panelPixels, ptrdiff_t panelStride);
 
 /// Whether this CPU runs `ck_avx512_channel_tile`.
 int ck_channel_tile_supported(void);
