@@ -140,12 +140,16 @@ extension Conv2D {
                         let weights = UnsafePointer(panels + group * stripFloats + strip * MicroKernel.columns * depth)
                         let out = output + (image * s.outChannels + channel0) * pixels
                         let res = residual.map { $0 + (image * s.outChannels + channel0) * pixels }
+                        // During the first panel, the weights of the item this worker likely
+                        // takes next (items go round the workers) stream in behind this one's.
+                        let next = strip + workers * stripsPerItem
+                        let ahead = next < channelStrips ? weights + workers * stripsPerItem * MicroKernel.columns * depth : nil
                         for panel in 0..<pixelPanels {
                             ck_avx512_channel_tile(
                                 depth, pixelPanel(group: group, panel: panel), weights, channelCount,
                                 out + panel * mr, res.map { $0 + panel * mr }, pixels, min(mr, pixels - panel * mr),
                                 bias.map { UnsafePointer($0 + channel0) }, clamp?.lower ?? -.infinity, clamp?.upper ?? .infinity,
-                                mr, panelStride)
+                                mr, panelStride, panel == 0 ? ahead : nil)
                         }
                         if clamp == nil {
                             for c in 0..<channelCount { activation.apply(out + c * pixels, count: pixels) }
