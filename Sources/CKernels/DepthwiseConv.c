@@ -315,10 +315,85 @@ CK_AVX512 static void avx512_flat_any(const CKDepthwiseLayer *l, ptrdiff_t p0, p
     avx512_flat_planes(l, p0, p1, l->plane.kernelHeight, l->plane.kernelWidth);
 }
 
+// ---- AVX-512, stride 2 onto rows of at most 8 outputs: two output rows per vector.
+//
+// Output rows oy and oy + 1 read input rows 2·oy + ky − padTop and two below it. One 16-float
+// load from each, at the same column, holds both taps of a kernel column pair for 8 outputs
+// (even lanes tap 2j, odd lanes tap 2j + 1); a two-source permute puts row oy's 8 in the low
+// half and row oy + 1's in the high half. A 7×7 output (from 14×14) takes 4 vectors instead of
+// 7 row vectors using 7 of 16 lanes.
+
+static int row_pairs_suit(const CKDepthwisePlane *g) { return g->stride == 2 && g->outWidth <= 8; }
+
+CK_AVX512 CK_ALWAYS_INLINE void avx512_pair_planes(
+    const CKDepthwiseLayer *layer, ptrdiff_t plane0, ptrdiff_t plane1, const ptrdiff_t KH, const ptrdiff_t KW)
+{
+    const CKDepthwisePlane *g = &layer->plane;
+    const ptrdiff_t W = g->inWidth, H = g->inHeight, OW = g->outWidth, OH = g->outHeight, taps = KH * KW;
+    const ptrdiff_t inPlane = H * W, outPlane = OH * OW, pairs = (KW + 1) / 2;
+    // Per column pair j: the lanes of the load at column 2j − padLeft that lie inside the row.
+    unsigned short columns[(KMAX + 1) / 2];
+    for (ptrdiff_t j = 0; j < pairs; j++) {
+        const ptrdiff_t start = 2 * j - g->padLeft;
+        columns[j] = (unsigned short)bit_range(-start, W - start);
+    }
+    const __m512i evens = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    const __m512i odds = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    const __mmask16 lowLanes = (__mmask16)bit_range(0, OW), highLanes = (__mmask16)(bit_range(0, OW) << 8);
+    const __m512 lower = _mm512_set1_ps(g->lower), upper = _mm512_set1_ps(g->upper);
+    for (ptrdiff_t i = plane0; i < plane1; i++) {
+        const ptrdiff_t channel = i % layer->channels;
+        const float *in = g->input + i * inPlane;
+        float *out = g->output + i * outPlane;
+        const float *residual = g->residual ? g->residual + i * outPlane : 0;
+        const float *weights = g->weights + channel * taps;
+        __m512 w[KMAX * KMAX];
+        for (ptrdiff_t t = 0; t < taps; t++) w[t] = _mm512_set1_ps(weights[t]);
+        const __m512 bias = _mm512_set1_ps(layer->biases ? layer->biases[channel] : 0);
+        for (ptrdiff_t oy = 0; oy < OH; oy += 2) {
+            const int second = oy + 1 < OH;
+            __m512 acc = bias;
+            for (ptrdiff_t ky = 0; ky < KH; ky++) {
+                const ptrdiff_t r0 = 2 * oy + ky - g->padTop, r1 = r0 + 2;
+                const int inside0 = r0 >= 0 && r0 < H, inside1 = second && r1 >= 0 && r1 < H;
+                const float *row0 = in + (inside0 ? r0 : 0) * W, *row1 = in + (inside1 ? r1 : 0) * W;
+                for (ptrdiff_t j = 0; j < pairs; j++) {
+                    const ptrdiff_t column = 2 * j - g->padLeft;
+                    const __m512 lo = _mm512_maskz_loadu_ps(inside0 ? columns[j] : 0, row0 + column);
+                    const __m512 hi = _mm512_maskz_loadu_ps(inside1 ? columns[j] : 0, row1 + column);
+                    acc = _mm512_fmadd_ps(_mm512_permutex2var_ps(lo, evens, hi), w[ky * KW + 2 * j], acc);
+                    if (2 * j + 1 < KW) acc = _mm512_fmadd_ps(_mm512_permutex2var_ps(lo, odds, hi), w[ky * KW + 2 * j + 1], acc);
+                }
+            }
+            // Row oy from lanes 0..OW−1, row oy + 1 from lanes 8..8+OW−1 (stored 8 floats early).
+            float *first = out + oy * OW, *next = out + (oy + 1) * OW - 8;
+            const __mmask16 high = second ? highLanes : 0;
+            if (residual) {
+                __m512 r = _mm512_maskz_loadu_ps(lowLanes, residual + oy * OW);
+                r = _mm512_mask_loadu_ps(r, high, residual + (oy + 1) * OW - 8);
+                acc = _mm512_add_ps(acc, r);
+            }
+            acc = _mm512_min_ps(upper, _mm512_max_ps(lower, acc));
+            _mm512_mask_storeu_ps(first, lowLanes, acc);
+            _mm512_mask_storeu_ps(next, high, acc);
+        }
+    }
+}
+
+CK_AVX512 static void avx512_pairs_3x3(const CKDepthwiseLayer *l, ptrdiff_t p0, ptrdiff_t p1) { avx512_pair_planes(l, p0, p1, 3, 3); }
+CK_AVX512 static void avx512_pairs_5x5(const CKDepthwiseLayer *l, ptrdiff_t p0, ptrdiff_t p1) { avx512_pair_planes(l, p0, p1, 5, 5); }
+CK_AVX512 static void avx512_pairs_any(const CKDepthwiseLayer *l, ptrdiff_t p0, ptrdiff_t p1)
+{
+    avx512_pair_planes(l, p0, p1, l->plane.kernelHeight, l->plane.kernelWidth);
+}
+
 static void ck_avx512_depthwise_planes(const CKDepthwiseLayer *layer, ptrdiff_t plane0, ptrdiff_t plane1)
 {
     const CKDepthwisePlane *g = &layer->plane;
-    if (!flat_suits(g)) {
+    const int square3 = g->kernelHeight == 3 && g->kernelWidth == 3, square5 = g->kernelHeight == 5 && g->kernelWidth == 5;
+    if (row_pairs_suit(g)) {
+        (square3 ? avx512_pairs_3x3 : square5 ? avx512_pairs_5x5 : avx512_pairs_any)(layer, plane0, plane1);
+    } else if (!flat_suits(g)) {
         planes_by_rows(ck_avx512_depthwise_rows, layer, plane0, plane1);
     } else if (g->kernelHeight == 3 && g->kernelWidth == 3) {
         avx512_flat_3x3(layer, plane0, plane1);

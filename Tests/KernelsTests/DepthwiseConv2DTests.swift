@@ -70,6 +70,15 @@ let depthwiseCases: [ConvCase] = [
              shape: depthwise(1, 4, 3, 3, k: 3, stride: 1, pads: (2, 1, 2, 1)), activation: .sigmoid),
     ConvCase(name: "3x3 s1 28x28, 2 threads in runs of planes", shape: depthwise(1, 19, 28, 28, k: 3, stride: 1, pads: (1, 1, 1, 1)),
              residual: true, activation: .leakyRelu(alpha: 0.2), threads: 2),
+    // Stride 2 onto rows of at most 8 outputs: two output rows per AVX-512 vector (an odd
+    // last row alone), kernel column pairs split into even and odd lanes.
+    ConvCase(name: "3x3 s2 13x9 -> 7x5 (odd row count), 70 channels, batch 2, 2 threads, residual",
+             shape: depthwise(2, 70, 13, 9, k: 3, stride: 2, pads: (1, 1, 1, 1)), residual: true,
+             activation: .clip(min: 0, max: 6), threads: 2),
+    ConvCase(name: "5x5 s2 11x15 -> 6x8, residual", shape: depthwise(1, 3, 11, 15, k: 5, stride: 2, pads: (2, 2, 2, 2)),
+             residual: true, activation: .relu),
+    ConvCase(name: "3x3 s2 no pad 9x9 -> 4x4, no bias", shape: depthwise(1, 3, 9, 9, k: 3, stride: 2, pads: (0, 0, 0, 0)),
+             bias: false, activation: .sigmoid),
     // Rows wider than one pass of column masks (512 outputs with AVX-512, 256 with AVX2).
     ConvCase(name: "3x3 s1 600 wide, residual", shape: depthwise(1, 2, 5, 600, k: 3, stride: 1, pads: (1, 1, 1, 1)),
              residual: true, activation: .relu),
