@@ -38,8 +38,8 @@ static inline __mmask16 column_mask(ptrdiff_t columns)
 
 /// Two strips (b0, b1 = the next strip): rows × (16 + columns1) of C. `ahead`: a panel to
 /// prefetch alongside, one k step of it per k step (the next panel during a panel's first pair).
-CK_AVX512 static inline __attribute__((always_inline)) void multiply_store_pair(
-    ptrdiff_t depth, const float *a, const float *b0, const float *b1, const ptrdiff_t ldb, ptrdiff_t row, ptrdiff_t column,
+CK_AVX512 static inline void multiply_store_pair(
+    ptrdiff_t depth, const float *a, const float *b0, const float *b1, ptrdiff_t row, ptrdiff_t column,
     ptrdiff_t rows, ptrdiff_t columns1, const float *ahead, const CKEpilogue *e)
 {
     __m512 c0[MR], c1[MR];
@@ -47,8 +47,8 @@ CK_AVX512 static inline __attribute__((always_inline)) void multiply_store_pair(
     for (int r = 0; r < MR; r++) { c0[r] = _mm512_setzero_ps(); c1[r] = _mm512_setzero_ps(); }
     for (ptrdiff_t k = 0; k < depth; k++) {
         _mm_prefetch((const char *)(ahead + MR * k), _MM_HINT_T0);
-        __m512 x0 = _mm512_loadu_ps(b0 + ldb * k);
-        __m512 x1 = _mm512_loadu_ps(b1 + ldb * k);
+        __m512 x0 = _mm512_loadu_ps(b0 + 16 * k);
+        __m512 x1 = _mm512_loadu_ps(b1 + 16 * k);
         const float *ak = a + MR * k;
 #pragma clang loop unroll(full)
         for (int r = 0; r < MR; r++) {
@@ -68,15 +68,15 @@ CK_AVX512 static inline __attribute__((always_inline)) void multiply_store_pair(
 }
 
 /// One strip: rows × columns of C.
-CK_AVX512 static inline __attribute__((always_inline)) void multiply_store(
-    ptrdiff_t depth, const float *a, const float *b, const ptrdiff_t ldb, ptrdiff_t row, ptrdiff_t column,
+CK_AVX512 static inline void multiply_store(
+    ptrdiff_t depth, const float *a, const float *b, ptrdiff_t row, ptrdiff_t column,
     ptrdiff_t rows, ptrdiff_t columns, const CKEpilogue *e)
 {
     __m512 c0[MR];
 #pragma clang loop unroll(full)
     for (int r = 0; r < MR; r++) c0[r] = _mm512_setzero_ps();
     for (ptrdiff_t k = 0; k < depth; k++) {
-        __m512 x0 = _mm512_loadu_ps(b + ldb * k);
+        __m512 x0 = _mm512_loadu_ps(b + 16 * k);
         const float *ak = a + MR * k;
 #pragma clang loop unroll(full)
         for (int r = 0; r < MR; r++) c0[r] = _mm512_fmadd_ps(_mm512_set1_ps(ak[r]), x0, c0[r]);
@@ -94,8 +94,8 @@ enum { NARROW_COLUMNS = CK_AVX512_NARROW_COLUMNS };
 /// The last `T` (1...NARROW_COLUMNS) columns of a block, as 8-row column vectors (256-bit),
 /// four interleaved partial sums over k per column. A 16-column strip would spend 16 columns'
 /// multiplies on them: 17×17 maps (289 pixels) leave one column past 18 strips, 5% of the work.
-CK_AVX512 static inline __attribute__((always_inline)) void multiply_store_narrow(
-    ptrdiff_t depth, const float *a, const float *b, const ptrdiff_t ldb, ptrdiff_t row, ptrdiff_t column,
+CK_AVX512 static inline void multiply_store_narrow(
+    ptrdiff_t depth, const float *a, const float *b, ptrdiff_t row, ptrdiff_t column,
     ptrdiff_t rows, const int T, const CKEpilogue *e)
 {
     __m256 acc[NARROW_COLUMNS][4];
@@ -111,7 +111,7 @@ CK_AVX512 static inline __attribute__((always_inline)) void multiply_store_narro
             __m256 x = _mm256_loadu_ps(a + MR * (k + u));
 #pragma clang loop unroll(full)
             for (int j = 0; j < NARROW_COLUMNS; j++) {
-                if (j < T) acc[j][u] = _mm256_fmadd_ps(x, _mm256_set1_ps(b[ldb * (k + u) + j]), acc[j][u]);
+                if (j < T) acc[j][u] = _mm256_fmadd_ps(x, _mm256_set1_ps(b[16 * (k + u) + j]), acc[j][u]);
             }
         }
     }
@@ -119,7 +119,7 @@ CK_AVX512 static inline __attribute__((always_inline)) void multiply_store_narro
         __m256 x = _mm256_loadu_ps(a + MR * k);
 #pragma clang loop unroll(full)
         for (int j = 0; j < NARROW_COLUMNS; j++) {
-            if (j < T) acc[j][0] = _mm256_fmadd_ps(x, _mm256_set1_ps(b[ldb * k + j]), acc[j][0]);
+            if (j < T) acc[j][0] = _mm256_fmadd_ps(x, _mm256_set1_ps(b[16 * k + j]), acc[j][0]);
         }
     }
     float tile[MR * 16];
@@ -146,12 +146,9 @@ CK_AVX512 void ck_avx512_multiply_tile(ptrdiff_t depth, const float *a, const fl
     for (int r = 0; r < MR; r++) _mm512_storeu_ps(tile + 16 * r, c0[r]);
 }
 
-/// `ck_avx512_multiply_panels` with B's rows `ldb` floats apart and strip s at `stripStep · s`
-/// (packed strips: 16 and depth · 16; B read in place: the row length and 16).
-CK_AVX512 static inline __attribute__((always_inline)) void multiply_panels(
+CK_AVX512 void ck_avx512_multiply_panels(
     ptrdiff_t depth, const float *panels, ptrdiff_t row0, ptrdiff_t rowCount,
-    const float *strips, const ptrdiff_t ldb, const ptrdiff_t stripStep, ptrdiff_t column0, ptrdiff_t columnCount,
-    const CKEpilogue *e)
+    const float *strips, ptrdiff_t column0, ptrdiff_t columnCount, const CKEpilogue *e)
 {
     ptrdiff_t stripCount = (columnCount + 15) / 16;
     // A last strip of at most NARROW_COLUMNS columns is multiplied column by column.
@@ -163,48 +160,26 @@ CK_AVX512 static inline __attribute__((always_inline)) void multiply_panels(
         ptrdiff_t rows = rowCount - r < MR ? rowCount - r : MR;
         ptrdiff_t s = 0;
         for (; s + 1 < wideStrips; s += 2) {
-            const float *b = strips + s * stripStep;
+            const float *b = strips + s * depth * 16;
             ptrdiff_t columns1 = columnCount - 16 * (s + 1) < 16 ? columnCount - 16 * (s + 1) : 16;
             // The first pair pulls the next panel in (weights come from memory in a large network).
             const float *ahead = s == 0 && r + MR < rowCount ? a + MR * depth : a;
-            multiply_store_pair(depth, a, b, b + stripStep, ldb, row0 + r, column0 + 16 * s, rows, columns1, ahead, e);
+            multiply_store_pair(depth, a, b, b + depth * 16, row0 + r, column0 + 16 * s, rows, columns1, ahead, e);
         }
         if (s < wideStrips) {
             ptrdiff_t columns = columnCount - 16 * s < 16 ? columnCount - 16 * s : 16;
-            multiply_store(depth, a, strips + s * stripStep, ldb, row0 + r, column0 + 16 * s, rows, columns, e);
+            multiply_store(depth, a, strips + s * depth * 16, row0 + r, column0 + 16 * s, rows, columns, e);
         }
         if (narrow) {
-            const float *b = strips + (stripCount - 1) * stripStep;
+            const float *b = strips + (stripCount - 1) * depth * 16;
             ptrdiff_t column = column0 + 16 * (stripCount - 1);
             switch (tail) {
-            case 1: multiply_store_narrow(depth, a, b, ldb, row0 + r, column, rows, 1, e); break;
-            case 2: multiply_store_narrow(depth, a, b, ldb, row0 + r, column, rows, 2, e); break;
-            case 3: multiply_store_narrow(depth, a, b, ldb, row0 + r, column, rows, 3, e); break;
-            default: multiply_store_narrow(depth, a, b, ldb, row0 + r, column, rows, 4, e); break;
+            case 1: multiply_store_narrow(depth, a, b, row0 + r, column, rows, 1, e); break;
+            case 2: multiply_store_narrow(depth, a, b, row0 + r, column, rows, 2, e); break;
+            case 3: multiply_store_narrow(depth, a, b, row0 + r, column, rows, 3, e); break;
+            default: multiply_store_narrow(depth, a, b, row0 + r, column, rows, 4, e); break;
             }
         }
     }
-}
-
-CK_AVX512 void ck_avx512_multiply_panels(
-    ptrdiff_t depth, const float *panels, ptrdiff_t row0, ptrdiff_t rowCount,
-    const float *strips, ptrdiff_t column0, ptrdiff_t columnCount, const CKEpilogue *e)
-{
-    multiply_panels(depth, panels, row0, rowCount, strips, 16, depth * 16, column0, columnCount, e);
-}
-
-CK_AVX512 void ck_avx512_multiply_panels_in_place(
-    ptrdiff_t depth, const float *panels, ptrdiff_t row0, ptrdiff_t rowCount,
-    const float *b, ptrdiff_t ldb, ptrdiff_t column0, ptrdiff_t columnCount, const CKEpilogue *e)
-{
-    multiply_panels(depth, panels, row0, rowCount, b, ldb, 16, column0, columnCount, e);
-}
-#endif
-#if !CK_X86
-void ck_avx512_multiply_panels_in_place(
-    ptrdiff_t depth, const float *panels, ptrdiff_t row0, ptrdiff_t rowCount,
-    const float *b, ptrdiff_t ldb, ptrdiff_t column0, ptrdiff_t columnCount, const CKEpilogue *e)
-{
-    (void)depth; (void)panels; (void)row0; (void)rowCount; (void)b; (void)ldb; (void)column0; (void)columnCount; (void)e;
 }
 #endif
