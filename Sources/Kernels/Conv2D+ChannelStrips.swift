@@ -94,14 +94,26 @@ extension Conv2D {
         // AVX-512: the C tile (7 or 8 pixels × 32 channels, stored transposed in registers);
         // otherwise one strip per item, stored from Swift.
         var stripsPerItem = cTile ? 2 : 1
+        // With one group, pairs first and then `singles` single strips, so that the threads get
+        // equal strip counts with as many pairs as that allows (a single strip's tile has half
+        // the FMAs per weight and pixel load): 160 channels on two threads are 4 pairs and 2
+        // singles (2 pairs + 1 single each), not 5 pairs (3 + 2) nor 10 singles (5 + 5).
+        var singles = 0
         if cTile, threads > 1 {
-            // Pairs only where they still split evenly over the threads: 160 channels are 5
-            // pairs (3 + 2 on two threads) but 10 single strips (5 + 5).
             let pairItems = s.groups * ((channelStrips + 1) / 2)
-            if pairItems % threads != 0 && pairItems < 8 * threads { stripsPerItem = 1 }
+            if pairItems % threads != 0 && pairItems < 8 * threads {
+                if s.groups == 1 { singles = channelStrips % (2 * threads) } else { stripsPerItem = 1 }
+            }
         }
-        let itemsPerGroup = (channelStrips + stripsPerItem - 1) / stripsPerItem
+        let pairs = (channelStrips - singles + stripsPerItem - 1) / stripsPerItem
+        let itemsPerGroup = pairs + singles
         let items = s.groups * itemsPerGroup
+        /// The first strip and strip count of item `index` within its group.
+        func itemStrips(_ index: Int) -> (first: Int, count: Int) {
+            index < pairs
+                ? (index * stripsPerItem, min(stripsPerItem, channelStrips - index * stripsPerItem))
+                : (pairs * stripsPerItem + index - pairs, 1)
+        }
         let workers = Parallel.workerCount(items: items, threads: threads)
         let clamp = activation.clampBounds
         let stripFloats = Self.channelStripFloats(shape: s)
@@ -133,17 +145,18 @@ extension Conv2D {
                         : UnsafePointer(packed + group * panelFloats + panel * mr * depth)
                 }
                 Parallel.forEach(items: items, threads: workers) { item, _ in
-                    let group = item / itemsPerGroup, strip = (item % itemsPerGroup) * stripsPerItem
+                    let group = item / itemsPerGroup, (strip, stripCount) = itemStrips(item % itemsPerGroup)
                     let channel0 = group * m + strip * MicroKernel.columns
                     if cTile {
-                        let channelCount = min(stripsPerItem * MicroKernel.columns, m - strip * MicroKernel.columns)
+                        let channelCount = min(stripCount * MicroKernel.columns, m - strip * MicroKernel.columns)
                         let weights = UnsafePointer(panels + group * stripFloats + strip * MicroKernel.columns * depth)
                         let out = output + (image * s.outChannels + channel0) * pixels
                         let res = residual.map { $0 + (image * s.outChannels + channel0) * pixels }
                         // During the first panel, the weights of the item this worker likely
                         // takes next (items go round the workers) stream in behind this one's.
-                        let next = strip + workers * stripsPerItem
-                        let ahead = next < channelStrips ? weights + workers * stripsPerItem * MicroKernel.columns * depth : nil
+                        let next = item % itemsPerGroup + workers
+                        let ahead = next < itemsPerGroup
+                            ? UnsafePointer(panels + group * stripFloats + itemStrips(next).first * MicroKernel.columns * depth) : nil
                         for panel in 0..<pixelPanels {
                             ck_avx512_channel_tile(
                                 depth, pixelPanel(group: group, panel: panel), weights, channelCount,

@@ -54,6 +54,10 @@ func channelStripsOddPairsTwoThreads(_ kernel: MicroKernel) {
 let channelStripInPlaceCases: [ConvCase] = [
     ConvCase(name: "1x1 7x7 (7-pixel panels, in place), batch 2, residual", shape: pointwise(2, 136, 7, 7, oc: 40),
              residual: true, activation: .clip(min: 0, max: 6), threads: 2, algorithm: .channelStrips),
+    ConvCase(name: "1x1 7x7 160 channels on 2 threads (4 pairs + 2 single strips)", shape: pointwise(1, 144, 7, 7, oc: 160),
+             residual: true, activation: .clip(min: 0, max: 6), threads: 2, algorithm: .channelStrips),
+    ConvCase(name: "1x1 7x7 100 channels on 2 threads (2 pairs + 3 singles, the last partial), batch 2",
+             shape: pointwise(2, 136, 7, 7, oc: 100), activation: .relu, threads: 2, algorithm: .channelStrips),
     ConvCase(name: "1x1 8x8 (8-pixel panels, in place)", shape: pointwise(1, 130, 8, 8, oc: 33),
              activation: .relu, algorithm: .channelStrips),
     ConvCase(name: "1x1 6x6 (partial 8-pixel panel, packed)", shape: pointwise(1, 129, 6, 6, oc: 48),
