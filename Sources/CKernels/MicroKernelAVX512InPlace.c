@@ -2,7 +2,7 @@
 // CKernels.h): the same 8 × 32 tile, pair / single / narrow strips and epilogue as
 // MicroKernelAVX512.c, with B's rows `ldb` floats apart instead of packed 16-float rows. Kept
 // apart from the packed kernel, whose helpers clang inlines and unrolls differently once they
-// are shared (ResNet50's 3×3 512 → 512 at 7×7 ran 7-15% slower through the shared form).
+// are shared (ResNet50's 3×3 512 → 512 at 7×7, Winograd, ran 7–20% slower through the shared form).
 #include "MicroKernelVariants.h"
 
 #if CK_X86
