@@ -55,15 +55,28 @@ CK_AVX512 static inline void store_strip(
 CK_AVX512 static inline __attribute__((always_inline)) void channel_tile(
     ptrdiff_t depth, const float *pixelPanel, const float *channelStrips, ptrdiff_t channelCount,
     float *output, const float *residual, ptrdiff_t pixelStride, ptrdiff_t pixelCount,
-    const float *bias, float lower, float upper, const int P)
+    const float *bias, float lower, float upper, const int P, ptrdiff_t panelStride, const float *ahead)
 {
     __m512 c0[8], c1[8];
     for (int r = 0; r < 8; r++) { c0[r] = _mm512_setzero_ps(); c1[r] = _mm512_setzero_ps(); }
     const float *b0 = channelStrips, *b1 = channelStrips + 16 * depth;
-    if (channelCount > 16) {
+    if (channelCount > 16 && ahead) {
+        // The same loop, pulling the next strip pair's weights in as this one streams.
+        for (ptrdiff_t k = 0; k < depth; k++) {
+            _mm_prefetch((const char *)(ahead + 16 * k), _MM_HINT_T0);
+            _mm_prefetch((const char *)(ahead + 16 * depth + 16 * k), _MM_HINT_T0);
+            __m512 x0 = _mm512_loadu_ps(b0 + 16 * k), x1 = _mm512_loadu_ps(b1 + 16 * k);
+            const float *a = pixelPanel + panelStride * k;
+            for (int r = 0; r < P; r++) {
+                __m512 s = _mm512_set1_ps(a[r]);
+                c0[r] = _mm512_fmadd_ps(s, x0, c0[r]);
+                c1[r] = _mm512_fmadd_ps(s, x1, c1[r]);
+            }
+        }
+    } else if (channelCount > 16) {
         for (ptrdiff_t k = 0; k < depth; k++) {
             __m512 x0 = _mm512_loadu_ps(b0 + 16 * k), x1 = _mm512_loadu_ps(b1 + 16 * k);
-            const float *a = pixelPanel + P * k;
+            const float *a = pixelPanel + panelStride * k;
             for (int r = 0; r < P; r++) {
                 __m512 s = _mm512_set1_ps(a[r]);
                 c0[r] = _mm512_fmadd_ps(s, x0, c0[r]);
@@ -73,7 +86,7 @@ CK_AVX512 static inline __attribute__((always_inline)) void channel_tile(
     } else {
         for (ptrdiff_t k = 0; k < depth; k++) {
             __m512 x0 = _mm512_loadu_ps(b0 + 16 * k);
-            const float *a = pixelPanel + P * k;
+            const float *a = pixelPanel + panelStride * k;
             for (int r = 0; r < P; r++) c0[r] = _mm512_fmadd_ps(_mm512_set1_ps(a[r]), x0, c0[r]);
         }
     }
@@ -93,26 +106,29 @@ CK_AVX512 static inline __attribute__((always_inline)) void channel_tile(
 CK_AVX512 static void channel_tile7(
     ptrdiff_t depth, const float *pixelPanel, const float *channelStrips, ptrdiff_t channelCount,
     float *output, const float *residual, ptrdiff_t pixelStride, ptrdiff_t pixelCount,
-    const float *bias, float lower, float upper)
+    const float *bias, float lower, float upper, ptrdiff_t panelStride, const float *ahead)
 {
-    channel_tile(depth, pixelPanel, channelStrips, channelCount, output, residual, pixelStride, pixelCount, bias, lower, upper, 7);
+    channel_tile(depth, pixelPanel, channelStrips, channelCount, output, residual, pixelStride, pixelCount, bias, lower, upper, 7,
+                 panelStride, ahead);
 }
 
 CK_AVX512 static void channel_tile8(
     ptrdiff_t depth, const float *pixelPanel, const float *channelStrips, ptrdiff_t channelCount,
     float *output, const float *residual, ptrdiff_t pixelStride, ptrdiff_t pixelCount,
-    const float *bias, float lower, float upper)
+    const float *bias, float lower, float upper, ptrdiff_t panelStride, const float *ahead)
 {
-    channel_tile(depth, pixelPanel, channelStrips, channelCount, output, residual, pixelStride, pixelCount, bias, lower, upper, 8);
+    channel_tile(depth, pixelPanel, channelStrips, channelCount, output, residual, pixelStride, pixelCount, bias, lower, upper, 8,
+                 panelStride, ahead);
 }
 
 void ck_avx512_channel_tile(
     ptrdiff_t depth, const float *pixelPanel, const float *channelStrips, ptrdiff_t channelCount,
     float *output, const float *residual, ptrdiff_t pixelStride, ptrdiff_t pixelCount,
-    const float *bias, float lower, float upper, ptrdiff_t panelPixels)
+    const float *bias, float lower, float upper, ptrdiff_t panelPixels, ptrdiff_t panelStride, const float *ahead)
 {
     (panelPixels == 7 ? channel_tile7 : channel_tile8)(
-        depth, pixelPanel, channelStrips, channelCount, output, residual, pixelStride, pixelCount, bias, lower, upper);
+        depth, pixelPanel, channelStrips, channelCount, output, residual, pixelStride, pixelCount, bias, lower, upper,
+        panelStride, ahead);
 }
 
 int ck_channel_tile_supported(void) { return ck_x86_level() >= 2; }
@@ -120,9 +136,9 @@ int ck_channel_tile_supported(void) { return ck_x86_level() >= 2; }
 void ck_avx512_channel_tile(
     ptrdiff_t depth, const float *pixelPanel, const float *channelStrips, ptrdiff_t channelCount,
     float *output, const float *residual, ptrdiff_t pixelStride, ptrdiff_t pixelCount,
-    const float *bias, float lower, float upper, ptrdiff_t panelPixels)
+    const float *bias, float lower, float upper, ptrdiff_t panelPixels, ptrdiff_t panelStride, const float *ahead)
 {
-    (void)panelPixels;
+    (void)panelPixels; (void)panelStride; (void)ahead;
     (void)depth; (void)pixelPanel; (void)channelStrips; (void)channelCount; (void)output; (void)residual;
     (void)pixelStride; (void)pixelCount; (void)bias; (void)lower; (void)upper;
 }

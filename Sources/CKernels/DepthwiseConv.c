@@ -50,6 +50,29 @@ static void ck_portable_depthwise_rows(const CKDepthwisePlane *p, ptrdiff_t row0
     }
 }
 
+/// Planes [plane0, plane1) of `layer`, each through `rows` over all its output rows.
+static inline void planes_by_rows(CKDepthwiseRows rows, const CKDepthwiseLayer *layer, ptrdiff_t plane0, ptrdiff_t plane1)
+{
+    const CKDepthwisePlane *g = &layer->plane;
+    const ptrdiff_t inPlane = g->inHeight * g->inWidth, outPlane = g->outHeight * g->outWidth;
+    const ptrdiff_t taps = g->kernelHeight * g->kernelWidth;
+    for (ptrdiff_t i = plane0; i < plane1; i++) {
+        const ptrdiff_t channel = i % layer->channels;
+        CKDepthwisePlane p = *g;
+        p.input = g->input + i * inPlane;
+        p.output = g->output + i * outPlane;
+        p.residual = g->residual ? g->residual + i * outPlane : 0;
+        p.weights = g->weights + channel * taps;
+        p.bias = layer->biases ? layer->biases[channel] : 0;
+        rows(&p, 0, g->outHeight);
+    }
+}
+
+static void ck_portable_depthwise_planes(const CKDepthwiseLayer *layer, ptrdiff_t plane0, ptrdiff_t plane1)
+{
+    planes_by_rows(ck_portable_depthwise_rows, layer, plane0, plane1);
+}
+
 #if CK_X86
 #include <immintrin.h>
 
@@ -194,6 +217,190 @@ static void ck_avx512_depthwise_rows(const CKDepthwisePlane *p, ptrdiff_t row0, 
         (s2 ? avx512_5x5_s2 : avx512_5x5_s1)(p, row0, row1);
     } else {
         (s2 ? avx512_any_s2 : avx512_any_s1)(p, row0, row1);
+    }
+}
+
+// ---- AVX-512, small maps: the plane as one flat run of pixels.
+//
+// With stride 1 and as many output as input columns, output pixel q = oy·W + ox reads input
+// q + (ky − padTop)·W + (kx − padLeft) for tap (ky, kx): a fixed offset per tap. So a vector
+// may take 16 consecutive output pixels across row ends (on a 7×7 map: 4 vectors, 49 of 64
+// lanes used, against 7 row vectors using 7 of 16 lanes each), each tap one masked load whose
+// mask (lanes whose tap falls inside the plane) depends only on the geometry: computed once
+// per call for every plane.
+
+/// Flat form limits: output rows of at most this many pixels (wider rows fill row vectors well)
+/// and planes of at most FLAT_BLOCKS vectors.
+enum { FLAT_MAX_WIDTH = 8, FLAT_BLOCKS = 8, FLAT_GROUP = 4 };
+
+static int flat_suits(const CKDepthwisePlane *g)
+{
+    return g->stride == 1 && g->outWidth == g->inWidth && g->outWidth <= FLAT_MAX_WIDTH
+        && g->outHeight * g->outWidth <= 16 * FLAT_BLOCKS;
+}
+
+/// Per block of 16 output pixels and tap t, the lanes whose input lies inside the plane, in
+/// `masks[block · taps + t]`; blocks past the plane up to a multiple of FLAT_GROUP get 0.
+/// Returns the block count (a multiple of FLAT_GROUP).
+static ptrdiff_t flat_masks(const CKDepthwisePlane *g, unsigned short *masks)
+{
+    const ptrdiff_t W = g->inWidth, H = g->inHeight, KH = g->kernelHeight, KW = g->kernelWidth;
+    const ptrdiff_t pixels = g->outHeight * g->outWidth;
+    const ptrdiff_t blocks = ((pixels + 15) / 16 + FLAT_GROUP - 1) / FLAT_GROUP * FLAT_GROUP;
+    for (ptrdiff_t b = 0; b < blocks; b++) {
+        // Lanes whose tap row ky, and whose tap column kx, lie inside the plane.
+        unsigned rowInside[KMAX] = {0}, columnInside[KMAX] = {0};
+        for (ptrdiff_t lane = 0; lane < 16 && 16 * b + lane < pixels; lane++) {
+            const ptrdiff_t oy = (16 * b + lane) / W, ox = (16 * b + lane) % W;
+            for (ptrdiff_t ky = 0; ky < KH; ky++) {
+                const ptrdiff_t iy = oy + ky - g->padTop;
+                if (iy >= 0 && iy < H) rowInside[ky] |= 1u << lane;
+            }
+            for (ptrdiff_t kx = 0; kx < KW; kx++) {
+                const ptrdiff_t ix = ox + kx - g->padLeft;
+                if (ix >= 0 && ix < W) columnInside[kx] |= 1u << lane;
+            }
+        }
+        for (ptrdiff_t t = 0; t < KH * KW; t++) masks[b * KH * KW + t] = (unsigned short)(rowInside[t / KW] & columnInside[t % KW]);
+    }
+    return blocks;
+}
+
+CK_AVX512 CK_ALWAYS_INLINE void avx512_flat_planes(
+    const CKDepthwiseLayer *layer, ptrdiff_t plane0, ptrdiff_t plane1, const ptrdiff_t KH, const ptrdiff_t KW)
+{
+    const CKDepthwisePlane *g = &layer->plane;
+    const ptrdiff_t W = g->inWidth, taps = KH * KW;
+    const ptrdiff_t inPlane = g->inHeight * W, outPlane = g->outHeight * g->outWidth;
+    unsigned short masks[FLAT_BLOCKS * KMAX * KMAX];
+    const ptrdiff_t blocks = flat_masks(g, masks);
+    ptrdiff_t offsets[KMAX * KMAX];
+    for (ptrdiff_t t = 0; t < taps; t++) offsets[t] = (t / KW - g->padTop) * W + (t % KW - g->padLeft);
+    const __m512 lower = _mm512_set1_ps(g->lower), upper = _mm512_set1_ps(g->upper);
+    for (ptrdiff_t i = plane0; i < plane1; i++) {
+        const ptrdiff_t channel = i % layer->channels;
+        const float *in = g->input + i * inPlane;
+        float *out = g->output + i * outPlane;
+        const float *residual = g->residual ? g->residual + i * outPlane : 0;
+        const float *weights = g->weights + channel * taps;
+        const __m512 bias = _mm512_set1_ps(layer->biases ? layer->biases[channel] : 0);
+        for (ptrdiff_t b0 = 0; b0 < blocks; b0 += FLAT_GROUP) {
+            __m512 acc[FLAT_GROUP];
+            for (int j = 0; j < FLAT_GROUP; j++) acc[j] = bias;
+            for (ptrdiff_t t = 0; t < taps; t++) {
+                const __m512 w = _mm512_set1_ps(weights[t]);
+                for (int j = 0; j < FLAT_GROUP; j++) {
+                    const ptrdiff_t b = b0 + j;
+                    const __m512 x = _mm512_maskz_loadu_ps((__mmask16)masks[b * taps + t], in + 16 * b + offsets[t]);
+                    acc[j] = _mm512_fmadd_ps(x, w, acc[j]);
+                }
+            }
+            for (int j = 0; j < FLAT_GROUP; j++) {
+                const ptrdiff_t q0 = 16 * (b0 + j);
+                const __mmask16 lanes = (__mmask16)bit_range(0, outPlane - q0);
+                if (!lanes) break;
+                __m512 v = acc[j];
+                if (residual) v = _mm512_add_ps(v, _mm512_maskz_loadu_ps(lanes, residual + q0));
+                v = _mm512_min_ps(upper, _mm512_max_ps(lower, v));
+                _mm512_mask_storeu_ps(out + q0, lanes, v);
+            }
+        }
+    }
+}
+
+CK_AVX512 static void avx512_flat_3x3(const CKDepthwiseLayer *l, ptrdiff_t p0, ptrdiff_t p1) { avx512_flat_planes(l, p0, p1, 3, 3); }
+CK_AVX512 static void avx512_flat_5x5(const CKDepthwiseLayer *l, ptrdiff_t p0, ptrdiff_t p1) { avx512_flat_planes(l, p0, p1, 5, 5); }
+CK_AVX512 static void avx512_flat_any(const CKDepthwiseLayer *l, ptrdiff_t p0, ptrdiff_t p1)
+{
+    avx512_flat_planes(l, p0, p1, l->plane.kernelHeight, l->plane.kernelWidth);
+}
+
+// ---- AVX-512, stride 2 onto rows of at most 8 outputs: two output rows per vector.
+//
+// Output rows oy and oy + 1 read input rows 2·oy + ky − padTop and two below it. One 16-float
+// load from each, at the same column, holds both taps of a kernel column pair for 8 outputs
+// (even lanes tap 2j, odd lanes tap 2j + 1); a two-source permute puts row oy's 8 in the low
+// half and row oy + 1's in the high half. A 7×7 output (from 14×14) takes 4 vectors instead of
+// 7 row vectors using 7 of 16 lanes.
+
+static int row_pairs_suit(const CKDepthwisePlane *g) { return g->stride == 2 && g->outWidth <= 8; }
+
+CK_AVX512 CK_ALWAYS_INLINE void avx512_pair_planes(
+    const CKDepthwiseLayer *layer, ptrdiff_t plane0, ptrdiff_t plane1, const ptrdiff_t KH, const ptrdiff_t KW)
+{
+    const CKDepthwisePlane *g = &layer->plane;
+    const ptrdiff_t W = g->inWidth, H = g->inHeight, OW = g->outWidth, OH = g->outHeight, taps = KH * KW;
+    const ptrdiff_t inPlane = H * W, outPlane = OH * OW, pairs = (KW + 1) / 2;
+    // Per column pair j: the lanes of the load at column 2j − padLeft that lie inside the row.
+    unsigned short columns[(KMAX + 1) / 2];
+    for (ptrdiff_t j = 0; j < pairs; j++) {
+        const ptrdiff_t start = 2 * j - g->padLeft;
+        columns[j] = (unsigned short)bit_range(-start, W - start);
+    }
+    const __m512i evens = _mm512_setr_epi32(0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30);
+    const __m512i odds = _mm512_setr_epi32(1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31);
+    const __mmask16 lowLanes = (__mmask16)bit_range(0, OW), highLanes = (__mmask16)(bit_range(0, OW) << 8);
+    const __m512 lower = _mm512_set1_ps(g->lower), upper = _mm512_set1_ps(g->upper);
+    for (ptrdiff_t i = plane0; i < plane1; i++) {
+        const ptrdiff_t channel = i % layer->channels;
+        const float *in = g->input + i * inPlane;
+        float *out = g->output + i * outPlane;
+        const float *residual = g->residual ? g->residual + i * outPlane : 0;
+        const float *weights = g->weights + channel * taps;
+        __m512 w[KMAX * KMAX];
+        for (ptrdiff_t t = 0; t < taps; t++) w[t] = _mm512_set1_ps(weights[t]);
+        const __m512 bias = _mm512_set1_ps(layer->biases ? layer->biases[channel] : 0);
+        for (ptrdiff_t oy = 0; oy < OH; oy += 2) {
+            const int second = oy + 1 < OH;
+            __m512 acc = bias;
+            for (ptrdiff_t ky = 0; ky < KH; ky++) {
+                const ptrdiff_t r0 = 2 * oy + ky - g->padTop, r1 = r0 + 2;
+                const int inside0 = r0 >= 0 && r0 < H, inside1 = second && r1 >= 0 && r1 < H;
+                const float *row0 = in + (inside0 ? r0 : 0) * W, *row1 = in + (inside1 ? r1 : 0) * W;
+                for (ptrdiff_t j = 0; j < pairs; j++) {
+                    const ptrdiff_t column = 2 * j - g->padLeft;
+                    const __m512 lo = _mm512_maskz_loadu_ps(inside0 ? columns[j] : 0, row0 + column);
+                    const __m512 hi = _mm512_maskz_loadu_ps(inside1 ? columns[j] : 0, row1 + column);
+                    acc = _mm512_fmadd_ps(_mm512_permutex2var_ps(lo, evens, hi), w[ky * KW + 2 * j], acc);
+                    if (2 * j + 1 < KW) acc = _mm512_fmadd_ps(_mm512_permutex2var_ps(lo, odds, hi), w[ky * KW + 2 * j + 1], acc);
+                }
+            }
+            // Row oy from lanes 0..OW−1, row oy + 1 from lanes 8..8+OW−1 (stored 8 floats early).
+            float *first = out + oy * OW, *next = out + (oy + 1) * OW - 8;
+            const __mmask16 high = second ? highLanes : 0;
+            if (residual) {
+                __m512 r = _mm512_maskz_loadu_ps(lowLanes, residual + oy * OW);
+                r = _mm512_mask_loadu_ps(r, high, residual + (oy + 1) * OW - 8);
+                acc = _mm512_add_ps(acc, r);
+            }
+            acc = _mm512_min_ps(upper, _mm512_max_ps(lower, acc));
+            _mm512_mask_storeu_ps(first, lowLanes, acc);
+            _mm512_mask_storeu_ps(next, high, acc);
+        }
+    }
+}
+
+CK_AVX512 static void avx512_pairs_3x3(const CKDepthwiseLayer *l, ptrdiff_t p0, ptrdiff_t p1) { avx512_pair_planes(l, p0, p1, 3, 3); }
+CK_AVX512 static void avx512_pairs_5x5(const CKDepthwiseLayer *l, ptrdiff_t p0, ptrdiff_t p1) { avx512_pair_planes(l, p0, p1, 5, 5); }
+CK_AVX512 static void avx512_pairs_any(const CKDepthwiseLayer *l, ptrdiff_t p0, ptrdiff_t p1)
+{
+    avx512_pair_planes(l, p0, p1, l->plane.kernelHeight, l->plane.kernelWidth);
+}
+
+static void ck_avx512_depthwise_planes(const CKDepthwiseLayer *layer, ptrdiff_t plane0, ptrdiff_t plane1)
+{
+    const CKDepthwisePlane *g = &layer->plane;
+    const int square3 = g->kernelHeight == 3 && g->kernelWidth == 3, square5 = g->kernelHeight == 5 && g->kernelWidth == 5;
+    if (row_pairs_suit(g)) {
+        (square3 ? avx512_pairs_3x3 : square5 ? avx512_pairs_5x5 : avx512_pairs_any)(layer, plane0, plane1);
+    } else if (!flat_suits(g)) {
+        planes_by_rows(ck_avx512_depthwise_rows, layer, plane0, plane1);
+    } else if (g->kernelHeight == 3 && g->kernelWidth == 3) {
+        avx512_flat_3x3(layer, plane0, plane1);
+    } else if (g->kernelHeight == 5 && g->kernelWidth == 5) {
+        avx512_flat_5x5(layer, plane0, plane1);
+    } else {
+        avx512_flat_any(layer, plane0, plane1);
     }
 }
 
@@ -342,6 +549,11 @@ static void ck_avx2_depthwise_rows(const CKDepthwisePlane *p, ptrdiff_t row0, pt
         (s2 ? avx2_any_s2 : avx2_any_s1)(p, row0, row1);
     }
 }
+
+static void ck_avx2_depthwise_planes(const CKDepthwiseLayer *layer, ptrdiff_t plane0, ptrdiff_t plane1)
+{
+    planes_by_rows(ck_avx2_depthwise_rows, layer, plane0, plane1);
+}
 #endif
 
 // ---- The variant table.
@@ -349,16 +561,17 @@ static void ck_avx2_depthwise_rows(const CKDepthwisePlane *p, ptrdiff_t row0, pt
 typedef struct DepthwiseVariant {
     const char *name;
     CKDepthwiseRows rows;
+    CKDepthwisePlanes planes;
     /// ck_x86_level() needed (0: any CPU).
     int level;
 } DepthwiseVariant;
 
 static const DepthwiseVariant depthwiseVariants[] = {
 #if CK_X86
-    {"avx512", ck_avx512_depthwise_rows, 2},
-    {"avx2", ck_avx2_depthwise_rows, 1},
+    {"avx512", ck_avx512_depthwise_rows, ck_avx512_depthwise_planes, 2},
+    {"avx2", ck_avx2_depthwise_rows, ck_avx2_depthwise_planes, 1},
 #endif
-    {"portable", ck_portable_depthwise_rows, 0},
+    {"portable", ck_portable_depthwise_rows, ck_portable_depthwise_planes, 0},
 };
 
 int ck_depthwise_count(void) { return (int)(sizeof depthwiseVariants / sizeof depthwiseVariants[0]); }
@@ -371,6 +584,11 @@ const char *ck_depthwise_name(int index)
 CKDepthwiseRows ck_depthwise_at(int index)
 {
     return index >= 0 && index < ck_depthwise_count() ? depthwiseVariants[index].rows : 0;
+}
+
+CKDepthwisePlanes ck_depthwise_planes_at(int index)
+{
+    return index >= 0 && index < ck_depthwise_count() ? depthwiseVariants[index].planes : 0;
 }
 
 int ck_depthwise_supported(int index)

@@ -89,7 +89,7 @@ CK_AVX512 static inline void multiply_store(
 }
 
 /// Columns left past whole strips that go to `multiply_store_narrow` instead of a strip.
-enum { NARROW_COLUMNS = 4 };
+enum { NARROW_COLUMNS = CK_AVX512_NARROW_COLUMNS };
 
 /// The last `T` (1...NARROW_COLUMNS) columns of a block, as 8-row column vectors (256-bit),
 /// four interleaved partial sums over k per column. A 16-column strip would spend 16 columns'

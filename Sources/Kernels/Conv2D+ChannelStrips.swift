@@ -41,6 +41,14 @@ extension Conv2D {
         return padded7 < padded8 ? 7 : Int(CK_CHANNEL_TILE_PIXELS)
     }
 
+    /// Whether the C tile can read `s`'s input as its pixel panels (`runChannelStrips`): a 1×1
+    /// kernel, stride 1 and no padding (the input rows are B's rows), and a map of whole
+    /// `panelPixels`-pixel panels (no panel reads past the end of the input).
+    static func readsPixelPanelsInPlace(_ s: Conv2DShape, columns: ColumnSource, panelPixels: Int) -> Bool {
+        s.kernelHeight == 1 && s.kernelWidth == 1 && columns.pixelsContiguous
+            && (s.outHeight * s.outWidth) % panelPixels == 0
+    }
+
     /// Floats of one group's packed weights in this form: 16-channel strips × depth.
     static func channelStripFloats(shape s: Conv2DShape) -> Int {
         let depth = s.inChannelsPerGroup * s.kernelHeight * s.kernelWidth
@@ -78,21 +86,38 @@ extension Conv2D {
         let panelFloats = pixelPanels * mr * depth
         let plane = columns.paddedHeight * columns.paddedWidth
         let paddedFloats = columns.paddedFloats(channels: s.inChannels)
+        // A 1×1 stride-1 convolution without padding on a map of whole panels: the NCHW input
+        // already is the im2col matrix, k-major with the plane as row stride, so the C tile
+        // reads it in place; no packing pass (on two threads also one job fewer per layer).
+        let inPlace = cTile && Self.readsPixelPanelsInPlace(s, columns: columns, panelPixels: mr)
+        let panelStride = inPlace ? plane : mr
         // AVX-512: the C tile (7 or 8 pixels × 32 channels, stored transposed in registers);
         // otherwise one strip per item, stored from Swift.
         var stripsPerItem = cTile ? 2 : 1
+        // With one group, pairs first and then `singles` single strips, so that the threads get
+        // equal strip counts with as many pairs as that allows (a single strip's tile has half
+        // the FMAs per weight and pixel load): 160 channels on two threads are 4 pairs and 2
+        // singles (2 pairs + 1 single each), not 5 pairs (3 + 2) nor 10 singles (5 + 5).
+        var singles = 0
         if cTile, threads > 1 {
-            // Pairs only where they still split evenly over the threads: 160 channels are 5
-            // pairs (3 + 2 on two threads) but 10 single strips (5 + 5).
             let pairItems = s.groups * ((channelStrips + 1) / 2)
-            if pairItems % threads != 0 && pairItems < 8 * threads { stripsPerItem = 1 }
+            if pairItems % threads != 0 && pairItems < 8 * threads {
+                if s.groups == 1 { singles = channelStrips % (2 * threads) } else { stripsPerItem = 1 }
+            }
         }
-        let itemsPerGroup = (channelStrips + stripsPerItem - 1) / stripsPerItem
+        let pairs = (channelStrips - singles + stripsPerItem - 1) / stripsPerItem
+        let itemsPerGroup = pairs + singles
         let items = s.groups * itemsPerGroup
+        /// The first strip and strip count of item `index` within its group.
+        func itemStrips(_ index: Int) -> (first: Int, count: Int) {
+            index < pairs
+                ? (index * stripsPerItem, min(stripsPerItem, channelStrips - index * stripsPerItem))
+                : (pairs * stripsPerItem + index - pairs, 1)
+        }
         let workers = Parallel.workerCount(items: items, threads: threads)
         let clamp = activation.clampBounds
         let stripFloats = Self.channelStripFloats(shape: s)
-        ScratchPool.shared.withBuffers(count: 2, floats: max(paddedFloats, s.groups * panelFloats)) { buffers in
+        ScratchPool.shared.withBuffers(count: 2, floats: inPlace ? 0 : max(paddedFloats, s.groups * panelFloats)) { buffers in
             let padded = buffers[0], packed = buffers[1]
             for image in 0..<s.batch {
                 let imageInput = input + image * s.inChannels * s.inHeight * s.inWidth
@@ -104,27 +129,40 @@ extension Conv2D {
                     source = imageInput
                 }
                 // Pack every group's pixel panels, split across workers by panel.
-                Parallel.forEach(items: s.groups * pixelPanels, threads: workers) { item, _ in
-                    let group = item / pixelPanels, panel = item % pixelPanels
-                    columns.packPixelPanel(
-                        image: source + group * s.inChannelsPerGroup * plane, depth: depth,
-                        firstPixel: panel * mr, pixels: pixels, panelRows: mr,
-                        into: packed + group * panelFloats + panel * mr * depth)
+                if !inPlace {
+                    Parallel.forEach(items: s.groups * pixelPanels, threads: workers) { item, _ in
+                        let group = item / pixelPanels, panel = item % pixelPanels
+                        columns.packPixelPanel(
+                            image: source + group * s.inChannelsPerGroup * plane, depth: depth,
+                            firstPixel: panel * mr, pixels: pixels, panelRows: mr,
+                            into: packed + group * panelFloats + panel * mr * depth)
+                    }
+                }
+                // Pixel panel `panel` of `group`: packed, or the input itself.
+                func pixelPanel(group: Int, panel: Int) -> UnsafePointer<Float> {
+                    inPlace
+                        ? source + group * s.inChannelsPerGroup * plane + panel * mr
+                        : UnsafePointer(packed + group * panelFloats + panel * mr * depth)
                 }
                 Parallel.forEach(items: items, threads: workers) { item, _ in
-                    let group = item / itemsPerGroup, strip = (item % itemsPerGroup) * stripsPerItem
+                    let group = item / itemsPerGroup, (strip, stripCount) = itemStrips(item % itemsPerGroup)
                     let channel0 = group * m + strip * MicroKernel.columns
                     if cTile {
-                        let channelCount = min(stripsPerItem * MicroKernel.columns, m - strip * MicroKernel.columns)
+                        let channelCount = min(stripCount * MicroKernel.columns, m - strip * MicroKernel.columns)
                         let weights = UnsafePointer(panels + group * stripFloats + strip * MicroKernel.columns * depth)
                         let out = output + (image * s.outChannels + channel0) * pixels
                         let res = residual.map { $0 + (image * s.outChannels + channel0) * pixels }
+                        // During the first panel, the weights of the item this worker likely
+                        // takes next (items go round the workers) stream in behind this one's.
+                        let next = item % itemsPerGroup + workers
+                        let ahead = next < itemsPerGroup
+                            ? UnsafePointer(panels + group * stripFloats + itemStrips(next).first * MicroKernel.columns * depth) : nil
                         for panel in 0..<pixelPanels {
                             ck_avx512_channel_tile(
-                                depth, packed + group * panelFloats + panel * mr * depth, weights, channelCount,
+                                depth, pixelPanel(group: group, panel: panel), weights, channelCount,
                                 out + panel * mr, res.map { $0 + panel * mr }, pixels, min(mr, pixels - panel * mr),
                                 bias.map { UnsafePointer($0 + channel0) }, clamp?.lower ?? -.infinity, clamp?.upper ?? .infinity,
-                                mr)
+                                mr, panelStride, panel == 0 ? ahead : nil)
                         }
                         if clamp == nil {
                             for c in 0..<channelCount { activation.apply(out + c * pixels, count: pixels) }

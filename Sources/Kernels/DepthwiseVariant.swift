@@ -25,6 +25,12 @@ public struct DepthwiseVariant: @unchecked Sendable, Equatable, CustomStringConv
     public static let preferred: DepthwiseVariant =
         supported.first { $0.name == MicroKernel.preferred.name } ?? supported[0]
 
+    /// Planes `planes` of a layer, every row.
+    @inline(__always)
+    func run(_ layer: inout CKDepthwiseLayer, planes: Range<Int>) {
+        ck_depthwise_planes_at(index)(&layer, planes.lowerBound, planes.upperBound)
+    }
+
     /// Output rows `rows` of one plane.
     @inline(__always)
     func run(_ plane: inout CKDepthwisePlane, rows: Range<Int>) {

@@ -77,6 +77,26 @@ public struct MicroKernel: @unchecked Sendable, Equatable, CustomStringConvertib
         if last { epilogue.finish(rows: range, columns: firstColumn..<(firstColumn + columns)) }
     }
 
+    /// Whether `multiplyPanelsInPlace` runs for blocks of `columns` columns: the AVX-512
+    /// variant, with whole 16-column strips and at most a narrow last one (read column by
+    /// column), so no read passes the block's last column.
+    func readsInPlace(columns: Int) -> Bool {
+        name == "avx512" && (columns % 16 == 0 || columns % 16 <= Int(CK_AVX512_NARROW_COLUMNS))
+    }
+
+    /// `multiplyPanels` with B read where it lies: row k of the block at `b + k·ldb`, column
+    /// `firstColumn + j` at `b[j]`. - Precondition: `readsInPlace(columns:)`.
+    @inline(__always)
+    func multiplyPanelsInPlace(
+        depth: Int, panels: UnsafePointer<Float>, rows range: Range<Int>, b: UnsafePointer<Float>, ldb: Int,
+        firstColumn: Int, columns: Int, epilogue: TileEpilogue, first: Bool, last: Bool
+    ) {
+        if range.isEmpty || columns <= 0 { return }
+        var e = epilogue.cEpilogue(first: first, last: last)
+        ck_avx512_multiply_panels_in_place(depth, panels, range.lowerBound, range.count, b, ldb, firstColumn, columns, &e)
+        if last { epilogue.finish(rows: range, columns: firstColumn..<(firstColumn + columns)) }
+    }
+
     /// One full tile into memory: `tile[r·16 + j] = Σ_k a[k·rows + r] · b[k·16 + j]`
     /// (`tile` holds rows × 16 floats).
     @inline(__always)

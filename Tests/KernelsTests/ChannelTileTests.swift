@@ -46,3 +46,65 @@ func channelStripsOddPairsTwoThreads(_ kernel: MicroKernel) {
         inChannels: 160, outChannels: 80, batch: 2, seed: 80, activation: .clip(min: 0, max: 6), threads: 2, kernel: kernel)
     #expect(worstViolation(run.actual, run.expected) <= 1, "\(kernel)")
 }
+
+/// 1×1 convolutions in the channel-vector form whose input the AVX-512 tile reads in place
+/// (stride 1, no padding, whole 7- or 8-pixel panels), next to ones it must still pack
+/// (partial last panel, padding, stride 2), grouped and batched, on 1 and 2 threads: each
+/// against the scalar reference, every micro-kernel this CPU runs.
+let channelStripInPlaceCases: [ConvCase] = [
+    ConvCase(name: "1x1 7x7 (7-pixel panels, in place), batch 2, residual", shape: pointwise(2, 136, 7, 7, oc: 40),
+             residual: true, activation: .clip(min: 0, max: 6), threads: 2, algorithm: .channelStrips),
+    ConvCase(name: "1x1 7x7 160 channels on 2 threads (4 pairs + 2 single strips)", shape: pointwise(1, 144, 7, 7, oc: 160),
+             residual: true, activation: .clip(min: 0, max: 6), threads: 2, algorithm: .channelStrips),
+    ConvCase(name: "1x1 7x7 100 channels on 2 threads (2 pairs + 3 singles, the last partial), batch 2",
+             shape: pointwise(2, 136, 7, 7, oc: 100), activation: .relu, threads: 2, algorithm: .channelStrips),
+    ConvCase(name: "1x1 8x8 (8-pixel panels, in place)", shape: pointwise(1, 130, 8, 8, oc: 33),
+             activation: .relu, algorithm: .channelStrips),
+    ConvCase(name: "1x1 6x6 (partial 8-pixel panel, packed)", shape: pointwise(1, 129, 6, 6, oc: 48),
+             residual: true, algorithm: .channelStrips),
+    ConvCase(name: "1x1 7x7 grouped (2 groups, in place), 2 threads", shape: pointwise(1, 256, 7, 7, oc: 64, groups: 2),
+             activation: .leakyRelu(alpha: 0.1), threads: 2, algorithm: .channelStrips),
+    ConvCase(name: "1x1 5x5 padded to 7x7 (packed)", shape: pointwise(1, 140, 5, 5, oc: 32, pad: 1), bias: false,
+             algorithm: .channelStrips),
+    ConvCase(name: "1x1/2 14x14 -> 7x7 (packed)", shape: pointwise(2, 144, 14, 14, oc: 32, stride: 2),
+             residual: true, threads: 2, algorithm: .channelStrips),
+]
+
+private func pointwise(
+    _ n: Int, _ c: Int, _ h: Int, _ w: Int, oc: Int, groups: Int = 1, pad: Int = 0, stride: Int = 1
+) -> Conv2DShape {
+    Conv2DShape(
+        batch: n, inChannels: c, inHeight: h, inWidth: w, outChannels: oc, kernelHeight: 1, kernelWidth: 1,
+        strideHeight: stride, strideWidth: stride, padTop: pad, padLeft: pad, padBottom: pad, padRight: pad, groups: groups)
+}
+
+@Test("Channel strips reading 1x1 inputs in place match the scalar reference",
+      arguments: channelStripInPlaceCases, MicroKernel.supported)
+func channelStripsInPlace(_ c: ConvCase, _ kernel: MicroKernel) {
+    let s = c.shape
+    var values = SeededValues(seed: UInt64(s.inputCount &* 31 &+ s.outChannels))
+    let input = values.array(s.inputCount)
+    let weights = values.array(s.weightCount)
+    let bias = values.array(s.outChannels)
+    let residual = values.array(s.outputCount)
+    var expected = [Float](repeating: 0, count: s.outputCount)
+    var actual = [Float](repeating: .nan, count: s.outputCount)
+    var usesChannelStrips = false
+    bias.withUnsafeBufferPointer { b in
+        residual.withUnsafeBufferPointer { r in
+            let biasPointer = c.bias ? b.baseAddress : nil
+            let residualPointer = c.residual ? r.baseAddress : nil
+            ReferenceKernels.conv2D(
+                shape: s, input: input, weights: weights, bias: biasPointer, residual: residualPointer,
+                activation: c.activation, output: &expected)
+            let conv = Conv2D(shape: s, weights: weights, bias: biasPointer, microKernel: kernel, algorithm: c.algorithm)
+            usesChannelStrips = conv.usesChannelStrips
+            actual.withUnsafeMutableBufferPointer { y in
+                conv.run(input: input, output: y.baseAddress!, residual: residualPointer, activation: c.activation,
+                         threads: c.threads)
+            }
+        }
+    }
+    #expect(usesChannelStrips)
+    #expect(worstViolation(actual, expected) <= 1, "\(c.name), \(kernel)")
+}

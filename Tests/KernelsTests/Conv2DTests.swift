@@ -30,6 +30,18 @@ let convCases: [ConvCase] = [
     ConvCase(name: "1x1 pointwise, odd pixels", shape: shape(1, 5, 7, 9, oc: 11, k: (1, 1))),
     ConvCase(name: "1x1 pointwise, 16-multiple pixels", shape: shape(1, 8, 4, 8, oc: 6, k: (1, 1)), bias: false),
     ConvCase(name: "1x1 stride 2", shape: shape(1, 6, 9, 11, oc: 7, k: (1, 1), stride: (2, 2))),
+    // 1×1 stride 1 without padding, few output channels: AVX-512 reads B in place (pixel
+    // counts of whole strips or a last strip of 1-4 columns; others pack), over several
+    // reduction blocks, groups, batch 2 and 2 threads (pixel and row splits).
+    ConvCase(name: "1x1 in place 14x14 (tail 4), batch 2, 2 threads, residual",
+             shape: shape(2, 40, 14, 14, oc: 24, k: (1, 1)), residual: true, activation: .clip(min: 0, max: 6), threads: 2),
+    ConvCase(name: "1x1 in place 17x17 (tail 1), 300 deep (2 blocks)", shape: shape(1, 300, 17, 17, oc: 20, k: (1, 1)),
+             activation: .relu),
+    ConvCase(name: "1x1 in place 16x16, 2 groups, 2 threads", shape: shape(1, 24, 16, 16, oc: 18, k: (1, 1), groups: 2),
+             residual: true, threads: 2),
+    ConvCase(name: "1x1 packed 5x5 (tail 9), 130 deep", shape: shape(1, 130, 5, 5, oc: 12, k: (1, 1)), bias: false),
+    ConvCase(name: "1x1 in place 28x28, 120 output channels, 2 threads", shape: shape(1, 33, 28, 28, oc: 120, k: (1, 1)),
+             activation: .leakyRelu(alpha: 0.1), threads: 2),
     ConvCase(name: "3x3 same pad", shape: shape(1, 4, 10, 13, oc: 9, k: (3, 3), pads: (1, 1, 1, 1)),
              activation: .relu),
     ConvCase(name: "3x3 no pad", shape: shape(1, 3, 8, 8, oc: 13, k: (3, 3))),

@@ -53,6 +53,32 @@ let depthwiseCases: [ConvCase] = [
     ConvCase(name: "3x3 s2 42 channels 14 -> 7, 2 threads",
              shape: depthwise(1, 42, 14, 14, k: 3, stride: 2, pads: (1, 1, 1, 1)), bias: false,
              activation: .clip(min: 0, max: 6), threads: 2),
+    // Small stride-1 maps run as one flat run of pixels per plane (AVX-512: rows up to 8 wide,
+    // up to 8 vectors a plane): vectors crossing row ends, the last group of four partly empty,
+    // asymmetric pads (fewer output rows than input rows), 5×5, and runs of planes split
+    // mid-channel over 2 threads (130 channels × batch 2 at 7×7: 3 work items of 87 planes).
+    ConvCase(name: "3x3 s1 7x7 flat, 130 channels, batch 2, 2 threads, ReLU6",
+             shape: depthwise(2, 130, 7, 7, k: 3, stride: 1, pads: (1, 1, 1, 1)), residual: true,
+             activation: .clip(min: 0, max: 6), threads: 2),
+    ConvCase(name: "3x3 s1 8x16 flat (8 vectors), no bias", shape: depthwise(1, 5, 16, 8, k: 3, stride: 1, pads: (1, 1, 1, 1)),
+             bias: false, activation: .relu),
+    ConvCase(name: "3x3 s1 9x8 flat (5 vectors), pads (0,1,1,1)", shape: depthwise(1, 3, 9, 8, k: 3, stride: 1, pads: (0, 1, 1, 1)),
+             residual: true),
+    ConvCase(name: "5x5 s1 6x6 flat, pads (2,2,1,2)", shape: depthwise(2, 3, 6, 6, k: 5, stride: 1, pads: (2, 2, 1, 2)),
+             activation: .clip(min: -0.5, max: 0.5), threads: 2),
+    ConvCase(name: "3x3 s1 3x3 map flat, pads wider than the kernel reach rows",
+             shape: depthwise(1, 4, 3, 3, k: 3, stride: 1, pads: (2, 1, 2, 1)), activation: .sigmoid),
+    ConvCase(name: "3x3 s1 28x28, 2 threads in runs of planes", shape: depthwise(1, 19, 28, 28, k: 3, stride: 1, pads: (1, 1, 1, 1)),
+             residual: true, activation: .leakyRelu(alpha: 0.2), threads: 2),
+    // Stride 2 onto rows of at most 8 outputs: two output rows per AVX-512 vector (an odd
+    // last row alone), kernel column pairs split into even and odd lanes.
+    ConvCase(name: "3x3 s2 13x9 -> 7x5 (odd row count), 70 channels, batch 2, 2 threads, residual",
+             shape: depthwise(2, 70, 13, 9, k: 3, stride: 2, pads: (1, 1, 1, 1)), residual: true,
+             activation: .clip(min: 0, max: 6), threads: 2),
+    ConvCase(name: "5x5 s2 11x15 -> 6x8, residual", shape: depthwise(1, 3, 11, 15, k: 5, stride: 2, pads: (2, 2, 2, 2)),
+             residual: true, activation: .relu),
+    ConvCase(name: "3x3 s2 no pad 9x9 -> 4x4, no bias", shape: depthwise(1, 3, 9, 9, k: 3, stride: 2, pads: (0, 0, 0, 0)),
+             bias: false, activation: .sigmoid),
     // Rows wider than one pass of column masks (512 outputs with AVX-512, 256 with AVX2).
     ConvCase(name: "3x3 s1 600 wide, residual", shape: depthwise(1, 2, 5, 600, k: 3, stride: 1, pads: (1, 1, 1, 1)),
              residual: true, activation: .relu),
@@ -67,8 +93,14 @@ let asymmetricDepthwiseCases: [ConvCase] = {
     wide.kernelWidth = 5
     var tall = depthwise(2, 2, 12, 9, k: 7, stride: 2, pads: (3, 0, 3, 0))
     tall.kernelWidth = 1
+    var flatWide = depthwise(1, 3, 5, 6, k: 3, stride: 1, pads: (1, 2, 1, 2))
+    flatWide.kernelWidth = 5
+    var flatTall = depthwise(1, 2, 8, 4, k: 7, stride: 1, pads: (3, 0, 3, 0))
+    flatTall.kernelWidth = 1
     return [
         ConvCase(name: "3x5 s1", shape: wide, activation: .clip(min: -1, max: 1)),
+        ConvCase(name: "3x5 s1 6 wide (flat)", shape: flatWide, residual: true, activation: .relu),
+        ConvCase(name: "7x1 s1 4 wide (flat)", shape: flatTall),
         ConvCase(name: "7x1 s2, batch 2", shape: tall, residual: true, threads: 2),
     ]
 }()

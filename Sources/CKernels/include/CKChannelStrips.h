@@ -14,17 +14,21 @@ extern "C" {
 #define CK_CHANNEL_TILE_PIXELS 8
 
 /// One tile of up to `panelPixels` (7 or 8) pixels × 32 output channels over the whole
-/// reduction `depth`: `pixelPanel` is a packed pixel panel (for every k, `panelPixels` pixel
-/// values side by side),
+/// reduction `depth`: `pixelPanel` holds, for every k, `panelPixels` pixel values side by
+/// side, step k at `k · panelStride` (`panelPixels` for a packed panel; a 1×1 convolution
+/// reads its NCHW input in place with the plane size as the stride, all `panelPixels` values
+/// of each step being readable),
 /// `channelStrips` one or two packed 16-channel strips (strip s at s · 16 · depth, for every
 /// k 16 channel values side by side). Output channel c, pixel p (p < pixelCount,
 /// c < channelCount) goes to `output[c · pixelStride + p]` as clamp(acc + bias[c] +
 /// residual[c · pixelStride + p], lower, upper); `bias` and `residual` may be NULL, and
-/// `residual` may alias `output` (each element is read before it is written).
+/// `residual` may alias `output` (each element is read before it is written). `ahead`, when
+/// not NULL, is a strip pair laid out like `channelStrips` that is prefetched alongside (the
+/// weights the caller multiplies next; a prefetch never faults, so it may point past them).
 void ck_avx512_channel_tile(
     ptrdiff_t depth, const float *pixelPanel, const float *channelStrips, ptrdiff_t channelCount,
     float *output, const float *residual, ptrdiff_t pixelStride, ptrdiff_t pixelCount,
-    const float *bias, float lower, float upper, ptrdiff_t panelPixels);
+    const float *bias, float lower, float upper, ptrdiff_t panelPixels, ptrdiff_t panelStride, const float *ahead);
 
 /// Whether this CPU runs `ck_avx512_channel_tile`.
 int ck_channel_tile_supported(void);

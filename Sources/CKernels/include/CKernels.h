@@ -48,6 +48,17 @@ typedef void (*CKMultiplyPanels)(
     ptrdiff_t depth, const float *panels, ptrdiff_t row0, ptrdiff_t rowCount,
     const float *strips, ptrdiff_t column0, ptrdiff_t columnCount, const CKEpilogue *epilogue);
 
+/// The AVX-512 variant's `CKMultiplyPanels` reading B where it lies instead of as packed
+/// strips: row k of the block at `b + k · ldb`, C column column0 + j from `b[j]` (a 1×1
+/// stride-1 convolution's input is its own im2col matrix). Strips are read as whole 16-float
+/// vectors, except a last one of at most `CK_AVX512_NARROW_COLUMNS` columns, which reads only
+/// its columns; so `columnCount % 16` must be 0 or at most that, or reads pass the row's end.
+/// Only for CPUs that run the AVX-512 variant (a no-op elsewhere).
+void ck_avx512_multiply_panels_in_place(
+    ptrdiff_t depth, const float *panels, ptrdiff_t row0, ptrdiff_t rowCount,
+    const float *b, ptrdiff_t ldb, ptrdiff_t column0, ptrdiff_t columnCount, const CKEpilogue *epilogue);
+#define CK_AVX512_NARROW_COLUMNS 4
+
 /// One full tile: `tile[r * 16 + j] = sum_k a[k * rows + r] * b[k * 16 + j]`.
 typedef void (*CKMultiplyTile)(ptrdiff_t depth, const float *a, const float *b, float *tile);
 

@@ -1,0 +1,187 @@
+// The AVX-512 micro-kernel reading B in place (`ck_avx512_multiply_panels_in_place`, see
+// CKernels.h): the same 8 × 32 tile, pair / single / narrow strips and epilogue as
+// MicroKernelAVX512.c, with B's rows `ldb` floats apart instead of packed 16-float rows. Kept
+// apart from the packed kernel, whose helpers clang inlines and unrolls differently once they
+// are shared (ResNet50's 3×3 512 → 512 at 7×7, Winograd, ran 7–20% slower through the shared form).
+#include "MicroKernelVariants.h"
+
+#if CK_X86
+#include <immintrin.h>
+
+#define CK_AVX512 __attribute__((target("avx512f,fma")))
+enum { MR = CK_AVX512_ROWS };
+
+/// Row `row` of C, columns where `mask` is set, from accumulator `x`.
+CK_AVX512 static inline void store_row(__m512 x, ptrdiff_t row, ptrdiff_t column, __mmask16 mask, const CKEpilogue *e)
+{
+    float *out = e->c + row * e->ldc + column;
+    if (e->alpha != 1.0f) x = _mm512_mul_ps(x, _mm512_set1_ps(e->alpha));
+    if (!e->first) {
+        x = _mm512_add_ps(x, _mm512_maskz_loadu_ps(mask, out));
+    } else {
+        if (e->beta != 0.0f) x = _mm512_add_ps(x, _mm512_mul_ps(_mm512_set1_ps(e->beta), _mm512_maskz_loadu_ps(mask, out)));
+        if (e->bias) x = _mm512_add_ps(x, _mm512_set1_ps(e->bias[row]));
+        if (e->residual) x = _mm512_add_ps(x, _mm512_maskz_loadu_ps(mask, e->residual + (out - e->c)));
+    }
+    if (e->last) {
+        // max(lower, x) / min(upper, x) return x when x is NaN.
+        x = _mm512_min_ps(_mm512_set1_ps(e->upper), _mm512_max_ps(_mm512_set1_ps(e->lower), x));
+    }
+    _mm512_mask_storeu_ps(out, mask, x);
+}
+
+static inline __mmask16 column_mask(ptrdiff_t columns)
+{
+    return columns >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << columns) - 1u);
+}
+
+/// Two strips (b0, b1 = the next strip): rows × (16 + columns1) of C. `ahead`: a panel to
+/// prefetch alongside, one k step of it per k step (the next panel during a panel's first pair).
+CK_AVX512 static inline __attribute__((always_inline)) void multiply_store_pair(
+    ptrdiff_t depth, const float *a, const float *b0, const float *b1, const ptrdiff_t ldb, ptrdiff_t row, ptrdiff_t column,
+    ptrdiff_t rows, ptrdiff_t columns1, const float *ahead, const CKEpilogue *e)
+{
+    __m512 c0[MR], c1[MR];
+#pragma clang loop unroll(full)
+    for (int r = 0; r < MR; r++) { c0[r] = _mm512_setzero_ps(); c1[r] = _mm512_setzero_ps(); }
+    for (ptrdiff_t k = 0; k < depth; k++) {
+        _mm_prefetch((const char *)(ahead + MR * k), _MM_HINT_T0);
+        __m512 x0 = _mm512_loadu_ps(b0 + ldb * k);
+        __m512 x1 = _mm512_loadu_ps(b1 + ldb * k);
+        const float *ak = a + MR * k;
+#pragma clang loop unroll(full)
+        for (int r = 0; r < MR; r++) {
+            __m512 s = _mm512_set1_ps(ak[r]);
+            c0[r] = _mm512_fmadd_ps(s, x0, c0[r]);
+            c1[r] = _mm512_fmadd_ps(s, x1, c1[r]);
+        }
+    }
+    __mmask16 mask1 = column_mask(columns1);
+#pragma clang loop unroll(full)
+    for (int r = 0; r < MR; r++) {
+        if (r < rows) {
+            store_row(c0[r], row + r, column, 0xFFFF, e);
+            store_row(c1[r], row + r, column + 16, mask1, e);
+        }
+    }
+}
+
+/// One strip: rows × columns of C.
+CK_AVX512 static inline __attribute__((always_inline)) void multiply_store(
+    ptrdiff_t depth, const float *a, const float *b, const ptrdiff_t ldb, ptrdiff_t row, ptrdiff_t column,
+    ptrdiff_t rows, ptrdiff_t columns, const CKEpilogue *e)
+{
+    __m512 c0[MR];
+#pragma clang loop unroll(full)
+    for (int r = 0; r < MR; r++) c0[r] = _mm512_setzero_ps();
+    for (ptrdiff_t k = 0; k < depth; k++) {
+        __m512 x0 = _mm512_loadu_ps(b + ldb * k);
+        const float *ak = a + MR * k;
+#pragma clang loop unroll(full)
+        for (int r = 0; r < MR; r++) c0[r] = _mm512_fmadd_ps(_mm512_set1_ps(ak[r]), x0, c0[r]);
+    }
+    __mmask16 mask = column_mask(columns);
+#pragma clang loop unroll(full)
+    for (int r = 0; r < MR; r++) {
+        if (r < rows) store_row(c0[r], row + r, column, mask, e);
+    }
+}
+
+/// Columns left past whole strips that go to `multiply_store_narrow` instead of a strip.
+enum { NARROW_COLUMNS = CK_AVX512_NARROW_COLUMNS };
+
+/// The last `T` (1...NARROW_COLUMNS) columns of a block, as 8-row column vectors (256-bit),
+/// four interleaved partial sums over k per column. A 16-column strip would spend 16 columns'
+/// multiplies on them: 17×17 maps (289 pixels) leave one column past 18 strips, 5% of the work.
+CK_AVX512 static void multiply_store_narrow(
+    ptrdiff_t depth, const float *a, const float *b, const ptrdiff_t ldb, ptrdiff_t row, ptrdiff_t column,
+    ptrdiff_t rows, const int T, const CKEpilogue *e)
+{
+    __m256 acc[NARROW_COLUMNS][4];
+#pragma clang loop unroll(full)
+    for (int j = 0; j < NARROW_COLUMNS; j++) {
+#pragma clang loop unroll(full)
+        for (int u = 0; u < 4; u++) acc[j][u] = _mm256_setzero_ps();
+    }
+    ptrdiff_t k = 0;
+    for (; k + 4 <= depth; k += 4) {
+#pragma clang loop unroll(full)
+        for (int u = 0; u < 4; u++) {
+            __m256 x = _mm256_loadu_ps(a + MR * (k + u));
+#pragma clang loop unroll(full)
+            for (int j = 0; j < NARROW_COLUMNS; j++) {
+                if (j < T) acc[j][u] = _mm256_fmadd_ps(x, _mm256_set1_ps(b[ldb * (k + u) + j]), acc[j][u]);
+            }
+        }
+    }
+    for (; k < depth; k++) {
+        __m256 x = _mm256_loadu_ps(a + MR * k);
+#pragma clang loop unroll(full)
+        for (int j = 0; j < NARROW_COLUMNS; j++) {
+            if (j < T) acc[j][0] = _mm256_fmadd_ps(x, _mm256_set1_ps(b[ldb * k + j]), acc[j][0]);
+        }
+    }
+    float tile[MR * 16];
+    for (int j = 0; j < T; j++) {
+        float sums[MR];
+        _mm256_storeu_ps(sums, _mm256_add_ps(_mm256_add_ps(acc[j][0], acc[j][1]), _mm256_add_ps(acc[j][2], acc[j][3])));
+        for (int r = 0; r < MR; r++) tile[r * 16 + j] = sums[r];
+    }
+    ck_store_tile_scalar(tile, row, column, rows, T, e);
+}
+
+/// `ck_avx512_multiply_panels` with B's rows `ldb` floats apart and strip s at `stripStep · s`
+/// (packed strips: 16 and depth · 16; B read in place: the row length and 16).
+CK_AVX512 static inline __attribute__((always_inline)) void multiply_panels(
+    ptrdiff_t depth, const float *panels, ptrdiff_t row0, ptrdiff_t rowCount,
+    const float *strips, const ptrdiff_t ldb, const ptrdiff_t stripStep, ptrdiff_t column0, ptrdiff_t columnCount,
+    const CKEpilogue *e)
+{
+    ptrdiff_t stripCount = (columnCount + 15) / 16;
+    // A last strip of at most NARROW_COLUMNS columns is multiplied column by column.
+    int tail = (int)(columnCount % 16);
+    int narrow = tail > 0 && tail <= NARROW_COLUMNS;
+    ptrdiff_t wideStrips = narrow ? stripCount - 1 : stripCount;
+    for (ptrdiff_t r = 0; r < rowCount; r += MR) {
+        const float *a = panels + (r / MR) * MR * depth;
+        ptrdiff_t rows = rowCount - r < MR ? rowCount - r : MR;
+        ptrdiff_t s = 0;
+        for (; s + 1 < wideStrips; s += 2) {
+            const float *b = strips + s * stripStep;
+            ptrdiff_t columns1 = columnCount - 16 * (s + 1) < 16 ? columnCount - 16 * (s + 1) : 16;
+            // The first pair pulls the next panel in (weights come from memory in a large network).
+            const float *ahead = s == 0 && r + MR < rowCount ? a + MR * depth : a;
+            multiply_store_pair(depth, a, b, b + stripStep, ldb, row0 + r, column0 + 16 * s, rows, columns1, ahead, e);
+        }
+        if (s < wideStrips) {
+            ptrdiff_t columns = columnCount - 16 * s < 16 ? columnCount - 16 * s : 16;
+            multiply_store(depth, a, strips + s * stripStep, ldb, row0 + r, column0 + 16 * s, rows, columns, e);
+        }
+        if (narrow) {
+            const float *b = strips + (stripCount - 1) * stripStep;
+            ptrdiff_t column = column0 + 16 * (stripCount - 1);
+            switch (tail) {
+            case 1: multiply_store_narrow(depth, a, b, ldb, row0 + r, column, rows, 1, e); break;
+            case 2: multiply_store_narrow(depth, a, b, ldb, row0 + r, column, rows, 2, e); break;
+            case 3: multiply_store_narrow(depth, a, b, ldb, row0 + r, column, rows, 3, e); break;
+            default: multiply_store_narrow(depth, a, b, ldb, row0 + r, column, rows, 4, e); break;
+            }
+        }
+    }
+}
+
+CK_AVX512 void ck_avx512_multiply_panels_in_place(
+    ptrdiff_t depth, const float *panels, ptrdiff_t row0, ptrdiff_t rowCount,
+    const float *b, ptrdiff_t ldb, ptrdiff_t column0, ptrdiff_t columnCount, const CKEpilogue *e)
+{
+    multiply_panels(depth, panels, row0, rowCount, b, ldb, 16, column0, columnCount, e);
+}
+#endif
+#if !CK_X86
+void ck_avx512_multiply_panels_in_place(
+    ptrdiff_t depth, const float *panels, ptrdiff_t row0, ptrdiff_t rowCount,
+    const float *b, ptrdiff_t ldb, ptrdiff_t column0, ptrdiff_t columnCount, const CKEpilogue *e)
+{
+    (void)depth; (void)panels; (void)row0; (void)rowCount; (void)b; (void)ldb; (void)column0; (void)columnCount; (void)e;
+}
+#endif
