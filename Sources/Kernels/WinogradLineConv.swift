@@ -27,7 +27,8 @@ final class WinogradLineConv: @unchecked Sendable {
     /// Input length along the axis, length across it, padding before, output length.
     let along: Int, across: Int, padBefore: Int, outAlong: Int
     let tileRows: Int
-    /// Tile rows per block: the transformed inputs and products of a block stay in cache.
+    /// Tile rows per block on one thread: the transformed inputs and products of a block stay
+    /// in cache (`tileRowGroups`).
     let blockRows: Int
     /// Tiles per GEMM column block.
     let columnBlock: Int
@@ -96,6 +97,27 @@ final class WinogradLineConv: @unchecked Sendable {
     /// Rows of each staged phase plane: tile row t reads phase rows t … t + (n - 1) div m.
     var rowsPerPhase: Int { tileRows + (inputTile - 1) / outputTile }
 
+    /// How the work is shared among `threads`:
+    /// - by output channels, on maps with few tile rows (Inception's 17×17: 6): each thread
+    ///   multiplies its rows of every M_ξ and transforms those channels' outputs, so the
+    ///   transformed weights are read once in all;
+    /// - by groups of tile rows otherwise, each group run whole (input transform, GEMMs, output
+    ///   transform) by one thread: Inception-V4's 73×73 layers have 25 tile rows, whose one-row
+    ///   blocks, each split three ways over the threads, ran 1.2× faster on 2 threads than on 1.
+    func splitsChannels(threads: Int) -> Bool { threads > 1 && tileRows < 4 * threads }
+
+    /// Groups of tile rows (see `splitsChannels`): blocks of `blockRows`, and with several
+    /// threads at least one per thread, in a multiple of the thread count.
+    func tileRowGroups(threads: Int) -> (count: Int, rows: Int) {
+        var groups = (tileRows + blockRows - 1) / blockRows
+        if threads > 1 && !splitsChannels(threads: threads) {
+            groups = max(groups, threads)
+            groups = min(tileRows, (groups + threads - 1) / threads * threads)
+        }
+        let rows = (tileRows + groups - 1) / groups
+        return ((tileRows + rows - 1) / rows, rows)
+    }
+
     func run(
         input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
         residual: UnsafePointer<Float>?, activation: Activation, threads: Int
@@ -104,46 +126,86 @@ final class WinogradLineConv: @unchecked Sendable {
         let inC = s.inChannels, outC = s.outChannels, n = inputTile, m = outputTile
         let planeIn = s.inHeight * s.inWidth, planeOut = s.outHeight * s.outWidth
         let stagedFloats = m * rowsPerPhase * across
-        let blockTiles = blockRows * across
-        // Each worker's output phases of one channel and block.
-        let workers = max(1, threads)
+        let byChannels = splitsChannels(threads: threads)
+        let (groups, groupRows) = tileRowGroups(threads: threads)
+        let groupTiles = groupRows * across
+        // Shared: the staged input, and when the channels are split V and M of one group.
+        // Per worker: packed B, one channel's output phases, and V and M of its own group otherwise.
+        let vFloats = n * inC * groupTiles, productFloats = n * outC * groupTiles
+        let workers = byChannels ? threads : Parallel.workerCount(items: groups, threads: threads)
+        let workerFloats = gemms.workspaceFloats(columns: columnBlock) + m * groupTiles + (byChannels ? 0 : vFloats + productFloats)
+        let sharedFloats = inC * stagedFloats + (byChannels ? vFloats + productFloats : 0)
         let clamp = activation.clampBounds ?? (-.infinity, .infinity)
         let level = transformLevel
-        ScratchPool.shared.withBuffers(
-            count: 4, floats: max(inC * stagedFloats, n * inC * blockTiles, n * outC * blockTiles, workers * m * blockTiles) + 16
-        ) { buffers in
-            let staged = buffers[0], v = buffers[1], products = buffers[2], phases = buffers[3]
+        ScratchPool.shared.withBuffers(count: 1 + workers, floats: max(sharedFloats, workerFloats) + 16) { buffers in
+            let staged = buffers[0]
             inputTransform.withUnsafeBufferPointer { bt in
             outputTransform.withUnsafeBufferPointer { at in
+                /// V for tile rows [t0, t0 + rows) of one channel.
+                func transformInput(_ channel: Int, _ t0: Int, _ tiles: Int, _ v: UnsafeMutablePointer<Float>) {
+                    ck_line_input(
+                        level, staged + channel * stagedFloats, rowsPerPhase, across, m, n, bt.baseAddress!,
+                        t0, tiles, v + channel * tiles, inC * tiles)
+                }
+                /// One output channel's values of tile rows [t0, t0 + rows), from M.
+                func transformOutput(
+                    _ channel: Int, _ t0: Int, _ rows: Int, _ products: UnsafePointer<Float>,
+                    _ phases: UnsafeMutablePointer<Float>, _ y: UnsafeMutablePointer<Float>, _ res: UnsafePointer<Float>?
+                ) {
+                    let tiles = rows * across
+                    ck_line_output(level, products + channel * tiles, outC * tiles, m, n, at.baseAddress!, tiles, phases)
+                    let plane = y + channel * planeOut
+                    ck_line_store(
+                        level, phases, tiles, vertical ? 1 : 0, m, across, outAlong, t0, rows, bias?[channel] ?? 0,
+                        plane, res.map { $0 + channel * planeOut }, clamp.0, clamp.1)
+                    if activation.clampBounds == nil { applyActivation(activation, plane: plane, tileRows: t0..<(t0 + rows)) }
+                }
                 for image in 0..<s.batch {
                     let x = input + image * inC * planeIn
-                    Parallel.forEach(items: inC, threads: threads) { channel, _ in
+                    let y = output + image * outC * planeOut
+                    let res = residual.map { $0 + image * outC * planeOut }
+                    func stage(_ channel: Int) {
                         ck_line_stage(
                             x + channel * planeIn, vertical ? 1 : 0, along, across, padBefore, m, rowsPerPhase,
                             staged + channel * stagedFloats)
                     }
-                    let y = output + image * outC * planeOut
-                    let res = residual.map { $0 + image * outC * planeOut }
-                    var t0 = 0
-                    while t0 < tileRows {
-                        let rows = min(tileRows, t0 + blockRows) - t0
-                        let tiles = rows * across
-                        Parallel.forEach(items: inC, threads: threads) { channel, _ in
-                            ck_line_input(
-                                level, staged + channel * stagedFloats, rowsPerPhase, across, m, n, bt.baseAddress!,
-                                t0, tiles, v + channel * tiles, inC * tiles)
+                    if byChannels {
+                        let v = staged + inC * stagedFloats, products = v + vFloats
+                        let mr = gemms.microKernel.rows
+                        let panels = (outC + mr - 1) / mr
+                        let rowsPerWorker = (panels + workers - 1) / workers * mr
+                        for group in 0..<groups {
+                            let t0 = group * groupRows, rows = min(tileRows, t0 + groupRows) - t0
+                            let tiles = rows * across
+                            Parallel.forEach(items: inC, threads: threads) { channel, _ in
+                                if group == 0 { stage(channel) }
+                                transformInput(channel, t0, tiles, v)
+                            }
+                            Parallel.forEach(items: workers, threads: workers) { share, worker in
+                                let first = share * rowsPerWorker, last = min(outC, first + rowsPerWorker)
+                                if first >= last { return }
+                                let own = buffers[1 + worker]
+                                gemms.multiplyRows(
+                                    v, tiles: tiles, rows: first..<last, columnBlock: columnBlock, into: products,
+                                    workspace: own)
+                                let phases = own + gemms.workspaceFloats(columns: columnBlock)
+                                for channel in first..<last { transformOutput(channel, t0, rows, products, phases, y, res) }
+                            }
                         }
-                        gemms.multiplyAll(v, tiles: tiles, columnBlock: columnBlock, into: products, threads: threads)
-                        Parallel.forEach(items: outC, threads: threads) { channel, worker in
-                            let own = phases + worker * m * blockTiles
-                            ck_line_output(level, products + channel * tiles, outC * tiles, m, n, at.baseAddress!, tiles, own)
-                            let plane = y + channel * planeOut
-                            ck_line_store(
-                                level, own, tiles, vertical ? 1 : 0, m, across, outAlong, t0, rows, bias?[channel] ?? 0, plane,
-                                res.map { $0 + channel * planeOut }, clamp.0, clamp.1)
-                            if activation.clampBounds == nil { applyActivation(activation, plane: plane, tileRows: t0..<(t0 + rows)) }
+                    } else {
+                        Parallel.forEach(items: inC, threads: threads) { channel, _ in stage(channel) }
+                        Parallel.forEach(items: groups, threads: workers) { group, worker in
+                            let t0 = group * groupRows, rows = min(tileRows, t0 + groupRows) - t0
+                            if rows <= 0 { return }
+                            let tiles = rows * across
+                            let own = buffers[1 + worker]
+                            let phases = own + gemms.workspaceFloats(columns: columnBlock)
+                            let v = phases + m * groupTiles, products = v + vFloats
+                            for channel in 0..<inC { transformInput(channel, t0, tiles, v) }
+                            gemms.multiplyRows(
+                                v, tiles: tiles, rows: 0..<outC, columnBlock: columnBlock, into: products, workspace: own)
+                            for channel in 0..<outC { transformOutput(channel, t0, rows, products, phases, y, res) }
                         }
-                        t0 += rows
                     }
                 }
             }

@@ -59,34 +59,63 @@ final class WinogradProducts: @unchecked Sendable {
     func multiplyAll(
         _ v: UnsafePointer<Float>, tiles p: Int, columnBlock: Int, into products: UnsafeMutablePointer<Float>, threads: Int
     ) {
-        let m = outChannels, c = inChannels
+        let m = outChannels
         let (columnBlocks, blockWidth) = Self.columnBlocks(
             tiles: p, columnBlock: columnBlock, transformCount: transformCount, threads: threads)
         let items = transformCount * columnBlocks
         let workers = Parallel.workerCount(items: items, threads: threads)
-        let kc0 = min(c, Self.depthBlock)
-        let rowsPadded = PackedPanels.panelCount(rows: m, panelRows: microKernel.rows) * microKernel.rows
-        // Packed strips are whole: 16 columns each.
-        ScratchPool.shared.withBuffers(count: workers, floats: kc0 * ((blockWidth + 15) / 16 * 16)) { workspaces in
+        ScratchPool.shared.withBuffers(count: workers, floats: workspaceFloats(columns: blockWidth)) { workspaces in
             Parallel.forEach(items: items, threads: workers) { item, worker in
-                let xi = item / columnBlocks
                 let column0 = (item % columnBlocks) * blockWidth
-                let columns = min(blockWidth, p - column0)
-                let packedB = workspaces[worker]
-                let epilogue = TileEpilogue(c: products + xi * m * p, ldc: p)
-                var k0 = 0
-                while k0 < c {
-                    let kc = min(Self.depthBlock, c - k0)
-                    Gemm.packStrips(
-                        source: v + (xi * c + k0) * p + column0, depthStride: p, columnStride: 1,
-                        depth: kc, columns: columns, into: packedB)
-                    let blockPanels = UnsafePointer(packed + xi * panelFloats + k0 * rowsPadded)
-                    microKernel.multiplyPanels(
-                        depth: kc, panels: blockPanels, rows: 0..<m, strips: packedB, firstColumn: column0,
-                        columns: columns, epilogue: epilogue, first: k0 == 0, last: k0 + kc == c)
-                    k0 += kc
-                }
+                multiply(
+                    v, tiles: p, transform: item / columnBlocks, columns: column0..<min(p, column0 + blockWidth),
+                    rows: 0..<m, into: products, workspace: workspaces[worker])
             }
+        }
+    }
+
+    /// Rows `rows` of every M_ξ (rows a multiple of the micro-kernel's panel height from the
+    /// first), on the calling thread: a worker's share when the output channels are split.
+    /// `workspace`: `workspaceFloats(columns: columnBlock)` floats.
+    func multiplyRows(
+        _ v: UnsafePointer<Float>, tiles p: Int, rows: Range<Int>, columnBlock: Int,
+        into products: UnsafeMutablePointer<Float>, workspace: UnsafeMutablePointer<Float>
+    ) {
+        var column0 = 0
+        while column0 < p {
+            let columns = column0..<min(p, column0 + columnBlock)
+            for xi in 0..<transformCount {
+                multiply(v, tiles: p, transform: xi, columns: columns, rows: rows, into: products, workspace: workspace)
+            }
+            column0 = columns.upperBound
+        }
+    }
+
+    /// Floats of packed B a work item of `columns` tiles needs (whole 16-column strips).
+    func workspaceFloats(columns: Int) -> Int {
+        min(inChannels, Self.depthBlock) * ((columns + 15) / 16 * 16)
+    }
+
+    /// One product M_ξ, rows × columns, through the micro-kernel.
+    private func multiply(
+        _ v: UnsafePointer<Float>, tiles p: Int, transform xi: Int, columns: Range<Int>, rows: Range<Int>,
+        into products: UnsafeMutablePointer<Float>, workspace packedB: UnsafeMutablePointer<Float>
+    ) {
+        let m = outChannels, c = inChannels, mr = microKernel.rows
+        let rowsPadded = PackedPanels.panelCount(rows: m, panelRows: mr) * mr
+        let epilogue = TileEpilogue(c: products + xi * m * p, ldc: p)
+        var k0 = 0
+        while k0 < c {
+            let kc = min(Self.depthBlock, c - k0)
+            Gemm.packStrips(
+                source: v + (xi * c + k0) * p + columns.lowerBound, depthStride: p, columnStride: 1,
+                depth: kc, columns: columns.count, into: packedB)
+            let blockPanels = UnsafePointer(packed + xi * panelFloats + k0 * rowsPadded)
+            microKernel.multiplyPanels(
+                depth: kc, panels: blockPanels + (rows.lowerBound / mr) * mr * kc, rows: rows, strips: packedB,
+                firstColumn: columns.lowerBound, columns: columns.count, epilogue: epilogue,
+                first: k0 == 0, last: k0 + kc == c)
+            k0 += kc
         }
     }
 }

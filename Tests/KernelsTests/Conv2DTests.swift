@@ -141,6 +141,8 @@ let convCases: [ConvCase] = [
              oc: 37, k: (7, 1), pads: (2, 0, 4, 0)), residual: true, activation: .leakyRelu(alpha: 0.1), threads: 2),
     ConvCase(name: "winograd line 1x7 wide row, several blocks, 2 threads", shape: shape(1, 32, 6, 73, oc: 35,
              k: (1, 7), pads: (0, 3, 0, 3)), activation: .clip(min: -0.5, max: 0.5), threads: 2, algorithm: .winogradLine),
+    ConvCase(name: "winograd line 7x1 wide map, channels split over 2 threads, several blocks", shape: shape(1, 33, 20, 60,
+             oc: 41, k: (7, 1), pads: (3, 0, 3, 0)), residual: true, activation: .relu, threads: 2, algorithm: .winogradLine),
     ConvCase(name: "winograd line 7x1 several blocks, no bias, tanh", shape: shape(1, 24, 40, 30, oc: 20, k: (7, 1),
              pads: (3, 0, 3, 0)), bias: false, activation: .tanh, algorithm: .winogradLine),
     ConvCase(name: "winograd line 1x3 Inception-C 8x8", shape: shape(1, 36, 8, 8, oc: 40, k: (1, 3),
