@@ -25,7 +25,7 @@ CK_INLINE void store_partial(float *p, v16 x, ptrdiff_t count)
 
 CK_INLINE void input_body(
     const float *staged, ptrdiff_t rowsPerPhase, ptrdiff_t across, ptrdiff_t m, const ptrdiff_t n,
-    const float *bt, ptrdiff_t tileRow0, ptrdiff_t count, float *v, ptrdiff_t xiStride)
+    const float *bt, ptrdiff_t tileRow0, ptrdiff_t count, float *v, ptrdiff_t xiStride, ptrdiff_t stripStride)
 {
     const float *sources[CK_LINE_MAX_INPUTS];
     for (ptrdiff_t k = 0; k < n; k++)
@@ -34,11 +34,11 @@ CK_INLINE void input_body(
         ptrdiff_t lanes = count - q < 16 ? count - q : 16;
         v16 d[CK_LINE_MAX_INPUTS];
         for (ptrdiff_t k = 0; k < n; k++) d[k] = lanes == 16 ? load16(sources[k] + q) : load_partial(sources[k] + q, lanes);
+        float *out = v + (q / 16) * stripStride;
         for (ptrdiff_t xi = 0; xi < n; xi++) {
             v16 sum = bt[xi * n] * d[0];
             for (ptrdiff_t k = 1; k < n; k++) sum += bt[xi * n + k] * d[k];
-            if (lanes == 16) store16(v + xi * xiStride + q, sum);
-            else store_partial(v + xi * xiStride + q, sum, lanes);
+            store16(out + xi * xiStride, sum);
         }
     }
 }
@@ -98,14 +98,15 @@ CK_INLINE void store_body(
 #define CK_LINE_VARIANT(SUFFIX, ATTRIBUTE)                                                                   \
     ATTRIBUTE static void line_input_##SUFFIX(                                                               \
         const float *staged, ptrdiff_t rowsPerPhase, ptrdiff_t across, ptrdiff_t m, ptrdiff_t n,             \
-        const float *bt, ptrdiff_t tileRow0, ptrdiff_t count, float *v, ptrdiff_t xiStride)                  \
+        const float *bt, ptrdiff_t tileRow0, ptrdiff_t count, float *v, ptrdiff_t xiStride,                  \
+        ptrdiff_t stripStride)                                                                               \
     {                                                                                                        \
         switch (n) {                                                                                         \
-        case 6: input_body(staged, rowsPerPhase, across, m, 6, bt, tileRow0, count, v, xiStride); break;     \
-        case 8: input_body(staged, rowsPerPhase, across, m, 8, bt, tileRow0, count, v, xiStride); break;     \
-        case 9: input_body(staged, rowsPerPhase, across, m, 9, bt, tileRow0, count, v, xiStride); break;     \
-        case 10: input_body(staged, rowsPerPhase, across, m, 10, bt, tileRow0, count, v, xiStride); break;   \
-        default: input_body(staged, rowsPerPhase, across, m, n, bt, tileRow0, count, v, xiStride); break;    \
+        case 6: input_body(staged, rowsPerPhase, across, m, 6, bt, tileRow0, count, v, xiStride, stripStride); break;     \
+        case 8: input_body(staged, rowsPerPhase, across, m, 8, bt, tileRow0, count, v, xiStride, stripStride); break;     \
+        case 9: input_body(staged, rowsPerPhase, across, m, 9, bt, tileRow0, count, v, xiStride, stripStride); break;     \
+        case 10: input_body(staged, rowsPerPhase, across, m, 10, bt, tileRow0, count, v, xiStride, stripStride); break;   \
+        default: input_body(staged, rowsPerPhase, across, m, n, bt, tileRow0, count, v, xiStride, stripStride); break;    \
         }                                                                                                    \
     }                                                                                                        \
     ATTRIBUTE static void line_output_##SUFFIX(                                                              \
@@ -137,14 +138,14 @@ CK_LINE_VARIANT(portable, )
 
 void ck_line_input(
     int level, const float *staged, ptrdiff_t rowsPerPhase, ptrdiff_t across, ptrdiff_t m, ptrdiff_t n,
-    const float *bt, ptrdiff_t tileRow0, ptrdiff_t count, float *v, ptrdiff_t xiStride)
+    const float *bt, ptrdiff_t tileRow0, ptrdiff_t count, float *v, ptrdiff_t xiStride, ptrdiff_t stripStride)
 {
     if (n > CK_LINE_MAX_INPUTS || n < 1 || m < 1) return;
 #if CK_X86
-    if (level >= 2) { line_input_avx512(staged, rowsPerPhase, across, m, n, bt, tileRow0, count, v, xiStride); return; }
-    if (level == 1) { line_input_avx2(staged, rowsPerPhase, across, m, n, bt, tileRow0, count, v, xiStride); return; }
+    if (level >= 2) { line_input_avx512(staged, rowsPerPhase, across, m, n, bt, tileRow0, count, v, xiStride, stripStride); return; }
+    if (level == 1) { line_input_avx2(staged, rowsPerPhase, across, m, n, bt, tileRow0, count, v, xiStride, stripStride); return; }
 #endif
-    line_input_portable(staged, rowsPerPhase, across, m, n, bt, tileRow0, count, v, xiStride);
+    line_input_portable(staged, rowsPerPhase, across, m, n, bt, tileRow0, count, v, xiStride, stripStride);
 }
 
 void ck_line_output(

@@ -131,9 +131,10 @@ final class WinogradLineConv: @unchecked Sendable {
         let groupTiles = groupRows * across
         // Shared: the staged input, and when the channels are split V and M of one group.
         // Per worker: packed B, one channel's output phases, and V and M of its own group otherwise.
-        let vFloats = n * inC * groupTiles, productFloats = n * outC * groupTiles
+        let layout = WinogradProducts.StripLayout(inChannels: inC, strips: (groupTiles + 15) / 16)
+        let vFloats = n * layout.xiFloats, productFloats = n * outC * groupTiles
         let workers = byChannels ? threads : Parallel.workerCount(items: groups, threads: threads)
-        let workerFloats = gemms.workspaceFloats(columns: columnBlock) + m * groupTiles + (byChannels ? 0 : vFloats + productFloats)
+        let workerFloats = m * groupTiles + (byChannels ? 0 : vFloats + productFloats)
         let sharedFloats = inC * stagedFloats + (byChannels ? vFloats + productFloats : 0)
         let clamp = activation.clampBounds ?? (-.infinity, .infinity)
         let level = transformLevel
@@ -141,11 +142,12 @@ final class WinogradLineConv: @unchecked Sendable {
             let staged = buffers[0]
             inputTransform.withUnsafeBufferPointer { bt in
             outputTransform.withUnsafeBufferPointer { at in
-                /// V for tile rows [t0, t0 + rows) of one channel.
+                /// V for tile rows [t0, t0 + rows) of one channel, in the products' packed layout.
                 func transformInput(_ channel: Int, _ t0: Int, _ tiles: Int, _ v: UnsafeMutablePointer<Float>) {
+                    let place = layout.channel(channel)
                     ck_line_input(
                         level, staged + channel * stagedFloats, rowsPerPhase, across, m, n, bt.baseAddress!,
-                        t0, tiles, v + channel * tiles, inC * tiles)
+                        t0, tiles, v + place.offset, layout.xiFloats, place.stripStride)
                 }
                 /// One output channel's values of tile rows [t0, t0 + rows), from M.
                 func transformOutput(
@@ -184,11 +186,10 @@ final class WinogradLineConv: @unchecked Sendable {
                             Parallel.forEach(items: workers, threads: workers) { share, worker in
                                 let first = share * rowsPerWorker, last = min(outC, first + rowsPerWorker)
                                 if first >= last { return }
-                                let own = buffers[1 + worker]
-                                gemms.multiplyRows(
-                                    v, tiles: tiles, rows: first..<last, columnBlock: columnBlock, into: products,
-                                    workspace: own)
-                                let phases = own + gemms.workspaceFloats(columns: columnBlock)
+                                let phases = buffers[1 + worker]
+                                gemms.multiplyPackedRows(
+                                    v, layout: layout, tiles: tiles, rows: first..<last, columnBlock: columnBlock,
+                                    into: products)
                                 for channel in first..<last { transformOutput(channel, t0, rows, products, phases, y, res) }
                             }
                         }
@@ -198,12 +199,11 @@ final class WinogradLineConv: @unchecked Sendable {
                             let t0 = group * groupRows, rows = min(tileRows, t0 + groupRows) - t0
                             if rows <= 0 { return }
                             let tiles = rows * across
-                            let own = buffers[1 + worker]
-                            let phases = own + gemms.workspaceFloats(columns: columnBlock)
+                            let phases = buffers[1 + worker]
                             let v = phases + m * groupTiles, products = v + vFloats
                             for channel in 0..<inC { transformInput(channel, t0, tiles, v) }
-                            gemms.multiplyRows(
-                                v, tiles: tiles, rows: 0..<outC, columnBlock: columnBlock, into: products, workspace: own)
+                            gemms.multiplyPackedRows(
+                                v, layout: layout, tiles: tiles, rows: 0..<outC, columnBlock: columnBlock, into: products)
                             for channel in 0..<outC { transformOutput(channel, t0, rows, products, phases, y, res) }
                         }
                     }

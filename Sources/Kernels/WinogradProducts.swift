@@ -74,20 +74,49 @@ final class WinogradProducts: @unchecked Sendable {
         }
     }
 
-    /// Rows `rows` of every M_ξ (rows a multiple of the micro-kernel's panel height from the
-    /// first), on the calling thread: a worker's share when the output channels are split.
-    /// `workspace`: `workspaceFloats(columns: columnBlock)` floats.
-    func multiplyRows(
-        _ v: UnsafePointer<Float>, tiles p: Int, rows: Range<Int>, columnBlock: Int,
-        into products: UnsafeMutablePointer<Float>, workspace: UnsafeMutablePointer<Float>
+    /// V laid out as the micro-kernel's packed B, for producers that write it so directly
+    /// (`WinogradLineConv`): for each ξ (`xiFloats` apart) and depth block of `depthBlock`
+    /// channels starting at k0, `strips` strips of 16 tiles, each the block's channels × 16.
+    /// Channel i of V_ξ, tiles 16s..<16s+16, then sits at
+    /// `ξ·xiFloats + k0·strips·16 + s·kc·16 + (i - k0)·16` (kc: the block's depth).
+    struct StripLayout {
+        let inChannels: Int
+        let strips: Int
+        var xiFloats: Int { inChannels * strips * 16 }
+        /// Offset of channel i's first strip, and the distance between its strips.
+        func channel(_ i: Int) -> (offset: Int, stripStride: Int) {
+            let k0 = i / WinogradProducts.depthBlock * WinogradProducts.depthBlock
+            let kc = min(WinogradProducts.depthBlock, inChannels - k0)
+            return (k0 * strips * 16 + (i - k0) * 16, kc * 16)
+        }
+    }
+
+    /// Rows `rows` of every M_ξ from V already in the packed layout (`StripLayout`), on the
+    /// calling thread; `rows` starts at a multiple of the panel height.
+    func multiplyPackedRows(
+        _ v: UnsafePointer<Float>, layout: StripLayout, tiles p: Int, rows: Range<Int>, columnBlock: Int,
+        into products: UnsafeMutablePointer<Float>
     ) {
+        let m = outChannels, c = inChannels, mr = microKernel.rows
+        let rowsPadded = PackedPanels.panelCount(rows: m, panelRows: mr) * mr
+        let blockWidth = max(16, columnBlock / 16 * 16)
         var column0 = 0
         while column0 < p {
-            let columns = column0..<min(p, column0 + columnBlock)
+            let columns = min(blockWidth, p - column0)
             for xi in 0..<transformCount {
-                multiply(v, tiles: p, transform: xi, columns: columns, rows: rows, into: products, workspace: workspace)
+                let epilogue = TileEpilogue(c: products + xi * m * p, ldc: p)
+                var k0 = 0
+                while k0 < c {
+                    let kc = min(Self.depthBlock, c - k0)
+                    let strips = v + xi * layout.xiFloats + k0 * layout.strips * 16 + (column0 / 16) * kc * 16
+                    let blockPanels = UnsafePointer(packed + xi * panelFloats + k0 * rowsPadded)
+                    microKernel.multiplyPanels(
+                        depth: kc, panels: blockPanels + (rows.lowerBound / mr) * mr * kc, rows: rows, strips: strips,
+                        firstColumn: column0, columns: columns, epilogue: epilogue, first: k0 == 0, last: k0 + kc == c)
+                    k0 += kc
+                }
             }
-            column0 = columns.upperBound
+            column0 += columns
         }
     }
 

@@ -28,10 +28,12 @@ void ck_line_stage(
     ptrdiff_t rowsPerPhase, float *staged);
 
 /// V_ξ[q] = Σ_k bt[ξ·n + k] · staged[phase k mod m, row t + k div m, position j] for the
-/// `count` tiles from tile row `tileRow0` on; V_ξ at `v + ξ·xiStride`.
+/// `count` tiles from tile row `tileRow0` on, written straight into the GEMM's packed B layout
+/// (16-tile strips): tiles q..<q+16 of V_ξ go to `v + ξ·xiStride + (q / 16)·stripStride` as
+/// one whole vector (zeros past `count`), so the products need no packing pass.
 void ck_line_input(
     int level, const float *staged, ptrdiff_t rowsPerPhase, ptrdiff_t across, ptrdiff_t m, ptrdiff_t n,
-    const float *bt, ptrdiff_t tileRow0, ptrdiff_t count, float *v, ptrdiff_t xiStride);
+    const float *bt, ptrdiff_t tileRow0, ptrdiff_t count, float *v, ptrdiff_t xiStride, ptrdiff_t stripStride);
 
 /// phases[i·count + q] = Σ_ξ at[i·n + ξ] · products[ξ·xiStride + q], i < m, q < count.
 void ck_line_output(
