@@ -141,19 +141,19 @@ final class WinogradConv3x3: @unchecked Sendable {
             let padded = buffers[0], transformedInput = buffers[1], products = buffers[2]
             for image in 0..<s.batch {
                 let x = input + image * c * s.inHeight * s.inWidth
+                Parallel.forEach(items: c, threads: threads) { channel, _ in
+                    copyPhases(x + channel * s.inHeight * s.inWidth, into: padded + channel * paddedRows * rowFloats)
+                }
                 let y = output + image * m * s.outHeight * s.outWidth
                 let r = residual.map { $0 + image * m * s.outHeight * s.outWidth }
                 var ty0 = 0
                 while ty0 < tileRows {
                     let rows = ty0..<min(tileRows, ty0 + blockRows)
                     let tiles = rows.count * tileColumns
-                    // A channel's padded copy is made by the job that first transforms it (the
-                    // first block): one pass over the threads fewer per convolution.
-                    let first = ty0 == 0
                     Parallel.forEach(items: c, threads: threads) { channel, _ in
-                        let plane = padded + channel * paddedRows * rowFloats
-                        if first { copyPhases(x + channel * s.inHeight * s.inWidth, into: plane) }
-                        transformInput(plane, channel: channel, tileRows: rows, tiles: tiles, into: transformedInput)
+                        transformInput(
+                            padded + channel * paddedRows * rowFloats, channel: channel, tileRows: rows, tiles: tiles,
+                            into: transformedInput)
                     }
                     gemms.multiplyAll(transformedInput, tiles: tiles, columnBlock: columnBlock, into: products, threads: threads)
                     Parallel.forEach(items: m, threads: threads) { channel, _ in
