@@ -160,6 +160,14 @@ public final class Conv2D: @unchecked Sendable {
                 } else {
                     source = imageInput
                 }
+                if sharesPacking(blocking: b, workers: workers) {
+                    let channelOffset = image * s.outChannels
+                    let epilogue = TileEpilogue(
+                        c: output + channelOffset * pixels, ldc: pixels, bias: bias.map { UnsafePointer($0) },
+                        residual: residual.map { $0 + channelOffset * pixels }, activation: activation)
+                    runSharedPacking(image: source, epilogue: epilogue, workers: workers, blocking: b)
+                    continue
+                }
                 Parallel.forEach(items: items, threads: workers) { item, worker in
                     var rest = item
                     let chunk = rest % b.rowChunks; rest /= b.rowChunks
