@@ -13,7 +13,6 @@ extension Conv2D {
     /// - Parameter image: the zero-bordered copy or the input itself, as `computeBlock` reads it.
     func runSharedPacking(image: UnsafePointer<Float>, epilogue: TileEpilogue, workers: Int, blocking b: Blocking) {
         let s = shape
-        let mr = microKernel.rows
         let pixels = s.outHeight * s.outWidth
         let strips = (pixels + 15) / 16
         let depth = b.depth, m = s.outChannels
@@ -40,16 +39,10 @@ extension Conv2D {
                 var k0 = 0
                 while k0 < depth {
                     let kc = min(b.depthBlock, depth - k0)
-                    let blockPanels = panels + k0 * b.rowsPadded
-                    var m0 = rowStart
-                    while m0 < rowEnd {
-                        let m1 = min(rowEnd, m0 + b.rowBlock)
-                        microKernel.multiplyPanels(
-                            depth: kc, panels: blockPanels + (m0 / mr) * mr * kc, rows: m0..<m1,
-                            strips: packed + k0 * strips * 16, firstColumn: 0, columns: pixels, epilogue: epilogue,
-                            first: k0 == 0, last: k0 + kc == depth)
-                        m0 = m1
-                    }
+                    multiplyRowBlocks(
+                        depth: kc, blockPanels: panels + k0 * b.rowsPadded, rows: rowStart..<rowEnd,
+                        strips: packed + k0 * strips * 16, pixelStart: 0, pixelCount: pixels, epilogue: epilogue,
+                        first: k0 == 0, last: k0 + kc == depth, blocking: b)
                     k0 += kc
                 }
             }

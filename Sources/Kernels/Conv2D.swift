@@ -239,22 +239,39 @@ public final class Conv2D: @unchecked Sendable {
                     image: image, depthStart: k0, depthCount: kc,
                     firstStrip: pixelStart / 16, stripCount: strips, into: packedB)
             }
-            var m0 = rows.lowerBound
-            while m0 < rows.upperBound {
-                let m1 = min(rows.upperBound, m0 + b.rowBlock)
-                if inPlace {
+            if inPlace {
+                var m0 = rows.lowerBound
+                while m0 < rows.upperBound {
+                    let m1 = min(rows.upperBound, m0 + b.rowBlock)
                     microKernel.multiplyPanelsInPlace(
                         depth: kc, panels: blockPanels + (m0 / mr) * mr * kc, rows: m0..<m1,
                         b: image + k0 * plane + pixelStart, ldb: plane,
                         firstColumn: pixelStart, columns: pixelCount, epilogue: epilogue, first: first, last: last)
-                } else {
-                    microKernel.multiplyPanels(
-                        depth: kc, panels: blockPanels + (m0 / mr) * mr * kc, rows: m0..<m1, strips: packedB,
-                        firstColumn: pixelStart, columns: pixelCount, epilogue: epilogue, first: first, last: last)
+                    m0 = m1
                 }
-                m0 = m1
+            } else {
+                multiplyRowBlocks(
+                    depth: kc, blockPanels: blockPanels, rows: rows, strips: packedB, pixelStart: pixelStart,
+                    pixelCount: pixelCount, epilogue: epilogue, first: first, last: last, blocking: b)
             }
             k0 += kc
+        }
+    }
+
+    /// Rows `rows` of one depth block over packed strips, `rowBlock` rows at a time (their
+    /// weight panels stay in L2 while the strips stream).
+    func multiplyRowBlocks(
+        depth kc: Int, blockPanels: UnsafePointer<Float>, rows: Range<Int>, strips: UnsafePointer<Float>,
+        pixelStart: Int, pixelCount: Int, epilogue: TileEpilogue, first: Bool, last: Bool, blocking b: Blocking
+    ) {
+        let mr = microKernel.rows
+        var m0 = rows.lowerBound
+        while m0 < rows.upperBound {
+            let m1 = min(rows.upperBound, m0 + b.rowBlock)
+            microKernel.multiplyPanels(
+                depth: kc, panels: blockPanels + (m0 / mr) * mr * kc, rows: m0..<m1, strips: strips,
+                firstColumn: pixelStart, columns: pixelCount, epilogue: epilogue, first: first, last: last)
+            m0 = m1
         }
     }
 }
