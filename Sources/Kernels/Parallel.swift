@@ -2,10 +2,12 @@ import Synchronization
 
 /// Runs `items` independent work items on up to `threads` workers.
 ///
-/// Workers take the next items from a shared counter until none is left, so a worker that
-/// finishes early (a partial block, a core shared with another process) picks up the rest.
-/// Many small items (a transform per channel: hundreds of items of a microsecond) are taken a
-/// run at a time (`claimSize`): every claim moves the counter's cache line between cores.
+/// Worker w runs the w-th contiguous share of the items first (`WorkShares`: the same part
+/// of every tensor stays on the same core from layer to layer), then helps with the others'
+/// shares from their far end, so a worker that finishes early (a partial block, a core shared
+/// with another process) picks up the rest. Many small items (a transform per channel:
+/// hundreds of items of a microsecond) are taken a run at a time (`claimSize`): every claim
+/// moves a share's cache line between cores.
 /// `worker` identifies the thread, so each worker can own one workspace. With one worker
 /// everything runs on the calling thread, in order.
 enum Parallel {
@@ -15,13 +17,18 @@ enum Parallel {
             for item in 0..<items { body(item, 0) }
             return
         }
-        let next = Atomic<Int>(0)
         let claim = claimSize(items: items, workers: workers)
+        let shares = WorkShares(items: items, workers: workers)
         WorkerPool.shared.run(workers: workers) { worker in
             while true {
-                let first = next.wrappingAdd(claim, ordering: .relaxed).oldValue
-                if first >= items { return }
-                for item in first..<min(items, first + claim) { body(item, worker) }
+                let taken = shares.takeFront(of: worker, count: claim)
+                if taken.isEmpty { break }
+                for item in taken { body(item, worker) }
+            }
+            while true {
+                let taken = shares.steal(for: worker, count: claim)
+                if taken.isEmpty { return }
+                for item in taken.reversed() { body(item, worker) }
             }
         }
     }
