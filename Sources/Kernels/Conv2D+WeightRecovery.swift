@@ -18,6 +18,7 @@ extension Conv2D {
     /// nil when `canRecoverWeights` is false or the probe does not find every weight.
     public func recoverWeights() -> [Float]? {
         guard canRecoverWeights else { return nil }
+        if let pointwise { return pointwise.recoverWeights() }
         let count = shape.weightCount
         let tags = (0..<count).map { Float($0 + 1) }
         let probe = tags.withUnsafeBufferPointer {

@@ -31,6 +31,9 @@ public final class Conv2D: @unchecked Sendable {
     public var usesWinograd: Bool { winograd != nil || lineWinograd != nil }
     /// The micro-kernel variant the weights are packed for.
     public let microKernel: MicroKernel
+    /// A strided 1×1 convolution runs as this stride-1 one on its subsampled input (see
+    /// `Conv2D+Subsampling`), which holds the packed weights.
+    let pointwise: Conv2D?
 
     /// - Parameters:
     ///   - weights: OIHW, `outChannels × inChannels/groups × kernelHeight × kernelWidth`.
@@ -75,15 +78,18 @@ public final class Conv2D: @unchecked Sendable {
             lineWinograd = nil
         }
         let usesChannelStrips = algorithm == .channelStrips
-        panelsPerGroup = winograd != nil || lineWinograd != nil
+        pointwise = Self.subsampledShape(shape).map {
+            Conv2D(shape: $0, weights: weights, bias: bias, microKernel: microKernel, algorithm: algorithm)
+        }
+        panelsPerGroup = winograd != nil || lineWinograd != nil || pointwise != nil
             ? 0 : usesChannelStrips
             ? Self.channelStripFloats(shape: shape) : PackedPanels.floatCount(rows: m, depth: k, panelRows: mr)
         let total = panelsPerGroup * shape.groups
         let raw = UnsafeMutableRawPointer.allocate(byteCount: max(total, 1) * 4, alignment: 64)
         panels = raw.bindMemory(to: Float.self, capacity: max(total, 1))
         let blocking = Blocking(shape: shape, threads: 1, panelRows: mr)
-        if winograd != nil || lineWinograd != nil {
-            // The Winograd forms keep their own transformed weights.
+        if winograd != nil || lineWinograd != nil || pointwise != nil {
+            // The Winograd forms keep their own transformed weights, `pointwise` its panels.
         } else if usesChannelStrips {
             Self.packChannelStrips(shape: shape, weights: weights, into: panels)
         } else {
@@ -127,6 +133,13 @@ public final class Conv2D: @unchecked Sendable {
         }
         if let lineWinograd {
             lineWinograd.run(input: input, output: output, residual: residual, activation: activation, threads: threads)
+            return
+        }
+        if let pointwise {
+            ScratchPool.shared.withBuffers(count: 1, floats: pointwise.shape.inputCount) { buffers in
+                subsample(input: input, into: buffers[0], threads: threads)
+                pointwise.run(input: buffers[0], output: output, residual: residual, activation: activation, threads: threads)
+            }
             return
         }
         if usesChannelStrips {

@@ -85,6 +85,17 @@ let convCases: [ConvCase] = [
     ConvCase(name: "wide stride 3 width-7 kernel", shape: shape(1, 2, 8, 70, oc: 6, k: (2, 7), stride: (1, 3),
              pads: (0, 3, 1, 3))),
     ConvCase(name: "wide 1x1 stride 2 no pad", shape: shape(1, 4, 6, 38, oc: 9, k: (1, 1), stride: (2, 2))),
+    // Strided 1×1 without padding runs on a subsampled copy of its input (`Conv2D+Subsampling`):
+    // odd sizes (the last row and column taken), unequal strides, batch 2 with a residual on
+    // 2 threads, groups, stride 3, and a copy small enough for the in-place AVX-512 read.
+    ConvCase(name: "subsampled 1x1/2: batch 2, residual, 2 threads", shape: shape(2, 24, 15, 13, oc: 40, k: (1, 1),
+             stride: (2, 2)), residual: true, activation: .relu, threads: 2),
+    ConvCase(name: "subsampled 1x1 stride (2, 1), groups 2", shape: shape(1, 12, 9, 20, oc: 10, k: (1, 1), stride: (2, 1),
+             groups: 2), activation: .clip(min: -0.5, max: 0.5)),
+    ConvCase(name: "subsampled 1x1/3, 32 out (in place)", shape: shape(1, 64, 50, 50, oc: 32, k: (1, 1), stride: (3, 3)),
+             residual: true, activation: .relu),
+    ConvCase(name: "subsampled 1x1/2 ResNet projection 256 -> 64 @28, channel strips", shape: shape(1, 256, 28, 28, oc: 64,
+             k: (1, 1), stride: (2, 2)), residual: true, activation: .relu, threads: 2, algorithm: .channelStrips),
     // Small maps with long reductions: the channel-vector form (checked below).
     ConvCase(name: "channel strips: 1x1 @6x6, channel tail", shape: shape(1, 300, 6, 6, oc: 60, k: (1, 1)),
              residual: true, activation: .relu),
