@@ -171,7 +171,8 @@ CK_AVX2 void ck_avx2_multiply_panels(
         ptrdiff_t rows = rowCount - r < MR ? rowCount - r : MR;
         for (ptrdiff_t s = 0; s < wideStrips; s++) {
             ptrdiff_t columns = columnCount - 16 * s < 16 ? columnCount - 16 * s : 16;
-            const float *ahead = s == 0 && r + MR < rowCount ? a + MR * depth : a;
+            // The next panel in memory, past this call's last one too (a prefetch never faults).
+            const float *ahead = s == 0 ? a + MR * depth : a;
             multiply_store(depth, a, strips + s * depth * 16, row0 + r, column0 + 16 * s, rows, columns, ahead, e);
         }
         if (narrow) {

@@ -149,8 +149,9 @@ CK_AVX512 static inline __attribute__((always_inline)) void multiply_panels(
         for (; s + 1 < wideStrips; s += 2) {
             const float *b = strips + s * stripStep;
             ptrdiff_t columns1 = columnCount - 16 * (s + 1) < 16 ? columnCount - 16 * (s + 1) : 16;
-            // The first pair pulls the next panel in (weights come from memory in a large network).
-            const float *ahead = s == 0 && r + MR < rowCount ? a + MR * depth : a;
+            // The first pair pulls the next panel in (weights come from memory in a large network):
+            // past the last one too, where the next row block's or depth block's panels follow.
+            const float *ahead = s == 0 ? a + MR * depth : a;
             multiply_store_pair(depth, a, b, b + stripStep, ldb, row0 + r, column0 + 16 * s, rows, columns1, ahead, e);
         }
         if (s < wideStrips) {
