@@ -17,6 +17,12 @@ extension Conv2D {
 
         static let maximumDepthBlock = 256
         static let maximumPixelBlock = 16 * 13
+        /// A map of up to this many pixels is one block, whatever `maximumPixelBlock` says
+        /// (Inception's 17×17 = 289 pixels, 19 strips). Two blocks would each stream all the
+        /// weights, and those layers' weights (1088 → 320, 384 → 1088: 1.4–1.7 MB) outweigh
+        /// their B blocks; as one block, two threads split the rows and share one packed B, each
+        /// streaming half the weights (Inception-ResNet-V2, two threads, lockstep A/B: 0.96).
+        static let singleBlockPixels = 16 * 19
         static let rowBlockPanels = 16
         /// Panels that share each B strip while it is in L1 (see `computeBlock`).
         static let panelGroup = 4
@@ -32,7 +38,7 @@ extension Conv2D {
             depthBlock = (depth + depthBlocks - 1) / depthBlocks
             let pixels = s.outHeight * s.outWidth
             let strips = (pixels + 15) / 16
-            var blocks = (pixels + Self.maximumPixelBlock - 1) / Self.maximumPixelBlock
+            var blocks = pixels <= Self.singleBlockPixels ? 1 : (pixels + Self.maximumPixelBlock - 1) / Self.maximumPixelBlock
             // Work items are per image (images run one after another).
             let perImage = s.groups
             if t > 1, blocks * perImage >= t {

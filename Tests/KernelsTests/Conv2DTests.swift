@@ -85,6 +85,12 @@ let convCases: [ConvCase] = [
     ConvCase(name: "wide stride 3 width-7 kernel", shape: shape(1, 2, 8, 70, oc: 6, k: (2, 7), stride: (1, 3),
              pads: (0, 3, 1, 3))),
     ConvCase(name: "wide 1x1 stride 2 no pad", shape: shape(1, 4, 6, 38, oc: 9, k: (1, 1), stride: (2, 2))),
+    // Maps of up to 304 pixels are one pixel block: on 2 threads the rows are split and B is
+    // packed once, shared (`Blocking.singleBlockPixels`); 17×17 and a 300-pixel 3×3 im2col.
+    ConvCase(name: "one pixel block: 1x1 @17x17, 216 out, rows over 2 threads", shape: shape(1, 40, 17, 17, oc: 216,
+             k: (1, 1)), residual: true, activation: .relu, threads: 2),
+    ConvCase(name: "one pixel block: 3x3 pad 1 @15x20, 2 threads", shape: shape(1, 12, 15, 20, oc: 20, k: (3, 3),
+             pads: (1, 1, 1, 1)), activation: .relu, threads: 2, algorithm: .pixelStrips),
     // Strided 1×1 without padding runs on a subsampled copy of its input (`Conv2D+Subsampling`):
     // odd sizes (the last row and column taken), unequal strides, batch 2 with a residual on
     // 2 threads, groups, stride 3, and a copy small enough for the in-place AVX-512 read.
