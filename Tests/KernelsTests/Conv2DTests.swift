@@ -170,7 +170,7 @@ let convCases: [ConvCase] = [
              residual: true, threads: 2, algorithm: .winogradLine),
     // One pixel block split by output rows over 2 threads, B packed once for both
     // (`Conv2D+SharedPacking`): two depth blocks, a partial last strip, residual, batch 2.
-    ConvCase(name: "shared packing: 3x3, rows over 2 threads, two depth blocks", shape: shape(1, 40, 12, 14, oc: 230,
+    ConvCase(name: "shared packing: 3x3, rows over 2 threads, two depth blocks", shape: shape(1, 64, 12, 14, oc: 230,
              k: (3, 3), pads: (1, 1, 1, 1)), residual: true, activation: .relu, threads: 2, algorithm: .pixelStrips),
     ConvCase(name: "shared packing: 1x1, batch 2, rows over 2 threads", shape: shape(2, 300, 9, 9, oc: 260, k: (1, 1)),
              threads: 2, algorithm: .pixelStrips),
