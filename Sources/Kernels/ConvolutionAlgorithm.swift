@@ -41,7 +41,7 @@ public enum ConvolutionAlgorithm: String, Sendable, CaseIterable, CustomStringCo
     ///   take, then missed the equivalence rule: 2.1e-5 against a ~2e-5 bound).
     /// - 1×7 / 7×1 stride-1 convolutions with 32+ input and output channels (the factorized
     ///   layers of Inception-V3/V4 and Inception-ResNet): the 1-D F(3, 7), see `lineOutputTile`
-    ///   and `lineChosenTaps`.
+    ///   and `choosesLine` (1×3 / 3×1 ones with small filters: F(4, 3)).
     /// - Otherwise the channel-vector form where it fills the tile better, else pixel strips.
     public static func choose(for s: Conv2DShape, microKernel: MicroKernel) -> ConvolutionAlgorithm {
         if ConvolutionAlgorithm.winograd2x2.supports(s) {
@@ -49,7 +49,7 @@ public enum ConvolutionAlgorithm: String, Sendable, CaseIterable, CustomStringCo
             if channels >= 32 && side >= winograd4MinimumSide { return .winograd4x4 }
             if channels >= 64 { return .winograd2x2 }
         }
-        if ConvolutionAlgorithm.winogradLine.supports(s) && lineChosenTaps.contains(max(s.kernelHeight, s.kernelWidth))
+        if ConvolutionAlgorithm.winogradLine.supports(s) && choosesLine(taps: max(s.kernelHeight, s.kernelWidth), weights: s.weightCount)
             && min(s.inChannels, s.outChannels) >= 32 {
             return .winogradLine
         }
@@ -73,11 +73,19 @@ public enum ConvolutionAlgorithm: String, Sendable, CaseIterable, CustomStringCo
         }
     }
 
-    /// Filter lengths the 1-D form is chosen for. 1×3 / 3×1 are not: F(4, 3)'s transformed
-    /// weights are 2× the filters (the runtime keeps the filters too, see `Conv2D.recoverWeights`),
-    /// +67 MB of Inception-V4's peak RSS (417 → 492 MB, above onnxruntime's 464) for about 1% of
-    /// its time; F(3, 7)'s cost 8 MB there.
-    static let lineChosenTaps: Set<Int> = [7]
+    /// Whether the 1-D form is chosen for an r-tap filter of `weights` weights: 7 taps always;
+    /// 3 taps only up to `smallLineFilterWeights`. F(4, 3)'s transformed weights are 2× the
+    /// filters (and the runtime keeps the filters too, see `Conv2D.recoverWeights`): on all
+    /// 1×3 / 3×1 layers that was +67 MB of Inception-V4's peak RSS (417 → 492 MB, above
+    /// onnxruntime's 464) for about 1% of its time; F(3, 7)'s cost 8 MB there. Inception-ResNet's
+    /// 192 → 224 and 224 → 256 (≤ 172K weights) take it: +24 MB in all, lockstep A/B 0.99.
+    static func choosesLine(taps: Int, weights: Int) -> Bool {
+        taps == 7 || (taps == 3 && weights <= smallLineFilterWeights)
+    }
+
+    /// The largest 1×3 / 3×1 filter (in weights, 1 MB) the 1-D F(4, 3) is chosen for;
+    /// Inception-V4's (295K–688K) keep the direct form.
+    static let smallLineFilterWeights = 256 * 1024
 
     /// The smallest output side F(4×4, 3×3) is chosen for.
     public static let winograd4MinimumSide = 24

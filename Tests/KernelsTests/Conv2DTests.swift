@@ -263,7 +263,7 @@ func winogradSelection() throws {
     #expect(!ConvolutionAlgorithm.winograd2x2.supports(shape(1, 64, 20, 20, oc: 64, k: (1, 3))))
 }
 
-@Test("1x7 / 7x1 stride-1 convolutions with 32+ channels take the 1-D Winograd F(3, 7); others do not")
+@Test("1x7 / 7x1 stride-1 convolutions with 32+ channels take the 1-D Winograd F(3, 7), small 1x3 / 3x1 ones F(4, 3); others do not")
 func lineWinogradSelection() throws {
     func chosen(_ s: Conv2DShape) -> ConvolutionAlgorithm {
         Conv2D(shape: s, weights: [Float](repeating: 0, count: s.weightCount), bias: nil).algorithm
@@ -272,10 +272,12 @@ func lineWinogradSelection() throws {
     #expect(chosen(shape(1, 224, 17, 17, oc: 256, k: (7, 1), pads: (3, 0, 3, 0))) == .winogradLine)
     #expect(chosen(shape(1, 128, 17, 17, oc: 160, k: (1, 7), pads: (0, 3, 0, 3))) == .winogradLine)
     #expect(chosen(shape(1, 64, 73, 73, oc: 64, k: (7, 1), pads: (3, 0, 3, 0))) == .winogradLine)
-    // 1×3 / 3×1: supported, not chosen (memory, see `ConvolutionAlgorithm.lineChosenTaps`).
-    #expect(ConvolutionAlgorithm.winogradLine.supports(shape(1, 192, 8, 8, oc: 224, k: (1, 3), pads: (0, 1, 0, 1))))
-    #expect(chosen(shape(1, 192, 8, 8, oc: 224, k: (1, 3), pads: (0, 1, 0, 1))) != .winogradLine)
+    // 1×3 / 3×1: F(4, 3) for small filters only (memory, see `ConvolutionAlgorithm.choosesLine`):
+    // Inception-ResNet-V2's 192 → 224 and 224 → 256 take it, Inception-V4's 384 → 256 does not.
+    #expect(chosen(shape(1, 192, 8, 8, oc: 224, k: (1, 3), pads: (0, 1, 0, 1))) == .winogradLine)
+    #expect(chosen(shape(1, 224, 8, 8, oc: 256, k: (3, 1), pads: (1, 0, 1, 0))) == .winogradLine)
     #expect(chosen(shape(1, 384, 8, 8, oc: 256, k: (3, 1), pads: (1, 0, 1, 0))) != .winogradLine)
+    #expect(chosen(shape(1, 448, 8, 8, oc: 512, k: (1, 3), pads: (0, 1, 0, 1))) != .winogradLine)
     // Few channels, stride 2, dilation, groups, padding across the axis, unmeasured lengths.
     #expect(chosen(shape(1, 16, 17, 17, oc: 64, k: (1, 7), pads: (0, 3, 0, 3))) != .winogradLine)
     #expect(chosen(shape(1, 64, 17, 17, oc: 64, k: (1, 7), stride: (2, 2), pads: (0, 3, 0, 3))) != .winogradLine)
