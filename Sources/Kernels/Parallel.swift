@@ -12,9 +12,25 @@ import Synchronization
 /// everything runs on the calling thread, in order.
 enum Parallel {
     static func forEach(items: Int, threads: Int, _ body: (_ item: Int, _ worker: Int) -> Void) {
+        forEach(items: items, threads: threads, partLimit: WorkShares.maximumItems, body)
+    }
+
+    /// `forEach`, run as consecutive parts of at most `partLimit` items (tests pass a small one).
+    static func forEach(items: Int, threads: Int, partLimit: Int, _ body: (_ item: Int, _ worker: Int) -> Void) {
         let workers = workerCount(items: items, threads: threads)
         if workers <= 1 {
             for item in 0..<items { body(item, 0) }
+            return
+        }
+        if items > partLimit {
+            // Beyond what a share's packed word holds: consecutive parts.
+            var done = 0
+            while done < items {
+                let part = min(partLimit, items - done)
+                let offset = done
+                forEach(items: part, threads: threads, partLimit: partLimit) { item, worker in body(offset + item, worker) }
+                done += part
+            }
             return
         }
         let claim = claimSize(items: items, workers: workers)

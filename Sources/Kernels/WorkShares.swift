@@ -18,8 +18,9 @@ struct WorkShares: ~Copyable {
     /// Words between two shares' (128 bytes: owners claiming at once do not share a line).
     private static let spacing = 16
 
-    /// Items up to which the shares fit the packed word.
-    static let maximumItems = Int(UInt32.max)
+    /// Items up to which the shares fit the packed word (front and end below 2³¹, so
+    /// `front << 32` stays positive).
+    static let maximumItems = Int(Int32.max)
 
     init(items: Int, workers: Int) {
         precondition(items <= Self.maximumItems && workers > 0)

@@ -57,3 +57,37 @@ func parallelForEachFinishesAHeldUpShare() {
         #expect(byZero >= items - 2, "worker 0 ran \(byZero) of \(items) items")
     }
 }
+
+/// More items than a share's packed word holds run as consecutive parts, each item once.
+@Test("Parallel.forEach runs more items than one set of shares holds as parts")
+func parallelForEachRunsParts() {
+    let runs = Mutex([Int](repeating: 0, count: 103))
+    Parallel.forEach(items: 103, threads: 2, partLimit: 10) { item, _ in runs.withLock { $0[item] += 1 } }
+    #expect(runs.withLock { $0 } == [Int](repeating: 1, count: 103))
+}
+
+/// Worker 1 takes its first claim and stalls; worker 0 runs its own share, then every item of
+/// worker 1's that is left, from the far end, and nothing twice (the claims `forEach` makes,
+/// run on one thread in a fixed order).
+@Test("WorkShares: a stalled worker's share is finished by the other")
+func workSharesFinishAStalledShare() {
+    let shares = WorkShares(items: 64, workers: 2)
+    let stalled = shares.takeFront(of: 1, count: 2)
+    #expect(stalled == 32..<34)
+    var ranByZero: [Int] = []
+    while true {
+        let taken = shares.takeFront(of: 0, count: 2)
+        if taken.isEmpty { break }
+        ranByZero += taken
+    }
+    #expect(ranByZero == Array(0..<32))
+    while true {
+        let taken = shares.steal(for: 0, count: 2)
+        if taken.isEmpty { break }
+        ranByZero += taken.reversed()
+    }
+    #expect(ranByZero.count == 62)
+    #expect(Set(ranByZero) == Set(0..<64).subtracting(32..<34))
+    #expect(Array(ranByZero[32...]) == Array((34..<64).reversed()))
+    #expect(shares.takeFront(of: 1, count: 2).isEmpty)
+}
