@@ -7,7 +7,7 @@ import Synchronization
 /// shares from their far end, so a worker that finishes early (a partial block, a core shared
 /// with another process) picks up the rest. Many small items (a transform per channel:
 /// hundreds of items of a microsecond) are taken a run at a time (`claimSize`): every claim
-/// moves a share's cache line between cores.
+/// is a compare-and-exchange on a share's word, and a steal moves its cache line between cores.
 /// `worker` identifies the thread, so each worker can own one workspace. With one worker
 /// everything runs on the calling thread, in order.
 enum Parallel {

@@ -55,7 +55,7 @@ struct WorkShares: ~Copyable {
     /// Up to `count` items from the back of another worker's share: the first non-empty one
     /// after `worker`, in order (empty when every share is used up).
     func steal(for worker: Int, count: Int) -> Range<Int> {
-        for offset in 1..<max(workers, 1) {
+        for offset in 1..<workers {
             let word = words + (worker + offset) % workers * Self.spacing
             var current = word.pointee.load(ordering: .relaxed)
             while true {

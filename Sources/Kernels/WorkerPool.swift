@@ -20,7 +20,7 @@ import Synchronization
 /// (`slots`) before they run it, and the caller, once its own share is done, closes the job
 /// to late comers and runs the unclaimed worker numbers itself: it waits only for workers
 /// that are actually running, never for one that has not been scheduled yet. (With
-/// `Parallel.forEach`'s shared item counter the unclaimed shares are already empty.) Polling
+/// `Parallel.forEach` the caller has by then stolen the unclaimed workers' items.) Polling
 /// loops yield the core now and then, so a waiting thread does not hold off the one it waits for.
 ///
 /// Workers are kept off the CPU the submitting thread runs on (`placeWorkers`): the kernel
