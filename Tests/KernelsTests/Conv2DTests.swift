@@ -174,6 +174,14 @@ let convCases: [ConvCase] = [
              k: (3, 3), pads: (1, 1, 1, 1)), residual: true, activation: .relu, threads: 2, algorithm: .pixelStrips),
     ConvCase(name: "shared packing: 1x1, batch 2, rows over 2 threads", shape: shape(2, 300, 9, 9, oc: 260, k: (1, 1)),
              threads: 2, algorithm: .pixelStrips),
+    // Reductions of 256 or more prefetch the next strip pair's C and residual lines in the
+    // AVX-512 pair kernel: 17×17 (unaligned rows, 9 pairs and a narrow column), a partial last
+    // panel (oc 141), one block with the residual, and two blocks (the residual on the first).
+    ConvCase(name: "epilogue prefetch: 1x1 300 deep @17x17, residual", shape: shape(1, 300, 17, 17, oc: 141, k: (1, 1)),
+             residual: true, activation: .relu, algorithm: .pixelStrips),
+    ConvCase(name: "epilogue prefetch: 1x1 600 deep (two blocks), residual, 2 threads",
+             shape: shape(1, 600, 13, 11, oc: 150, k: (1, 1)), residual: true, activation: .relu, threads: 2,
+             algorithm: .pixelStrips),
     ConvCase(name: "output 1x1", shape: shape(1, 3, 3, 3, oc: 4, k: (3, 3))),
     ConvCase(name: "pads larger than kernel reach", shape: shape(1, 2, 3, 3, oc: 3, k: (2, 2), pads: (3, 3, 3, 3))),
 ]
