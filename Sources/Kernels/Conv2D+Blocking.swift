@@ -7,6 +7,9 @@ extension Conv2D {
     struct Blocking {
         var depth: Int
         var depthBlock: Int
+        /// Output pixels per image and group.
+        var pixels: Int
+        /// The largest pixel block (whole strips; the packed B workspace holds one).
         var pixelBlock: Int
         var pixelBlocks: Int
         var rowBlock: Int
@@ -54,9 +57,10 @@ extension Conv2D {
             // chunks packed 4× the B that the 64×384 weights are worth).
             let pixelSplit = t > 1 && blocks * perImage < t && m < Self.maximumPixelBlock && strips >= t
             if pixelSplit { blocks = t }
-            // Balanced blocks, rounded up to whole strips.
-            pixelBlock = ((pixels + blocks - 1) / blocks + 15) / 16 * 16
-            pixelBlocks = (pixels + pixelBlock - 1) / pixelBlock
+            // Blocks of whole strips, as equal as strips allow (`pixels(ofBlock:)`).
+            self.pixels = pixels
+            pixelBlocks = blocks
+            pixelBlock = (strips + blocks - 1) / blocks * 16
             rowBlock = Self.rowBlockPanels * mr
             let panels = (m + mr - 1) / mr
             rowsPadded = panels * mr
@@ -69,6 +73,16 @@ extension Conv2D {
             }
             rowsPerChunk = (panels + chunks - 1) / chunks * mr
             rowChunks = (m + rowsPerChunk - 1) / rowsPerChunk
+        }
+
+        /// The pixels of block `i`: strips ⌊i·S/n⌋ ..< ⌊(i+1)·S/n⌋ of the S strips, so blocks
+        /// differ by one strip at most. Blocks of one size with a short last one left two threads
+        /// unequal shares: ResNet50's 28×28 maps (49 strips) went as 13 + 13 | 13 + 10.
+        func pixels(ofBlock i: Int) -> Range<Int> {
+            let strips = (pixels + 15) / 16
+            let lower = i * strips / pixelBlocks * 16
+            let upper = min(pixels, (i + 1) * strips / pixelBlocks * 16)
+            return lower..<upper
         }
 
         /// Floats per worker: the packed B block.

@@ -198,7 +198,7 @@ public final class Conv2D: @unchecked Sendable {
                     let image = source + group * s.inChannelsPerGroup * plane
                     let groupPanels = panels + group * panelsPerGroup
                     computeBlock(
-                        image: image, groupPanels: groupPanels, pixelStart: pixelBlock * b.pixelBlock,
+                        image: image, groupPanels: groupPanels, pixels: b.pixels(ofBlock: pixelBlock),
                         rows: rowStart..<rowEnd, epilogue: epilogue, workspace: buffers[worker], blocking: b)
                 }
             }
@@ -224,16 +224,17 @@ public final class Conv2D: @unchecked Sendable {
     /// Output channels per group up to which `readsInputInPlace` holds.
     static let inPlaceOutputChannelLimit = 128
 
-    /// One work item: output rows `rows` × pixels [pixelStart, +pixelBlock) of one image and group.
+    /// One work item: output rows `rows` × pixels `block` (whole strips from a strip's start)
+    /// of one image and group.
     private func computeBlock(
         image: UnsafePointer<Float>, groupPanels: UnsafePointer<Float>,
-        pixelStart: Int, rows: Range<Int>, epilogue: TileEpilogue,
+        pixels block: Range<Int>, rows: Range<Int>, epilogue: TileEpilogue,
         workspace: UnsafeMutablePointer<Float>, blocking b: Blocking
     ) {
         let mr = microKernel.rows
         let s = shape
-        let pixels = s.outHeight * s.outWidth
-        let pixelCount = min(b.pixelBlock, pixels - pixelStart)
+        let pixelStart = block.lowerBound
+        let pixelCount = block.count
         let strips = (pixelCount + 15) / 16
         let depth = b.depth
         let packedB = workspace
