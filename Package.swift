@@ -48,7 +48,7 @@ let package = Package(
         .executableTarget(
             name: "onnx-blocks",
             dependencies: [
-                "ONNXIR", "ONNXProtobuf", "Runtime", "Blocks", "BlockMapper",
+                "ONNXIR", "ONNXProtobuf", "Runtime", "Blocks", "BlockMapper", "Kernels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -10,7 +10,9 @@ lockstep: both load the model in their own process, then alternate single runs (
 and `pair med`, the median of the per-pair ratios (each pair saw the same machine, so a slow
 phase of the shared host moves both sides of a pair and cancels; the ratio of medians can swing
 when such a phase covers more of one side's runs); the last column is the interquartile range
-of the per-pair ratios.
+of the per-pair ratios. `far`: how many of our runs found the two threads on different dies (the
+host moves this VM's vCPUs; a cache line's round trip between them then takes 4-5x longer, and
+both runtimes slow down on 2 threads, see CoreDistance in the README).
 
   tools/bench_runtime.py [--models DIR] [--bin PATH] [--runs N] [--threads 1 2] [--json OUT]
 
@@ -108,16 +110,24 @@ def measure(binary, path, name, input_path, threads, args):
         if not line.startswith("step "):
             process.kill()
             raise RuntimeError(f"{path}: {label} failed: {line.strip()} {process.stderr.read().strip()[-500:]}")
-        return float(line.split()[1])
+        fields = line.split()
+        # Ours adds "near N far M": checks during the run that found the threads sharing a
+        # cache, or on different dies (the host moves the vCPUs; see CoreDistance).
+        far = int(fields[5]) if len(fields) >= 6 and fields[4] == "far" else 0
+        return float(fields[1]), far
 
     pairs = []
+    far_flags = []
+    far_runs = 0
     try:
         for run in range(args.runs):
             if run % 2 == 0:
-                a = step(ours, "onnx-blocks"); b = step(theirs, "onnxruntime")
+                (a, far), (b, _) = step(ours, "onnx-blocks"), step(theirs, "onnxruntime")
             else:
-                b = step(theirs, "onnxruntime"); a = step(ours, "onnx-blocks")
+                (b, _), (a, far) = step(theirs, "onnxruntime"), step(ours, "onnx-blocks")
             pairs.append((a, b))
+            far_flags.append(far > 0)
+            far_runs += far > 0
     except RuntimeError as error:
         print(error)
         ours.kill(); theirs.kill()
@@ -141,7 +151,13 @@ def measure(binary, path, name, input_path, threads, args):
             return None
     ours_summary, ort_summary = results
     ratios = sorted(a / b for a, b in pairs)
-    return {"threads": threads, "ours": ours_summary, "onnxruntime": ort_summary,
+    near_ratios = [a / b for (a, b), far in zip(pairs, far_flags) if not far]
+    far_ratios = [a / b for (a, b), far in zip(pairs, far_flags) if far]
+    return {"threads": threads, "ours": ours_summary, "onnxruntime": ort_summary, "farRuns": far_runs,
+            # Pair medians split by what our run found: threads on one die, or on two.
+            "pairedMedianNear": float(np.median(near_ratios)) if near_ratios else None,
+            "pairedMedianFar": float(np.median(far_ratios)) if far_ratios else None,
+            "pairs": [{"ours": a, "onnxruntime": b, "far": far} for (a, b), far in zip(pairs, far_flags)],
             "ratio": ours_summary["medianMs"] / ort_summary["medianMs"],
             "cpuRatio": ours_summary["cpuMsPerRun"] / ort_summary["cpuMsPerRun"],
             "pairedRatios": {"p25": float(np.percentile(ratios, 25)), "median": float(np.median(ratios)),
@@ -168,7 +184,7 @@ def main():
     if not paths:
         sys.exit(f"no models in {args.models} (tools/make_bench_models.py) and none given with --model")
     rows = []
-    print(f"{'model':24} {'thr':>3} {'ours ms':>9} {'ORT ms':>9} {'ratio':>6} {'pair med':>8} {'CPU ratio':>9} {'ours RSS MB':>12} {'ORT RSS MB':>11} {'GFLOP/s':>8}  pair ratios IQR")
+    print(f"{'model':24} {'thr':>3} {'ours ms':>9} {'ORT ms':>9} {'ratio':>6} {'pair med':>8} {'CPU ratio':>9} {'ours RSS MB':>12} {'ORT RSS MB':>11} {'GFLOP/s':>8}  {'far':>5}  pair ratios IQR")
     with tempfile.TemporaryDirectory() as tmp:
         for path in paths:
             label = path.parent.name if path.name == "model.onnx" else path.stem
@@ -184,7 +200,8 @@ def main():
                 ours, theirs = row["ours"], row["onnxruntime"]
                 print(f"{label:24} {threads:>3} {ours['medianMs']:>9.1f} {theirs['medianMs']:>9.1f} {row['ratio']:>6.2f} "
                       f"{row['pairedRatios']['median']:>8.2f} {row['cpuRatio']:>9.2f} {ours['peakRssBytes'] / 1e6:>12.0f} {theirs['peakRssBytes'] / 1e6:>11.0f} "
-                      f"{ours['gflops']:>8.1f}  {row['pairedRatios']['p25']:.2f}-{row['pairedRatios']['p75']:.2f}", flush=True)
+                      f"{ours['gflops']:>8.1f}  {row['farRuns']:>2}/{args.runs:<2}  "
+                      f"{row['pairedRatios']['p25']:.2f}-{row['pairedRatios']['p75']:.2f}", flush=True)
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=2))
 

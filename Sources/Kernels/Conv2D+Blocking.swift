@@ -17,6 +17,9 @@ extension Conv2D {
         var rowsPadded: Int
         var rowsPerChunk: Int
         var rowChunks: Int
+        /// Whether threads that split one pixel block's rows pack B once for all of them
+        /// (`Conv2D+SharedPacking`), or each its own.
+        var sharesPackedB: Bool
 
         /// 512, not 256: Inception-ResNet's 384 → 1088 up-projections (C 1.26 MB, with a
         /// residual) then write C once instead of twice, 5% faster each in the network
@@ -36,8 +39,9 @@ extension Conv2D {
         /// pixel blocks and row chunks on the thread count too: work items come in a multiple
         /// of `threads` of about equal size, so no worker idles at the end of a convolution.
         /// `panelRows`: the micro-kernel's panel height.
-        init(shape s: Conv2DShape, threads: Int, panelRows mr: Int) {
+        init(shape s: Conv2DShape, threads: Int, panelRows mr: Int, sharesPackedB: Bool = true) {
             let t = max(1, threads)
+            self.sharesPackedB = sharesPackedB
             depth = s.inChannelsPerGroup * s.kernelHeight * s.kernelWidth
             let depthBlocks = (depth + Self.maximumDepthBlock - 1) / Self.maximumDepthBlock
             depthBlock = (depth + depthBlocks - 1) / depthBlocks
@@ -68,7 +72,9 @@ extension Conv2D {
             // its own copy of B, so never with one thread).
             var chunks = 1
             if t > 1, !pixelSplit, pixelBlocks * perImage < 2 * t {
-                chunks = min(panels, max(1, (2 * t + pixelBlocks * perImage - 1) / (pixelBlocks * perImage)))
+                // Threads that each pack B for themselves take one chunk each.
+                let wanted = sharesPackedB ? 2 * t : t
+                chunks = min(panels, max(1, (wanted + pixelBlocks * perImage - 1) / (pixelBlocks * perImage)))
                 while (chunks * pixelBlocks * perImage) % t != 0, chunks < panels { chunks += 1 }
             }
             rowsPerChunk = (panels + chunks - 1) / chunks * mr

@@ -4,7 +4,7 @@ extension Conv2D {
     /// pack the whole of B for itself, so two threads packed it twice (1024 × 196 floats for
     /// a 1024→256 layer, a sixth of each thread's time); here it is packed once, by all threads.
     func sharesPacking(blocking b: Blocking, workers: Int) -> Bool {
-        workers > 1 && b.pixelBlocks == 1 && b.rowChunks > 1 && shape.groups == 1
+        workers > 1 && b.pixelBlocks == 1 && b.rowChunks > 1 && shape.groups == 1 && b.sharesPackedB
             && !(readsInputInPlace && microKernel.readsInPlace(columns: shape.outHeight * shape.outWidth))
     }
 

@@ -126,9 +126,20 @@ public final class Conv2D: @unchecked Sendable {
         input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
         residual: UnsafePointer<Float>?, activation: Activation, threads: Int
     ) {
+        run(input: input, output: output, residual: residual, activation: activation, threads: threads,
+            coresShareCache: CoreDistance.threadsShareCache(threads: threads))
+    }
+
+    /// `run` with the threads' split chosen by `coresShareCache` (see `CoreDistance`; tests run both).
+    func run(
+        input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+        residual: UnsafePointer<Float>?, activation: Activation, threads: Int, coresShareCache: Bool
+    ) {
         let s = shape
         if let winograd {
-            winograd.run(input: input, output: output, residual: residual, activation: activation, threads: threads)
+            winograd.run(
+                input: input, output: output, residual: residual, activation: activation, threads: threads,
+                coresShareCache: coresShareCache)
             return
         }
         if let lineWinograd {
@@ -138,7 +149,9 @@ public final class Conv2D: @unchecked Sendable {
         if let pointwise {
             ScratchPool.shared.withBuffers(count: 1, floats: pointwise.shape.inputCount) { buffers in
                 subsample(input: input, into: buffers[0], threads: threads)
-                pointwise.run(input: buffers[0], output: output, residual: residual, activation: activation, threads: threads)
+                pointwise.run(
+                    input: buffers[0], output: output, residual: residual, activation: activation, threads: threads,
+                    coresShareCache: coresShareCache)
             }
             return
         }
@@ -149,7 +162,10 @@ public final class Conv2D: @unchecked Sendable {
         }
         let pixels = s.outHeight * s.outWidth
         let m = s.outChannelsPerGroup
-        let b = threads == 1 ? blocking : Blocking(shape: s, threads: threads, panelRows: microKernel.rows)
+        // Threads on different dies would pass the packed B between their caches: there each
+        // packs its own from the input (which then crosses over once, not twice).
+        let b = threads == 1 ? blocking : Blocking(
+            shape: s, threads: threads, panelRows: microKernel.rows, sharesPackedB: coresShareCache)
         let items = s.groups * b.pixelBlocks * b.rowChunks
         if s.batch == 0 || items == 0 { return }
         let workers = Parallel.workerCount(items: items, threads: threads)

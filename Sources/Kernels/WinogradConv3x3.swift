@@ -126,19 +126,53 @@ final class WinogradConv3x3: @unchecked Sendable {
     /// scratch memory stays small whatever the image size.
     var blockRows: Int { max(1, min(tileRows, columnBlock / tileColumns)) }
 
+    /// Groups of tile rows for threads that do not share a cache (`CoreDistance`): each group
+    /// is run whole by one thread (input transform, GEMMs, output transform), so V and M never
+    /// cross cores. About `blockRows` rows each, at least one group per thread and a multiple of
+    /// the thread count where the rows allow; group i holds rows ⌊i·R/n⌋ ..< ⌊(i+1)·R/n⌋, so
+    /// groups differ by one row at most.
+    func tileRowGroups(threads: Int) -> Int {
+        let groups = max((tileRows + blockRows - 1) / blockRows, threads)
+        return min(tileRows, (groups + threads - 1) / threads * threads)
+    }
+
+    /// The tile rows of group `i` of `count`.
+    func tileRows(ofGroup i: Int, of count: Int) -> Range<Int> {
+        (i * tileRows / count)..<((i + 1) * tileRows / count)
+    }
+
+    /// Whether whole groups per thread pay on different dies: each thread then reads all of U
+    /// instead of passing V and M, so only where U is the smaller (Inception's 35×35 and stem
+    /// layers, ResNet50's 56×56 ones). ResNet50's 28×28 and smaller layers (U of 2.4–16 MB) ran
+    /// 1.2× slower as groups on 2 threads across dies.
+    var groupsSuit: Bool {
+        let u = transformCount * shape.inChannels * shape.outChannels
+        let vm = transformCount * tileRows * tileColumns * (shape.inChannels + shape.outChannels)
+        return u <= vm
+    }
+
     func run(
         input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
-        residual: UnsafePointer<Float>?, activation: Activation, threads: Int
+        residual: UnsafePointer<Float>?, activation: Activation, threads: Int, coresShareCache: Bool
     ) {
         let s = shape
         let m = s.outChannels, c = s.inChannels
         let rowFloats = outputTile * phaseWidth
         let paddedFloats = c * paddedRows * rowFloats
-        let blockTiles = blockRows * tileColumns
         let xiCount = transformCount
+        // Threads on one die share V and M: the input transform split by channels, the GEMMs
+        // by (ξ, column block), the output transform by channels, block after block. Threads
+        // on different dies would move V and M between their caches at every phase, so there
+        // each runs whole groups of tile rows where that reads less (`groupsSuit`).
+        let byGroups = threads > 1 && !coresShareCache && groupsSuit
+        let groups = byGroups ? tileRowGroups(threads: threads) : (tileRows + blockRows - 1) / blockRows
+        let groupRows = byGroups ? (tileRows + groups - 1) / groups : blockRows
+        let groupTiles = groupRows * tileColumns
+        let workers = byGroups ? Parallel.workerCount(items: groups, threads: threads) : 1
+        let productFloats = max(xiCount * c * groupTiles, xiCount * m * groupTiles)
         // 8 floats of slack: the output transform reads whole 8-tile vectors past a row's end.
-        ScratchPool.shared.withBuffers(count: 3, floats: max(paddedFloats, xiCount * c * blockTiles, xiCount * m * blockTiles) + 8) { buffers in
-            let padded = buffers[0], transformedInput = buffers[1], products = buffers[2]
+        ScratchPool.shared.withBuffers(count: 1 + 2 * workers, floats: max(paddedFloats, productFloats) + 8) { buffers in
+            let padded = buffers[0]
             for image in 0..<s.batch {
                 let x = input + image * c * s.inHeight * s.inWidth
                 Parallel.forEach(items: c, threads: threads) { channel, _ in
@@ -146,9 +180,30 @@ final class WinogradConv3x3: @unchecked Sendable {
                 }
                 let y = output + image * m * s.outHeight * s.outWidth
                 let r = residual.map { $0 + image * m * s.outHeight * s.outWidth }
+                if byGroups {
+                    Parallel.forEach(items: groups, threads: workers) { group, worker in
+                        let rows = tileRows(ofGroup: group, of: groups)
+                        if rows.isEmpty { return }
+                        let tiles = rows.count * tileColumns
+                        let transformedInput = buffers[1 + 2 * worker], products = buffers[2 + 2 * worker]
+                        for channel in 0..<c {
+                            transformInput(
+                                padded + channel * paddedRows * rowFloats, channel: channel, tileRows: rows, tiles: tiles,
+                                into: transformedInput)
+                        }
+                        gemms.multiplyAll(transformedInput, tiles: tiles, columnBlock: columnBlock, into: products, threads: 1)
+                        for channel in 0..<m {
+                            transformOutput(
+                                products, channel: channel, tileRows: rows, tiles: tiles, output: y, residual: r,
+                                activation: activation)
+                        }
+                    }
+                    continue
+                }
+                let transformedInput = buffers[1], products = buffers[2]
                 var ty0 = 0
                 while ty0 < tileRows {
-                    let rows = ty0..<min(tileRows, ty0 + blockRows)
+                    let rows = ty0..<min(tileRows, ty0 + groupRows)
                     let tiles = rows.count * tileColumns
                     Parallel.forEach(items: c, threads: threads) { channel, _ in
                         transformInput(

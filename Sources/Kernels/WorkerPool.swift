@@ -59,7 +59,7 @@ public final class WorkerPool: @unchecked Sendable {
     private(set) var placedAwayFrom = -1
 
     /// Marks threads that are running a job's body (nested calls run inline).
-    private static let insideJob = ThreadLocalFlag()
+    static let insideJob = ThreadLocalFlag()
 
     /// Calls `body(worker)` once for each `worker` in `0..<workers`, concurrently as far as
     /// threads get a core, and returns when all have returned. Worker 0 runs on the calling
@@ -107,6 +107,9 @@ public final class WorkerPool: @unchecked Sendable {
             self.body = nil
         }
     }
+
+    /// Whether no worker is asleep (all started ones are polling for a job).
+    var workersAwake: Bool { sleepers.load(ordering: .relaxed) == 0 }
 
     /// Lets every started worker run anywhere but on `cpu` (the submitting thread's). Done when
     /// that CPU changes, and only counted as done once every worker has registered its id.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Kernels
 import Runtime
 
 /// `onnx-blocks bench MODEL`: latency after warm-up (median, min), GFLOP/s of the convolutions
@@ -9,7 +10,9 @@ struct Bench: ParsableCommand {
         commandName: "bench",
         abstract: "Measure a model's inference latency, GFLOP/s and peak memory.",
         discussion: """
-            Inputs are generated (seeded) unless given. JSON keys: medianMs, minMs, gflops, peakRssBytes.
+            Inputs are generated (seeded) unless given. JSON keys: medianMs, minMs, gflops, peakRssBytes,
+            and with several threads coresNear / coresFar: how often the threads were found sharing a
+            cache, or on different dies, during the timed runs (the kernels split work accordingly).
             Exit 0 ok, 1 invalid model, 2 unreadable file or bad arguments.
 
             Example:
@@ -45,16 +48,21 @@ struct Bench: ParsableCommand {
         var times: [Double] = []
         session.profiling = profile
         let cpuStart = Self.cpuSeconds()
+        let coresBefore = CoreDistance.measurements
         for _ in 0..<runs {
             if paced, readLine() == nil { throw CommandFailure.usage("--paced: standard input closed before the last run") }
+            let before = CoreDistance.measurements
             let start = DispatchTime.now().uptimeNanoseconds
             _ = try ModelSession.run(session, feeds, model: model)
             times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
             if paced {
-                print("step \(times[times.count - 1])")
+                let after = CoreDistance.measurements
+                print("step \(times[times.count - 1]) near \(after.near - before.near) far \(after.far - before.far)")
                 fflush(stdout)
             }
         }
+        let coresAfter = CoreDistance.measurements
+        let cores = (near: coresAfter.near - coresBefore.near, far: coresAfter.far - coresBefore.far)
         let cpuMs = (Self.cpuSeconds() - cpuStart) * 1000 / Double(runs)
         times.sort()
         if profile {
@@ -73,12 +81,16 @@ struct Bench: ParsableCommand {
         let median = times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
         let gflops = session.lastFlops / (median * 1e6)
         let result = Result(medianMs: median, minMs: times[0], gflops: gflops, peakRssBytes: PeakMemory.residentBytes(),
-                            runs: runs, threads: session.options.threads, loadMs: loadMs, flops: session.lastFlops, cpuMsPerRun: cpuMs)
+                            runs: runs, threads: session.options.threads, loadMs: loadMs, flops: session.lastFlops, cpuMsPerRun: cpuMs,
+                            coresNear: cores.near, coresFar: cores.far)
         if json {
             try printJSON(result)
         } else {
             print(String(format: "median %.2f ms, min %.2f ms, %.1f GFLOP/s, peak RSS %.1f MB, CPU %.1f ms/run (%d runs, %d threads, load %.0f ms)",
                          median, times[0], gflops, Double(result.peakRssBytes) / 1e6, cpuMs, runs, result.threads, loadMs))
+            if cores.near + cores.far > 0 {
+                print("threads on different dies in \(cores.far) of \(cores.near + cores.far) checks (see CoreDistance)")
+            }
         }
     }
 
@@ -94,6 +106,10 @@ struct Bench: ParsableCommand {
         /// CPU time (user + system, all threads) per timed run: with one thread, the latency an
         /// idle machine would show, even when other processes compete for the cores.
         var cpuMsPerRun: Double
+        /// Checks of whether the threads share a cache (`CoreDistance`) that found them on one
+        /// die, and on different dies, during the timed runs (0 and 0 with one thread).
+        var coresNear: Int
+        var coresFar: Int
     }
 
     static func cpuSeconds() -> Double {

@@ -1,4 +1,4 @@
-import Kernels
+@testable import Kernels
 import Testing
 
 /// One convolution case: geometry, epilogue and threads.
@@ -198,6 +198,9 @@ func conv2DMatchesReference(_ c: ConvCase, _ kernel: MicroKernel) throws {
     var expected = [Float](repeating: 0, count: s.outputCount)
     var preActivation = [Float](repeating: 0, count: s.outputCount)
     var actual = [Float](repeating: .nan, count: s.outputCount)
+    // With several threads, both ways of splitting the work (`CoreDistance`): phases shared by
+    // all threads (a shared cache), and whole pieces per thread (threads on different dies).
+    var splitOutputs: [[Float]] = []
     weights.withUnsafeBufferPointer { w in
         bias.withUnsafeBufferPointer { b in
             input.withUnsafeBufferPointer { x in
@@ -219,6 +222,17 @@ func conv2DMatchesReference(_ c: ConvCase, _ kernel: MicroKernel) throws {
                             input: x.baseAddress!, output: y.baseAddress!, residual: residualPointer,
                             activation: c.activation, threads: c.threads)
                     }
+                    if c.threads > 1 {
+                        for shared in [true, false] {
+                            var y = [Float](repeating: .nan, count: s.outputCount)
+                            y.withUnsafeMutableBufferPointer { y in
+                                conv.run(
+                                    input: x.baseAddress!, output: y.baseAddress!, residual: residualPointer,
+                                    activation: c.activation, threads: c.threads, coresShareCache: shared)
+                            }
+                            splitOutputs.append(y)
+                        }
+                    }
                 }
             }
         }
@@ -233,6 +247,10 @@ func conv2DMatchesReference(_ c: ConvCase, _ kernel: MicroKernel) throws {
         || c.name.hasPrefix("winograd 4x4") || c.name.hasPrefix("winograd line")
     let scale = heldToScale ? preActivation.map(abs).max()! : nil
     #expect(worstViolation(actual, expected, scale: scale) <= 1, "\(c.name) with \(kernel)")
+    for (index, y) in splitOutputs.enumerated() {
+        // (Not always the same bits: a block's last 1-4 columns are summed in another order.)
+        #expect(worstViolation(y, expected, scale: scale) <= 1, "\(c.name) with \(kernel), \(index == 0 ? "shared" : "per-thread") split")
+    }
 }
 
 @Test("3x3 stride-1 convolutions take Winograd F(4x4) on maps of 24+ a side with 32+ channels, F(2x2) on others with 64+ channels")

@@ -9,7 +9,7 @@ import numpy as np
 import onnx
 import pytest
 from onnx import helper, numpy_helper, TensorProto
-from onnx_blocks_cli import run_cli as cli
+from onnx_blocks_cli import binary, run_cli as cli
 
 ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "fixtures"
@@ -142,6 +142,24 @@ def test_bench_json_keys():
     for key in ("medianMs", "minMs", "gflops", "peakRssBytes"):
         assert key in report
     assert 0 < report["minMs"] <= report["medianMs"] and report["gflops"] > 0 and report["peakRssBytes"] > 1e6
+    # One thread never asks whether threads share a cache.
+    assert report["coresNear"] == 0 and report["coresFar"] == 0
+
+
+def test_bench_paced_steps_report_core_checks():
+    """--paced: one `step MS near N far M` line per timed run (tools/bench_runtime.py reads them),
+    then the JSON summary, whose core checks are the steps' sums."""
+    r = subprocess.run([binary(), "bench", str(FIXTURE / "model.onnx"), "--runs", "4", "--warmup", "1", "--threads", "2",
+                        "--json", "--paced"], input="\n" * 4, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    steps = [line.split() for line in lines if line.startswith("step ")]
+    assert len(steps) == 4
+    for f in steps:
+        assert len(f) == 6 and f[2] == "near" and f[4] == "far" and float(f[1]) > 0, f
+    report = json.loads("\n".join(line for line in lines if not line.startswith("step ")))
+    assert report["coresNear"] == sum(int(f[3]) for f in steps)
+    assert report["coresFar"] == sum(int(f[5]) for f in steps)
 
 
 # ---- bad input: typed errors, exit 1 (invalid) or 2 (usage / I/O), no output written ----
