@@ -10,12 +10,14 @@ func roundTripIsMeasuredOrNil() {
     // A pool of its own, so other tests' jobs on the shared one do not keep it busy.
     let pool = WorkerPool()
     var measured: [Double] = []
-    for _ in 0..<50 where measured.count < 5 {
+    // Other tests keep the cores busy: try for up to 5 s to find worker 1 on a core.
+    let deadline = Date().addingTimeInterval(5)
+    while measured.count < 3 && Date() < deadline {
         pool.run(workers: 2) { _ in }  // wakes worker 1
-        if let t = pool.roundTripNanoseconds() { measured.append(t) }
+        if let t = pool.roundTripNanoseconds() { measured.append(t) } else { usleep(500) }
     }
     if ProcessInfo.processInfo.activeProcessorCount >= 2 {
-        #expect(!measured.isEmpty, "no round trip measured in 50 tries")
+        #expect(!measured.isEmpty, "no round trip measured in 5 s")
     }
     for t in measured { #expect(t > 0 && t < 200_000, "round trip \(t) ns") }
     var nested: Double?? = .none
