@@ -7,6 +7,10 @@ public enum Pooling {
     public static func maxPool2D(
         shape: Pool2DShape, input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, threads: Int
     ) {
+        if StrideTwoMaxPool.suits(shape) {
+            StrideTwoMaxPool(shape: shape).run(input: input, output: output, threads: threads)
+            return
+        }
         if FlatPlanePool.suits(shape) {
             FlatPlanePool(shape: shape, maximum: true, countIncludePad: false).run(input: input, output: output, threads: threads)
             return
