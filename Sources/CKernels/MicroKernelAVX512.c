@@ -40,6 +40,21 @@ static inline __mmask16 column_mask(ptrdiff_t columns)
     return columns >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << columns) - 1u);
 }
 
+/// Reduction step k of a strip pair: c0[r] += a[k][r] · b0[k], c1[r] += a[k][r] · b1[k].
+CK_AVX512 static inline __attribute__((always_inline)) void pair_step(
+    ptrdiff_t k, const float *a, const float *b0, const float *b1, __m512 c0[MR], __m512 c1[MR])
+{
+    __m512 x0 = _mm512_loadu_ps(b0 + 16 * k);
+    __m512 x1 = _mm512_loadu_ps(b1 + 16 * k);
+    const float *ak = a + MR * k;
+#pragma clang loop unroll(full)
+    for (int r = 0; r < MR; r++) {
+        __m512 s = _mm512_set1_ps(ak[r]);
+        c0[r] = _mm512_fmadd_ps(s, x0, c0[r]);
+        c1[r] = _mm512_fmadd_ps(s, x1, c1[r]);
+    }
+}
+
 /// Two strips (b0, b1 = the next strip): rows × (16 + columns1) of C. `ahead`: a panel to
 /// prefetch alongside, one k step of it per k step (the next panel during a panel's first pair).
 /// `next`: whether a full pair follows in the same rows; its C lines (for writing) and, when this
@@ -68,28 +83,12 @@ CK_AVX512 static inline void multiply_store_pair(
             ptrdiff_t part = j % 3;
             const float *line = base + (j / 3) * e->ldc + (part == 2 ? 31 : 16 * part);
             if (k < 3 * MR) __builtin_prefetch(line, 1, 3); else __builtin_prefetch(line, 0, 3);
-            __m512 x0 = _mm512_loadu_ps(b0 + 16 * k);
-            __m512 x1 = _mm512_loadu_ps(b1 + 16 * k);
-            const float *ak = a + MR * k;
-#pragma clang loop unroll(full)
-            for (int r = 0; r < MR; r++) {
-                __m512 s = _mm512_set1_ps(ak[r]);
-                c0[r] = _mm512_fmadd_ps(s, x0, c0[r]);
-                c1[r] = _mm512_fmadd_ps(s, x1, c1[r]);
-            }
+            pair_step(k, a, b0, b1, c0, c1);
         }
     }
     for (; k < depth; k++) {
         _mm_prefetch((const char *)(ahead + MR * k), _MM_HINT_T0);
-        __m512 x0 = _mm512_loadu_ps(b0 + 16 * k);
-        __m512 x1 = _mm512_loadu_ps(b1 + 16 * k);
-        const float *ak = a + MR * k;
-#pragma clang loop unroll(full)
-        for (int r = 0; r < MR; r++) {
-            __m512 s = _mm512_set1_ps(ak[r]);
-            c0[r] = _mm512_fmadd_ps(s, x0, c0[r]);
-            c1[r] = _mm512_fmadd_ps(s, x1, c1[r]);
-        }
+        pair_step(k, a, b0, b1, c0, c1);
     }
     __mmask16 mask1 = column_mask(columns1);
 #pragma clang loop unroll(full)
