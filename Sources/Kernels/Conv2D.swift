@@ -143,7 +143,9 @@ public final class Conv2D: @unchecked Sendable {
             return
         }
         if let lineWinograd {
-            lineWinograd.run(input: input, output: output, residual: residual, activation: activation, threads: threads)
+            lineWinograd.run(
+                input: input, output: output, residual: residual, activation: activation, threads: threads,
+                coresShareCache: coresShareCache)
             return
         }
         if let pointwise {
@@ -171,8 +173,8 @@ public final class Conv2D: @unchecked Sendable {
         let workers = Parallel.workerCount(items: items, threads: threads)
         let paddedFloats = columns.paddedFloats(channels: s.inChannels)
         let plane = columns.paddedHeight * columns.paddedWidth
-        ScratchPool.shared.withBuffers(count: workers + 1, floats: max(b.workspaceFloats, paddedFloats)) { buffers in
-            let padded = buffers[workers]
+        ScratchPool.shared.withBuffers(count: 1, floats: columns.needsPaddedCopy ? paddedFloats : 0) { buffers in
+            let padded = buffers[0]
             for image in 0..<s.batch {
                 let imageInput = input + image * s.inChannels * s.inHeight * s.inWidth
                 let source: UnsafePointer<Float>
@@ -197,7 +199,7 @@ public final class Conv2D: @unchecked Sendable {
                     runSharedPacking(image: source, epilogue: epilogue, workers: workers, blocking: b)
                     continue
                 }
-                Parallel.forEach(items: items, threads: workers) { item, worker in
+                Parallel.forEach(items: items, threads: workers) { item, _ in
                     var rest = item
                     let chunk = rest % b.rowChunks; rest /= b.rowChunks
                     let pixelBlock = rest % b.pixelBlocks
@@ -213,9 +215,11 @@ public final class Conv2D: @unchecked Sendable {
                         activation: activation)
                     let image = source + group * s.inChannelsPerGroup * plane
                     let groupPanels = panels + group * panelsPerGroup
-                    computeBlock(
-                        image: image, groupPanels: groupPanels, pixels: b.pixels(ofBlock: pixelBlock),
-                        rows: rowStart..<rowEnd, epilogue: epilogue, workspace: buffers[worker], blocking: b)
+                    ScratchPool.local.withBuffers(count: 1, floats: b.workspaceFloats) { workspace in
+                        computeBlock(
+                            image: image, groupPanels: groupPanels, pixels: b.pixels(ofBlock: pixelBlock),
+                            rows: rowStart..<rowEnd, epilogue: epilogue, workspace: workspace[0], blocking: b)
+                    }
                 }
             }
         }

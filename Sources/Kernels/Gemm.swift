@@ -43,9 +43,9 @@ public enum Gemm {
             m: m, n: n, k: k, a: a, b: b, aRow: aRow, aDepth: aDepth, bDepth: bDepth, bColumn: bColumn,
             depthBlock: kc0, rowsPerChunk: rowsPerChunk, rowChunks: rowChunks, epilogue: epilogue,
             microKernel: microKernel)
-        ScratchPool.shared.withBuffers(count: workers, floats: workspaceFloats) { workspaces in
-            Parallel.forEach(items: items, threads: workers) { item, worker in
-                call.run(item: item, workspace: workspaces[worker])
+        Parallel.forEach(items: items, threads: workers) { item, _ in
+            ScratchPool.local.withBuffers(count: 1, floats: workspaceFloats) { workspace in
+                call.run(item: item, workspace: workspace[0])
             }
         }
     }

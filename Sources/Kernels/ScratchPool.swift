@@ -2,7 +2,8 @@ import Foundation
 
 /// Reusable, 64-byte aligned float buffers for packing workspaces.
 ///
-/// Kernels borrow one buffer per worker thread for the duration of a call and give it back,
+/// Kernels borrow buffers for the duration of a call and give them back (`shared` for buffers
+/// all workers write, each worker's `local` pool for its own),
 /// so steady-state calls allocate nothing and the memory held is bounded by the peak number
 /// of concurrent workers times the largest workspace (not by the number of layers).
 final class ScratchPool: @unchecked Sendable {
@@ -35,6 +36,26 @@ final class ScratchPool: @unchecked Sendable {
     private let lock = NSLock()
     private var free: [Buffer] = []
 
+    /// The calling thread's own pool, for a worker's private buffers (packed B, Winograd V and
+    /// M): taken inside the worker's body, a buffer is only ever written by one core. Lent from
+    /// the shared pool for every worker at once, the buffers changed hands between calls, and a
+    /// core then fetched each line the other had last written before overwriting it (across
+    /// dies, a round trip over the interconnect per line).
+    static var local: ScratchPool {
+        if let p = pthread_getspecific(localKey) { return Unmanaged<ScratchPool>.fromOpaque(p).takeUnretainedValue() }
+        let pool = ScratchPool()
+        pthread_setspecific(localKey, Unmanaged.passRetained(pool).toOpaque())
+        return pool
+    }
+
+    private static let localKey: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key) { p in
+            if let p { Unmanaged<ScratchPool>.fromOpaque(p).release() }
+        }
+        return key
+    }()
+
     /// Borrows `count` buffers of at least `floats` floats each, runs `body`, returns them.
     func withBuffers<R>(count: Int, floats: Int, _ body: ([UnsafeMutablePointer<Float>]) throws -> R) rethrows -> R {
         var taken: [Buffer] = []
@@ -49,8 +70,9 @@ final class ScratchPool: @unchecked Sendable {
         }
         for buffer in taken { buffer.reserve(floats) }
         defer {
+            // Back in reverse, so the next call gets the same buffers in the same order.
             lock.lock()
-            free.append(contentsOf: taken)
+            free.append(contentsOf: taken.reversed())
             lock.unlock()
         }
         return try body(taken.map(\.pointer))

@@ -171,36 +171,30 @@ final class WinogradConv3x3: @unchecked Sendable {
         let workers = byGroups ? Parallel.workerCount(items: groups, threads: threads) : 1
         let productFloats = max(xiCount * c * groupTiles, xiCount * m * groupTiles)
         // 8 floats of slack: the output transform reads whole 8-tile vectors past a row's end.
-        ScratchPool.shared.withBuffers(count: 1 + 2 * workers, floats: max(paddedFloats, productFloats) + 8) { buffers in
-            let padded = buffers[0]
+        // By groups, each worker copies the padded rows its groups read into its own buffer: a
+        // copy split by channels would cross the dies once more.
+        let bufferFloats = max(paddedFloats, productFloats) + 8
+        ScratchPool.shared.withBuffers(count: byGroups ? 0 : 3, floats: bufferFloats) { buffers in
             for image in 0..<s.batch {
                 let x = input + image * c * s.inHeight * s.inWidth
-                Parallel.forEach(items: c, threads: threads) { channel, _ in
-                    copyPhases(x + channel * s.inHeight * s.inWidth, into: padded + channel * paddedRows * rowFloats)
-                }
                 let y = output + image * m * s.outHeight * s.outWidth
                 let r = residual.map { $0 + image * m * s.outHeight * s.outWidth }
                 if byGroups {
-                    Parallel.forEach(items: groups, threads: workers) { group, worker in
+                    Parallel.forEach(items: groups, threads: workers) { group, _ in
                         let rows = tileRows(ofGroup: group, of: groups)
                         if rows.isEmpty { return }
-                        let tiles = rows.count * tileColumns
-                        let transformedInput = buffers[1 + 2 * worker], products = buffers[2 + 2 * worker]
-                        for channel in 0..<c {
-                            transformInput(
-                                padded + channel * paddedRows * rowFloats, channel: channel, tileRows: rows, tiles: tiles,
-                                into: transformedInput)
-                        }
-                        gemms.multiplyAll(transformedInput, tiles: tiles, columnBlock: columnBlock, into: products, threads: 1)
-                        for channel in 0..<m {
-                            transformOutput(
-                                products, channel: channel, tileRows: rows, tiles: tiles, output: y, residual: r,
-                                activation: activation)
+                        ScratchPool.local.withBuffers(count: 3, floats: bufferFloats) { own in
+                            runGroup(
+                                tileRows: rows, input: x, output: y, residual: r, activation: activation,
+                                padded: own[0], transformedInput: own[1], products: own[2])
                         }
                     }
                     continue
                 }
-                let transformedInput = buffers[1], products = buffers[2]
+                let padded = buffers[0], transformedInput = buffers[1], products = buffers[2]
+                Parallel.forEach(items: c, threads: threads) { channel, _ in
+                    copyPhases(x + channel * s.inHeight * s.inWidth, into: padded + channel * paddedRows * rowFloats)
+                }
                 var ty0 = 0
                 while ty0 < tileRows {
                     let rows = ty0..<min(tileRows, ty0 + groupRows)
@@ -222,10 +216,43 @@ final class WinogradConv3x3: @unchecked Sendable {
         }
     }
 
+    /// One group of tile rows, whole, on the calling thread (`CoreDistance`: threads on
+    /// different dies): the padded rows it reads, then V, the GEMMs and the outputs, all in
+    /// the worker's own buffers.
+    private func runGroup(
+        tileRows rows: Range<Int>, input x: UnsafePointer<Float>, output y: UnsafeMutablePointer<Float>,
+        residual r: UnsafePointer<Float>?, activation: Activation,
+        padded: UnsafeMutablePointer<Float>, transformedInput: UnsafeMutablePointer<Float>,
+        products: UnsafeMutablePointer<Float>
+    ) {
+        let s = shape
+        let rowFloats = outputTile * phaseWidth
+        let tiles = rows.count * tileColumns
+        // Tile row t reads padded rows t·m ..< t·m + m + 2 (the halo rows are copied by both
+        // neighbouring groups).
+        let readRows = (rows.lowerBound * outputTile)..<(rows.upperBound * outputTile + 2)
+        for channel in 0..<s.inChannels {
+            copyPhases(
+                x + channel * s.inHeight * s.inWidth, into: padded + channel * paddedRows * rowFloats, rows: readRows)
+        }
+        for channel in 0..<s.inChannels {
+            transformInput(
+                padded + channel * paddedRows * rowFloats, channel: channel, tileRows: rows, tiles: tiles,
+                into: transformedInput)
+        }
+        gemms.multiplyAll(transformedInput, tiles: tiles, columnBlock: columnBlock, into: products, threads: 1)
+        for channel in 0..<s.outChannels {
+            transformOutput(
+                products, channel: channel, tileRows: rows, tiles: tiles, output: y, residual: r, activation: activation)
+        }
+    }
+
     /// One input plane as zero-bordered rows (m·tileRows + 2 of them, starting `padTop` above
     /// the input), each stored as its m column phases (columns ≡ p mod m, `phaseWidth` each),
     /// so that column j of the tiles tx…tx+7 is one contiguous 8-float load.
-    private func copyPhases(_ plane: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>) {
+    private func copyPhases(
+        _ plane: UnsafePointer<Float>, into out: UnsafeMutablePointer<Float>, rows: Range<Int>? = nil
+    ) {
         let s = shape
         let rowFloats = outputTile * phaseWidth
         withUnsafeTemporaryAllocation(of: Float.self, capacity: rowFloats + 32) { buffer in
@@ -233,7 +260,7 @@ final class WinogradConv3x3: @unchecked Sendable {
             let line = buffer.baseAddress!
             line.update(repeating: 0, count: rowFloats + 32)
             let width = min(s.inWidth, rowFloats - s.padLeft)
-            for y in 0..<paddedRows {
+            for y in rows ?? 0..<paddedRows {
                 let row = out + y * rowFloats
                 let iy = y - s.padTop
                 if iy < 0 || iy >= s.inHeight {

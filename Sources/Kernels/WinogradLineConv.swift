@@ -120,7 +120,7 @@ final class WinogradLineConv: @unchecked Sendable {
 
     func run(
         input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
-        residual: UnsafePointer<Float>?, activation: Activation, threads: Int
+        residual: UnsafePointer<Float>?, activation: Activation, threads: Int, coresShareCache: Bool = true
     ) {
         let s = shape
         let inC = s.inChannels, outC = s.outChannels, n = inputTile, m = outputTile
@@ -134,16 +134,28 @@ final class WinogradLineConv: @unchecked Sendable {
         let layout = WinogradProducts.StripLayout(inChannels: inC, strips: (groupTiles + 15) / 16)
         let vFloats = n * layout.xiFloats, productFloats = n * outC * groupTiles
         let workers = byChannels ? threads : Parallel.workerCount(items: groups, threads: threads)
-        let workerFloats = m * groupTiles + (byChannels ? 0 : vFloats + productFloats)
-        let sharedFloats = inC * stagedFloats + (byChannels ? vFloats + productFloats : 0)
+        // Split by channels across dies, each worker stages and transforms every input channel
+        // into its own V (twice the transform work, a small part of the layer): a V shared by
+        // channel halves would send half of it over the interconnect to every worker.
+        let privateV = byChannels && !coresShareCache
+        let workerFloats = m * groupTiles + (byChannels && !privateV ? 0 : vFloats + productFloats)
+            + (privateV ? inC * stagedFloats : 0)
+        let sharedFloats = privateV ? 0 : inC * stagedFloats + (byChannels ? vFloats + productFloats : 0)
         let clamp = activation.clampBounds ?? (-.infinity, .infinity)
         let level = transformLevel
-        ScratchPool.shared.withBuffers(count: 1 + workers, floats: max(sharedFloats, workerFloats) + 16) { buffers in
+        ScratchPool.shared.withBuffers(count: 1, floats: sharedFloats + 16) { buffers in
             let staged = buffers[0]
+            /// The worker's own buffer (`ScratchPool.local`): its phases, and V and M where it owns them.
+            func withOwnBuffer(_ body: (UnsafeMutablePointer<Float>) -> Void) {
+                ScratchPool.local.withBuffers(count: 1, floats: workerFloats + 16) { body($0[0]) }
+            }
             inputTransform.withUnsafeBufferPointer { bt in
             outputTransform.withUnsafeBufferPointer { at in
                 /// V for tile rows [t0, t0 + rows) of one channel, in the products' packed layout.
-                func transformInput(_ channel: Int, _ t0: Int, _ tiles: Int, _ v: UnsafeMutablePointer<Float>) {
+                func transformInput(
+                    _ channel: Int, _ t0: Int, _ tiles: Int, _ v: UnsafeMutablePointer<Float>,
+                    from staged: UnsafeMutablePointer<Float> = staged
+                ) {
                     let place = layout.channel(channel)
                     ck_line_input(
                         level, staged + channel * stagedFloats, rowsPerPhase, across, m, n, bt.baseAddress!,
@@ -166,12 +178,34 @@ final class WinogradLineConv: @unchecked Sendable {
                     let x = input + image * inC * planeIn
                     let y = output + image * outC * planeOut
                     let res = residual.map { $0 + image * outC * planeOut }
-                    func stage(_ channel: Int) {
+                    func stage(_ channel: Int, into staged: UnsafeMutablePointer<Float> = staged) {
                         ck_line_stage(
                             x + channel * planeIn, vertical ? 1 : 0, along, across, padBefore, m, rowsPerPhase,
                             staged + channel * stagedFloats)
                     }
-                    if byChannels {
+                    if privateV {
+                        let mr = gemms.microKernel.rows
+                        let panels = (outC + mr - 1) / mr
+                        let rowsPerWorker = (panels + workers - 1) / workers * mr
+                        Parallel.forEach(items: workers, threads: workers) { share, _ in
+                            let first = share * rowsPerWorker, last = min(outC, first + rowsPerWorker)
+                            if first >= last { return }
+                            withOwnBuffer { phases in
+                                let v = phases + m * groupTiles, products = v + vFloats
+                                let ownStaged = products + productFloats
+                                for channel in 0..<inC { stage(channel, into: ownStaged) }
+                                for group in 0..<groups {
+                                    let t0 = group * groupRows, rows = min(tileRows, t0 + groupRows) - t0
+                                    let tiles = rows * across
+                                    for channel in 0..<inC { transformInput(channel, t0, tiles, v, from: ownStaged) }
+                                    gemms.multiplyPackedRows(
+                                        v, layout: layout, tiles: tiles, rows: first..<last, columnBlock: columnBlock,
+                                        into: products)
+                                    for channel in first..<last { transformOutput(channel, t0, rows, products, phases, y, res) }
+                                }
+                            }
+                        }
+                    } else if byChannels {
                         let v = staged + inC * stagedFloats, products = v + vFloats
                         let mr = gemms.microKernel.rows
                         let panels = (outC + mr - 1) / mr
@@ -183,28 +217,30 @@ final class WinogradLineConv: @unchecked Sendable {
                                 if group == 0 { stage(channel) }
                                 transformInput(channel, t0, tiles, v)
                             }
-                            Parallel.forEach(items: workers, threads: workers) { share, worker in
+                            Parallel.forEach(items: workers, threads: workers) { share, _ in
                                 let first = share * rowsPerWorker, last = min(outC, first + rowsPerWorker)
                                 if first >= last { return }
-                                let phases = buffers[1 + worker]
-                                gemms.multiplyPackedRows(
-                                    v, layout: layout, tiles: tiles, rows: first..<last, columnBlock: columnBlock,
-                                    into: products)
-                                for channel in first..<last { transformOutput(channel, t0, rows, products, phases, y, res) }
+                                withOwnBuffer { phases in
+                                    gemms.multiplyPackedRows(
+                                        v, layout: layout, tiles: tiles, rows: first..<last, columnBlock: columnBlock,
+                                        into: products)
+                                    for channel in first..<last { transformOutput(channel, t0, rows, products, phases, y, res) }
+                                }
                             }
                         }
                     } else {
                         Parallel.forEach(items: inC, threads: threads) { channel, _ in stage(channel) }
-                        Parallel.forEach(items: groups, threads: workers) { group, worker in
+                        Parallel.forEach(items: groups, threads: workers) { group, _ in
                             let t0 = group * groupRows, rows = min(tileRows, t0 + groupRows) - t0
                             if rows <= 0 { return }
                             let tiles = rows * across
-                            let phases = buffers[1 + worker]
-                            let v = phases + m * groupTiles, products = v + vFloats
-                            for channel in 0..<inC { transformInput(channel, t0, tiles, v) }
-                            gemms.multiplyPackedRows(
-                                v, layout: layout, tiles: tiles, rows: 0..<outC, columnBlock: columnBlock, into: products)
-                            for channel in 0..<outC { transformOutput(channel, t0, rows, products, phases, y, res) }
+                            withOwnBuffer { phases in
+                                let v = phases + m * groupTiles, products = v + vFloats
+                                for channel in 0..<inC { transformInput(channel, t0, tiles, v) }
+                                gemms.multiplyPackedRows(
+                                    v, layout: layout, tiles: tiles, rows: 0..<outC, columnBlock: columnBlock, into: products)
+                                for channel in 0..<outC { transformOutput(channel, t0, rows, products, phases, y, res) }
+                            }
                         }
                     }
                 }

@@ -64,12 +64,13 @@ final class WinogradProducts: @unchecked Sendable {
             tiles: p, columnBlock: columnBlock, transformCount: transformCount, threads: threads)
         let items = transformCount * columnBlocks
         let workers = Parallel.workerCount(items: items, threads: threads)
-        ScratchPool.shared.withBuffers(count: workers, floats: workspaceFloats(columns: blockWidth)) { workspaces in
-            Parallel.forEach(items: items, threads: workers) { item, worker in
-                let column0 = (item % columnBlocks) * blockWidth
+        let workspaceFloats = workspaceFloats(columns: blockWidth)
+        Parallel.forEach(items: items, threads: workers) { item, _ in
+            let column0 = (item % columnBlocks) * blockWidth
+            ScratchPool.local.withBuffers(count: 1, floats: workspaceFloats) { workspace in
                 multiply(
                     v, tiles: p, transform: item / columnBlocks, columns: column0..<min(p, column0 + blockWidth),
-                    rows: 0..<m, into: products, workspace: workspaces[worker])
+                    rows: 0..<m, into: products, workspace: workspace[0])
             }
         }
     }

@@ -1,8 +1,10 @@
 // Micro benchmark of the convolution kernels on ResNet50-like shapes (tools/bench_kernels.sh).
 // Prints one JSON object per shape: name, shape, median/min milliseconds and GFLOP/s.
 // Usage: kernel-bench [--threads N] [--runs N] [--filter SUBSTRING [--exact]] [--cold] [--residual]
-//                     [--kernel NAME] [--algorithm NAME] [--ab [--ab-kernel NAME] [--ab-algorithm NAME]] [--list]
-// --cold evicts the caches before each call; --residual fuses a residual add; --kernel pins the
+//                     [--remote-input] [--remote-output] [--kernel NAME] [--algorithm NAME] [--ab [--ab-kernel NAME] [--ab-algorithm NAME]] [--list]
+// --cold evicts the caches before each call; --residual fuses a residual add; --remote-input /
+// --remote-output leave the input / output last written by the other thread (two threads on
+// different dies: see CoreDistance); --kernel pins the
 // micro-kernel variant (avx512, avx2, portable; default: the best this CPU runs); --ab times a
 // second instance against the first, built with --ab-kernel's variant and --ab-algorithm's
 // algorithm (pixelStrips, channelStrips, winograd2x2, winograd4x4, winogradLine; default: chosen by
@@ -126,6 +128,18 @@ func kernelNamed(_ name: String?) -> MicroKernel {
 var cold = false
 /// --residual: fuse a residual add (as Conv+Add+Relu in ResNet / Inception-ResNet blocks).
 var withResidual = false
+/// --remote-input / --remote-output (two threads): before each call the two workers rewrite the
+/// input by channel halves, and the output's halves swapped, as a network's previous layers
+/// leave them (the lines sit dirty in one core's cache each).
+var remoteInput = false
+var remoteOutput = false
+func dirty(_ buffer: UnsafeMutablePointer<Float>, count: Int, swapped: Bool) {
+    WorkerPool.shared.run(workers: 2) { w in
+        let half = swapped ? 1 - w : w
+        let lo = half * count / 2, hi = (half + 1) * count / 2
+        for i in lo..<hi { buffer[i] += 0 }
+    }
+}
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
     switch argument {
@@ -140,11 +154,13 @@ while let argument = arguments.next() {
     case "--ab-algorithm": algorithmB = arguments.next()
     case "--cold": cold = true
     case "--residual": withResidual = true
+    case "--remote-input": remoteInput = true
+    case "--remote-output": remoteOutput = true
     case "--list":
         for c in cases { print(c.name) }
         exit(0)
     default:
-        FileHandle.standardError.write("usage: kernel-bench [--threads N] [--runs N] [--filter S [--exact]] [--cold] [--residual] [--kernel NAME] [--algorithm NAME] [--ab [--ab-kernel NAME] [--ab-algorithm NAME]] [--list]\n".data(using: .utf8)!)
+        FileHandle.standardError.write("usage: kernel-bench [--threads N] [--runs N] [--filter S [--exact]] [--cold] [--residual] [--remote-input] [--remote-output] [--kernel NAME] [--algorithm NAME] [--ab [--ab-kernel NAME] [--ab-algorithm NAME]] [--list]\n".data(using: .utf8)!)
         exit(2)
     }
 }
@@ -187,6 +203,8 @@ for c in cases where filter.isEmpty || (exact ? c.name == filter : c.name.contai
             for run in 0..<(runs + 3) {
                 for variant in (abTest ? [true, false] : [true]) {
                     evictCaches()
+                    if remoteInput { dirty(UnsafeMutablePointer(mutating: x.baseAddress!), count: x.count, swapped: false) }
+                    if remoteOutput { dirty(out.baseAddress!, count: out.count, swapped: true) }
                     let start = seconds()
                     (variant ? kernel : instanceB).run(
                         input: x.baseAddress!, output: out.baseAddress!, residual: withResidual ? r.baseAddress : nil,
