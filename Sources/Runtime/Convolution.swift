@@ -92,7 +92,7 @@ final class Convolution: @unchecked Sendable {
         if let residual, residual.shape != outShape {
             throw KernelError("residual \(residual.shape) does not match the convolution output \(outShape)")
         }
-        let out = c.output(outShape)
+        let out = c.result(outShape)
         c.flops.add(2 * Double(n * m * g.outputSize) * Double(weightShape.reduce(1, *) / max(m, 1)))
         if g.spatialRank <= 2, out.count > 0, let kernel = depthwiseKernel(x, g) {
             kernel.run(input: x.floats, output: out.floats, residual: residual.map { UnsafePointer($0.floats) },

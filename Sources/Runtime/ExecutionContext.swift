@@ -13,9 +13,19 @@ public struct ExecutionContext: @unchecked Sendable {
         self.pool = pool
     }
 
+    /// Where the running step's output goes when the plan placed it (a view of a Concat's
+    /// output: `ConcatPlacement`), or the Concat's output itself; nil otherwise.
+    var destination: TensorValue?
+
     /// A fresh output value (uninitialized) from the arena.
     func output(_ shape: [Int], _ type: ElementType = .float) -> TensorValue {
         TensorValue(shape: shape, elementType: type, pool: pool)
+    }
+
+    /// The step's result: `destination` when it has this shape and type, else a fresh output.
+    func result(_ shape: [Int], _ type: ElementType = .float) -> TensorValue {
+        if let d = destination, d.shape == shape, d.elementType == type { return d }
+        return output(shape, type)
     }
 
     /// Runs `body` over `0..<count` split into contiguous chunks, one per thread, when the work

@@ -85,29 +85,35 @@ extension OperatorTable {
             }
             shape[a] += v.shape[a]
         }
-        let out = c.output(shape, first.elementType)
+        // The planned output, where some inputs may already sit (`ConcatPlacement`).
+        let out = c.result(shape, first.elementType)
         let outer = shape[..<a].reduce(1, *)
         let width = first.byteWidth
         let rowBytes = shape[a...].reduce(1, *) * width
-        // The output as segments in address order (one per input and outer index), copied as
-        // page-sized ranges split over the threads: Inception's channel concats of a few MB
-        // were the one layer type that stayed on one thread.
-        var segments: [(offset: Int, source: UnsafeRawPointer, bytes: Int)] = []
+        // What is not in place yet, as segments in address order (one per input and outer
+        // index), copied as page-sized ranges of their total split over the threads: Inception's
+        // channel concats of a few MB were the one layer type that stayed on one thread.
+        var segments: [(offset: Int, source: UnsafeRawPointer, bytes: Int, start: Int)] = []
+        var total = 0
         for o in 0..<outer {
             var column = 0
             for v in values {
                 let block = v.shape[a...].reduce(1, *) * width
-                if block > 0 { segments.append((o * rowBytes + column, UnsafeRawPointer(v.raw) + o * block, block)) }
+                let source = UnsafeRawPointer(v.raw) + o * block
+                if block > 0, source != UnsafeRawPointer(out.raw + o * rowBytes + column) {
+                    segments.append((o * rowBytes + column, source, block, total))
+                    total += block
+                }
                 column += block
             }
         }
-        let total = outer * rowBytes
+        if segments.isEmpty { return out }
         let page = 4096
         c.parallelFor((total + page - 1) / page, cost: page / 8) { pages in
             let lo = pages.lowerBound * page, hi = min(total, pages.upperBound * page)
-            for segment in segments where segment.offset < hi && segment.offset + segment.bytes > lo {
-                let start = max(lo, segment.offset), end = min(hi, segment.offset + segment.bytes)
-                memcpy(out.raw + start, segment.source + (start - segment.offset), end - start)
+            for segment in segments where segment.start < hi && segment.start + segment.bytes > lo {
+                let first = max(lo, segment.start), last = min(hi, segment.start + segment.bytes)
+                memcpy(out.raw + segment.offset + (first - segment.start), segment.source + (first - segment.start), last - first)
             }
         }
         return out

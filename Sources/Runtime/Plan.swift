@@ -12,4 +12,6 @@ struct Plan {
     var opset: Int = OperatorTable.newestOpset
     /// Shapes and small integer values of every constant, including those folded into kernels.
     var constantFacts: [String: ValueFacts] = [:]
+    /// Concats whose inputs their producers may write in place.
+    var concats = ConcatPlacement(steps: [], kept: [], writesInPlace: { _ in false })
 }

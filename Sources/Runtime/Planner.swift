@@ -201,10 +201,13 @@ struct Planner {
                 step = Step(name: c.node.displayName, op: c.attributes.op, inputs: inputNames.map(slot),
                             outputs: c.node.outputs.map(slot), kernel: kernel)
                 step.guarded = [c.node]
+                if c.attributes.op == "Concat" { step.concatAxis = try? c.attributes.int("axis") }
+                step.writesResult = c.attributes.op == "Conv"
             case .fusedConvolution(let f):
                 step = Step(name: f.name, op: f.ops.joined(separator: "+"), inputs: [slot(f.input), f.residual.map(slot) ?? -1],
                             outputs: [slot(f.output)], kernel: f.kernel())
                 step.guarded = ordered.filter { $0.displayName == f.name && $0.opType == "Conv" }
+                step.writesResult = true
             case .mergedConvolution(let m):
                 step = Step(name: m.name, op: m.op, inputs: [slot(m.input)], outputs: m.outputs.map(slot), kernel: m.kernel())
                 let members = Set(m.memberNames)
@@ -231,7 +234,8 @@ struct Planner {
         for n in ordered { tensorNames += n.outputs.filter { !$0.isEmpty } }
         return Plan(steps: steps, slots: slots, slotCount: names.count, constants: constantSlots, inputs: inputs,
                     outputNames: wanted, tensorNames: tensorNames, opset: opset,
-                    constantFacts: constants.mapValues(MemoryBudget.facts))
+                    constantFacts: constants.mapValues(MemoryBudget.facts),
+                    concats: ConcatPlacement(steps: steps, kept: keep, writesInPlace: \.writesResult))
     }
 }
 

@@ -21,6 +21,8 @@ public final class Session: @unchecked Sendable {
     public let tensorNames: [String]
     /// Floating-point work of one run at the last input shape (multiply-add = 2).
     public var lastFlops: Double { stateLock.withLock { state.lastFlops } }
+    /// Concat inputs the last run found already in place (`ConcatPlacement`; 0 on a first run).
+    var lastConcatInputsInPlace: Int { stateLock.withLock { state.lastInputsInPlace } }
 
     /// When true, `run` accumulates wall time per step (node name, or the first fused node's
     /// name) into `stepProfile`.
@@ -36,6 +38,9 @@ public final class Session: @unchecked Sendable {
         var profiling = false
         var stepProfile: [String: (op: String, calls: Int, nanoseconds: UInt64)] = [:]
         var shapeCache: [String: [Int: TensorValue]] = [:]
+        /// Per input-shape key: each placed Concat's layout (by join), from the first run.
+        var concatLayouts: [String: [Int: ConcatPlacement.Layout]] = [:]
+        var lastInputsInPlace = 0
     }
     private var state = SharedState()
     private let stateLock = NSLock()
@@ -67,13 +72,20 @@ public final class Session: @unchecked Sendable {
     /// type and a shape matching the declared dims (symbols bound consistently).
     public func run(_ feeds: [String: TensorValue]) throws -> [String: TensorValue] {
         let key = try checkFeeds(feeds)
-        let context = ExecutionContext(threads: options.threads, pool: pool)
+        var context = ExecutionContext(threads: options.threads, pool: pool)
         var values = [TensorValue?](repeating: nil, count: plan.slotCount)
         for (slot, value) in plan.constants { values[slot] = value }
         for (name, value) in feeds { values[plan.slots[name]!] = value }
-        let (cached, profiling) = stateLock.withLock { (state.shapeCache[key], state.profiling) }
+        let (cached, profiling, layouts) = stateLock.withLock {
+            (state.shapeCache[key], state.profiling, state.concatLayouts[key])
+        }
         if let cached { for (slot, value) in cached { values[slot] = value } }
         var computedShapes: [Int: TensorValue] = [:]
+        let concats = plan.concats
+        var recordedLayouts: [Int: ConcatPlacement.Layout] = [:]
+        /// Outputs of placed Concats, allocated before their first producer runs.
+        var concatOutputs: [Int: TensorValue] = [:]
+        var inputsInPlace = 0
         var timings: [(step: Int, nanoseconds: UInt64)] = []
         for (index, step) in plan.steps.enumerated() {
             if step.shapeOnly, cached != nil { continue }
@@ -84,6 +96,18 @@ public final class Session: @unchecked Sendable {
                     if let slot = plan.slots[name], let value = values[slot] { return MemoryBudget.facts(value) }
                     return plan.constantFacts[name]
                 }
+            }
+            context.destination = nil
+            if let layouts {
+                for j in concats.joinsStartingAt[index] ?? [] {
+                    if let layout = layouts[j] { concatOutputs[j] = context.output(layout.shape) }
+                }
+                if let (j, position) = concats.placedOutput[index], let out = concatOutputs[j], let layout = layouts[j] {
+                    context.destination = TensorValue(
+                        shape: layout.inputShapes[position], elementType: .float, storage: out.storage,
+                        byteOffset: out.byteOffset + layout.byteOffsets[position])
+                }
+                if let j = concats.joinAtConcat[index] { context.destination = concatOutputs.removeValue(forKey: j) }
             }
             let args = step.inputs.map { $0 < 0 ? nil : values[$0] }
             let results: [TensorValue]
@@ -104,10 +128,20 @@ public final class Session: @unchecked Sendable {
                 values[slot] = results[k]
                 if step.shapeOnly { computedShapes[slot] = results[k] }
             }
+            if let j = concats.joinAtConcat[index], let out = results.first {
+                for position in concats.joins[j].producers.keys where args[position]?.storage === out.storage { inputsInPlace += 1 }
+            }
+            if layouts == nil, let j = concats.joinAtConcat[index], let axis = step.concatAxis, let out = results.first,
+               args.allSatisfy({ $0 != nil }),
+               let layout = ConcatPlacement.Layout(inputs: args.compactMap { $0 }, output: out, axis: axis) {
+                recordedLayouts[j] = layout
+            }
             for slot in step.releases { values[slot] = nil }
         }
         stateLock.withLock {
             if cached == nil { state.shapeCache[key] = computedShapes }
+            if layouts == nil { state.concatLayouts[key] = recordedLayouts }
+            state.lastInputsInPlace = inputsInPlace
             state.lastFlops = context.flops.value
             for (index, spent) in timings {
                 let step = plan.steps[index]

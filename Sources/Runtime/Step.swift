@@ -15,4 +15,9 @@ struct Step {
     /// The nodes whose outputs this step materializes (a fused step: its convolution), whose
     /// output sizes `MemoryBudget` infers before the kernel runs.
     var guarded: [Node] = []
+    /// A Concat's axis attribute (`ConcatPlacement`).
+    var concatAxis: Int?
+    /// Whether the kernel writes its output through `ExecutionContext.result` (convolutions),
+    /// so that it can write straight into a Concat's output (`ConcatPlacement`).
+    var writesResult = false
 }
