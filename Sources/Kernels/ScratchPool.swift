@@ -58,23 +58,39 @@ final class ScratchPool: @unchecked Sendable {
 
     /// Borrows `count` buffers of at least `floats` floats each, runs `body`, returns them.
     func withBuffers<R>(count: Int, floats: Int, _ body: ([UnsafeMutablePointer<Float>]) throws -> R) rethrows -> R {
-        var taken: [Buffer] = []
-        taken.reserveCapacity(count)
+        try withBuffers(floats: Array(repeating: floats, count: count), body)
+    }
+
+    /// Borrows one buffer per entry of `floats`, of at least that many floats, runs `body`,
+    /// returns them. Each request takes the smallest parked buffer that holds it (the largest,
+    /// grown, when none does): the pool's buffers keep their different sizes instead of all
+    /// growing to the largest request, and a call that asks for the same sizes as the last one
+    /// gets the same buffers back.
+    func withBuffers<R>(floats sizes: [Int], _ body: ([UnsafeMutablePointer<Float>]) throws -> R) rethrows -> R {
+        var taken = [Buffer?](repeating: nil, count: sizes.count)
+        // Largest requests first, so that a small one does not take the only buffer a large one fits.
+        let order = sizes.indices.sorted { sizes[$0] > sizes[$1] }
         lock.lock()
-        while taken.count < count, let buffer = free.popLast() {
-            taken.append(buffer)
+        for i in order where !free.isEmpty {
+            var pick = 0
+            for (j, buffer) in free.enumerated() {
+                let best = free[pick].capacity, c = buffer.capacity
+                let fits = c >= sizes[i], bestFits = best >= sizes[i]
+                if fits && (!bestFits || c < best) || !fits && !bestFits && c > best { pick = j }
+            }
+            taken[i] = free.remove(at: pick)
         }
         lock.unlock()
-        while taken.count < count {
-            taken.append(Buffer(capacity: floats))
+        let buffers = sizes.indices.map { i -> Buffer in
+            let buffer = taken[i] ?? Buffer(capacity: sizes[i])
+            buffer.reserve(sizes[i])
+            return buffer
         }
-        for buffer in taken { buffer.reserve(floats) }
         defer {
-            // Back in reverse, so the next call gets the same buffers in the same order.
             lock.lock()
-            free.append(contentsOf: taken.reversed())
+            free.append(contentsOf: buffers)
             lock.unlock()
         }
-        return try body(taken.map(\.pointer))
+        return try body(buffers.map(\.pointer))
     }
 }

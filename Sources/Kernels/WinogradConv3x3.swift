@@ -169,12 +169,13 @@ final class WinogradConv3x3: @unchecked Sendable {
         let groupRows = byGroups ? (tileRows + groups - 1) / groups : blockRows
         let groupTiles = groupRows * tileColumns
         let workers = byGroups ? Parallel.workerCount(items: groups, threads: threads) : 1
-        let productFloats = max(xiCount * c * groupTiles, xiCount * m * groupTiles)
-        // 8 floats of slack: the output transform reads whole 8-tile vectors past a row's end.
-        // By groups, each worker copies the padded rows its groups read into its own buffer: a
-        // copy split by channels would cross the dies once more.
-        let bufferFloats = max(paddedFloats, productFloats) + 8
-        ScratchPool.shared.withBuffers(count: byGroups ? 0 : 3, floats: bufferFloats) { buffers in
+        // The padded input, V and M, each with 8 floats of slack: the transforms read whole
+        // 8-tile vectors past a row's end. By groups, each worker copies the padded rows its
+        // groups read (their tile rows' outputs plus the window's two rows of reach) into its
+        // own buffer: a copy split by channels would cross the dies once more.
+        let groupPaddedFloats = c * (groupRows * outputTile + 2) * rowFloats
+        let sizes = [byGroups ? groupPaddedFloats : paddedFloats, xiCount * c * groupTiles, xiCount * m * groupTiles].map { $0 + 8 }
+        ScratchPool.shared.withBuffers(floats: byGroups ? [] : sizes) { buffers in
             for image in 0..<s.batch {
                 let x = input + image * c * s.inHeight * s.inWidth
                 let y = output + image * m * s.outHeight * s.outWidth
@@ -183,7 +184,7 @@ final class WinogradConv3x3: @unchecked Sendable {
                     Parallel.forEach(items: groups, threads: workers) { group, _ in
                         let rows = tileRows(ofGroup: group, of: groups)
                         if rows.isEmpty { return }
-                        ScratchPool.local.withBuffers(count: 3, floats: bufferFloats) { own in
+                        ScratchPool.local.withBuffers(floats: sizes) { own in
                             runGroup(
                                 tileRows: rows, input: x, output: y, residual: r, activation: activation,
                                 padded: own[0], transformedInput: own[1], products: own[2])
@@ -229,16 +230,17 @@ final class WinogradConv3x3: @unchecked Sendable {
         let rowFloats = outputTile * phaseWidth
         let tiles = rows.count * tileColumns
         // Tile row t reads padded rows t·m ..< t·m + m + 2 (the halo rows are copied by both
-        // neighbouring groups).
+        // neighbouring groups). `padded` holds only those rows, channel after channel; `plane(c)`
+        // is where channel c's whole padded plane would start, so row y sits at plane(c) + y·rowFloats.
         let readRows = (rows.lowerBound * outputTile)..<(rows.upperBound * outputTile + 2)
-        for channel in 0..<s.inChannels {
-            copyPhases(
-                x + channel * s.inHeight * s.inWidth, into: padded + channel * paddedRows * rowFloats, rows: readRows)
+        func plane(_ channel: Int) -> UnsafeMutablePointer<Float> {
+            padded + (channel * readRows.count - readRows.lowerBound) * rowFloats
         }
         for channel in 0..<s.inChannels {
-            transformInput(
-                padded + channel * paddedRows * rowFloats, channel: channel, tileRows: rows, tiles: tiles,
-                into: transformedInput)
+            copyPhases(x + channel * s.inHeight * s.inWidth, into: plane(channel), rows: readRows)
+        }
+        for channel in 0..<s.inChannels {
+            transformInput(plane(channel), channel: channel, tileRows: rows, tiles: tiles, into: transformedInput)
         }
         gemms.multiplyAll(transformedInput, tiles: tiles, columnBlock: columnBlock, into: products, threads: 1)
         for channel in 0..<s.outChannels {
