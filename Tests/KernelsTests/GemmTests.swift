@@ -32,6 +32,10 @@ let gemmCases: [GemmCase] = [
     // B streamed in column bands of 1024 (`axpyRows`): several bands, k not a multiple of 4.
     GemmCase(m: 1, n: 2100, k: 23, alpha: 0.5, beta: 1, padding: 3, threads: 2),
     GemmCase(m: 2, n: 1030, k: 6, transA: true, padding: 1),
+    // B's rows split over the threads into partial sums (k ≥ 256 per thread, n within one
+    // band): a classifier's shape, an odd k, A transposed, alpha and beta, batch 3.
+    GemmCase(m: 1, n: 1000, k: 2048, threads: 2),
+    GemmCase(m: 3, n: 77, k: 1031, transA: true, alpha: 0.5, beta: 2, padding: 2, threads: 2),
     // Whole 8 × 32 and 6 × 16 tiles, and partial ones in both directions past them.
     GemmCase(m: 8, n: 32, k: 19),
     GemmCase(m: 24, n: 48, k: 300, beta: 0.5, padding: 1),
