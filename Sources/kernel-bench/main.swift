@@ -264,6 +264,8 @@ let pools: [(String, Pool2DShape, Bool)] = [
         kernelWidth: 3, strideHeight: 2, strideWidth: 2, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1), false),
     ("maxpool 3x3/2 64 @147", Pool2DShape(batch: 1, channels: 64, inHeight: 147, inWidth: 147, kernelHeight: 3,
         kernelWidth: 3, strideHeight: 2, strideWidth: 2), false),
+    ("maxpool 3x3/2 192 @71", Pool2DShape(batch: 1, channels: 192, inHeight: 71, inWidth: 71, kernelHeight: 3,
+        kernelWidth: 3, strideHeight: 2, strideWidth: 2), false),
     ("maxpool 3x3/2 320 @35", Pool2DShape(batch: 1, channels: 320, inHeight: 35, inWidth: 35, kernelHeight: 3,
         kernelWidth: 3, strideHeight: 2, strideWidth: 2), false),
     ("avgpool 3x3/1 192 @35 pad1", Pool2DShape(batch: 1, channels: 192, inHeight: 35, inWidth: 35, kernelHeight: 3,
