@@ -138,9 +138,18 @@ final class WinogradLineConv: @unchecked Sendable {
         // into its own V (twice the transform work, a small part of the layer): a V shared by
         // channel halves would send half of it over the interconnect to every worker.
         let privateV = byChannels && !coresShareCache
-        let workerFloats = m * groupTiles + (byChannels && !privateV ? 0 : vFloats + productFloats)
+        // Whether each worker holds V and M of its own (groups of tile rows, or a private V).
+        let ownsProducts = !byChannels || privateV
+        let workerFloats = m * groupTiles + (ownsProducts ? vFloats + productFloats : 0)
             + (privateV ? inC * stagedFloats : 0)
-        let sharedFloats = privateV ? 0 : inC * stagedFloats + (byChannels ? vFloats + productFloats : 0)
+        let sharedFloats = privateV ? 0 : inC * stagedFloats + (ownsProducts ? 0 : vFloats + productFloats)
+        // Split by channels, share i takes output rows rowShare(i): whole panels, one share per worker.
+        let panelRows = gemms.microKernel.rows
+        let rowsPerShare = ((outC + panelRows - 1) / panelRows + workers - 1) / workers * panelRows
+        func rowShare(_ share: Int) -> Range<Int> {
+            let first = min(outC, share * rowsPerShare)
+            return first..<min(outC, first + rowsPerShare)
+        }
         let clamp = activation.clampBounds ?? (-.infinity, .infinity)
         let level = transformLevel
         ScratchPool.shared.withBuffers(count: 1, floats: sharedFloats + 16) { buffers in
@@ -184,32 +193,26 @@ final class WinogradLineConv: @unchecked Sendable {
                             staged + channel * stagedFloats)
                     }
                     if privateV {
-                        let mr = gemms.microKernel.rows
-                        let panels = (outC + mr - 1) / mr
-                        let rowsPerWorker = (panels + workers - 1) / workers * mr
                         Parallel.forEach(items: workers, threads: workers) { share, _ in
-                            let first = share * rowsPerWorker, last = min(outC, first + rowsPerWorker)
-                            if first >= last { return }
+                            let outputRows = rowShare(share)
+                            if outputRows.isEmpty { return }
                             withOwnBuffer { phases in
                                 let v = phases + m * groupTiles, products = v + vFloats
                                 let ownStaged = products + productFloats
                                 for channel in 0..<inC { stage(channel, into: ownStaged) }
                                 for group in 0..<groups {
-                                    let t0 = group * groupRows, rows = min(tileRows, t0 + groupRows) - t0
-                                    let tiles = rows * across
+                                    let t0 = group * groupRows, tileRowCount = min(tileRows, t0 + groupRows) - t0
+                                    let tiles = tileRowCount * across
                                     for channel in 0..<inC { transformInput(channel, t0, tiles, v, from: ownStaged) }
                                     gemms.multiplyPackedRows(
-                                        v, layout: layout, tiles: tiles, rows: first..<last, columnBlock: columnBlock,
+                                        v, layout: layout, tiles: tiles, rows: outputRows, columnBlock: columnBlock,
                                         into: products)
-                                    for channel in first..<last { transformOutput(channel, t0, rows, products, phases, y, res) }
+                                    for channel in outputRows { transformOutput(channel, t0, tileRowCount, products, phases, y, res) }
                                 }
                             }
                         }
                     } else if byChannels {
                         let v = staged + inC * stagedFloats, products = v + vFloats
-                        let mr = gemms.microKernel.rows
-                        let panels = (outC + mr - 1) / mr
-                        let rowsPerWorker = (panels + workers - 1) / workers * mr
                         for group in 0..<groups {
                             let t0 = group * groupRows, rows = min(tileRows, t0 + groupRows) - t0
                             let tiles = rows * across
@@ -218,13 +221,13 @@ final class WinogradLineConv: @unchecked Sendable {
                                 transformInput(channel, t0, tiles, v)
                             }
                             Parallel.forEach(items: workers, threads: workers) { share, _ in
-                                let first = share * rowsPerWorker, last = min(outC, first + rowsPerWorker)
-                                if first >= last { return }
+                                let outputRows = rowShare(share)
+                                if outputRows.isEmpty { return }
                                 withOwnBuffer { phases in
                                     gemms.multiplyPackedRows(
-                                        v, layout: layout, tiles: tiles, rows: first..<last, columnBlock: columnBlock,
+                                        v, layout: layout, tiles: tiles, rows: outputRows, columnBlock: columnBlock,
                                         into: products)
-                                    for channel in first..<last { transformOutput(channel, t0, rows, products, phases, y, res) }
+                                    for channel in outputRows { transformOutput(channel, t0, rows, products, phases, y, res) }
                                 }
                             }
                         }
