@@ -14,7 +14,12 @@ of the per-pair ratios. `far`: how many of our runs found the two threads on dif
 host moves this VM's vCPUs; a cache line's round trip between them then takes 4-5x longer, and
 both runtimes slow down on 2 threads, see CoreDistance in the README).
 
-  tools/bench_runtime.py [--models DIR] [--bin PATH] [--runs N] [--threads 1 2] [--json OUT]
+  tools/bench_runtime.py [--models DIR] [--bin PATH] [--runs N] [--threads 1 2] [--isa avx2] [--json OUT]
+
+`--isa avx2` measures both runtimes as an AVX2-only host would run them, on an AVX-512 one: ours
+with `ONNX_BLOCKS_KERNEL=avx2` (every C kernel takes its AVX2 variant), onnxruntime from a copy
+whose CPU dispatch keeps its AVX2 kernels (tools/ort_avx2.py). The rest of our Swift code keeps
+the build's flags, which on an AVX-512 build host use AVX-512 (a few percent of the time).
 
 Models: DIR/<name>/model.onnx for resnet50, inception_v3, inception_resnet_v2, inception_v4 (made
 by tools/make_bench_models.py; default DIR is $ONNX_BLOCKS_CACHE/bench, else .cache/bench in the checkout),
@@ -95,10 +100,12 @@ def measure(binary, path, name, input_path, threads, args):
     sees the same machine. Returns medians of both sides and the paired ratios."""
     ours = subprocess.Popen([binary, "bench", str(path), "--input", f"{name}={input_path}", "--threads", str(threads),
                              "--runs", str(args.runs), "--warmup", str(args.warmup), "--json", "--paced"],
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=args.ours_env)
     theirs = subprocess.Popen([sys.executable, "-c", ORT_CHILD, str(path), str(input_path), str(threads),
                                str(args.runs), str(args.warmup), "--paced"],
-                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                              env=args.ort_env)
 
     def step(process, label):
         # A pause first, so neither side's idle worker threads are still spinning (and holding
@@ -172,8 +179,19 @@ def main():
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--pause-ms", type=float, default=100, help="pause before each lockstep run")
     parser.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--isa", choices=["native", "avx2"], default="native",
+                        help="avx2: both runtimes on their AVX2 kernels (an AVX2-only host, emulated)")
     parser.add_argument("--json", help="also write the results here")
     args = parser.parse_args()
+    args.ours_env = dict(os.environ)
+    args.ort_env = dict(os.environ)
+    if args.isa == "avx2":
+        sys.path.insert(0, str(ROOT / "tools"))
+        import ort_avx2
+        copy = ort_avx2.make_copy(ort_avx2.default_dir())
+        args.ours_env["ONNX_BLOCKS_KERNEL"] = "avx2"
+        args.ort_env["PYTHONPATH"] = os.pathsep.join([str(copy)] + [p for p in [os.environ.get("PYTHONPATH")] if p])
+        print(f"AVX2 emulated: ONNX_BLOCKS_KERNEL=avx2, onnxruntime from {copy}")
     binary = args.bin or default_binary()
     if not Path(binary).exists():
         sys.exit(f"{binary}: not built; run swift build -c release with tools/swift_flags.sh")
@@ -194,6 +212,7 @@ def main():
                 if row is None:
                     continue
                 row["model"] = label
+                row["isa"] = args.isa
                 rows.append(row)
                 ours, theirs = row["ours"], row["onnxruntime"]
                 print(f"{label:24} {threads:>3} {ours['medianMs']:>9.1f} {theirs['medianMs']:>9.1f} {row['ratio']:>6.2f} "
