@@ -15,7 +15,9 @@ extension Conv2D {
         var rowBlock: Int
         /// Output channels per group rounded up to whole panels.
         var rowsPadded: Int
-        var rowsPerChunk: Int
+        /// Output channels per group, and the micro-kernel's panel height.
+        var rows: Int
+        var panelRows: Int
         var rowChunks: Int
         /// Whether threads that split one pixel block's rows pack B once for all of them
         /// (`Conv2D+SharedPacking`), or each its own.
@@ -77,8 +79,22 @@ extension Conv2D {
                 chunks = min(panels, max(1, (wanted + pixelBlocks * perImage - 1) / (pixelBlocks * perImage)))
                 while (chunks * pixelBlocks * perImage) % t != 0, chunks < panels { chunks += 1 }
             }
-            rowsPerChunk = (panels + chunks - 1) / chunks * mr
-            rowChunks = (m + rowsPerChunk - 1) / rowsPerChunk
+            rows = m
+            panelRows = mr
+            rowChunks = chunks
+        }
+
+        /// The output rows of chunk `i`: whole panels, the first `panels % rowChunks` chunks one
+        /// panel more than the others. Threads take chunks in turn, so the larger ones go
+        /// first and each thread's share comes out within a panel of the others': with the
+        /// AVX2 kernel's 6-row panels 320 rows (54 panels) went as 14 + 14 | 14 + 12 in chunks
+        /// of one size, one thread waiting 4% of the layer at its end.
+        func rows(ofChunk i: Int) -> Range<Int> {
+            let panels = rowsPadded / panelRows
+            let base = panels / rowChunks, extra = panels % rowChunks
+            let first = i * base + min(i, extra)
+            let count = base + (i < extra ? 1 : 0)
+            return min(rows, first * panelRows)..<min(rows, (first + count) * panelRows)
         }
 
         /// The pixels of block `i`: strips ⌊i·S/n⌋ ..< ⌊(i+1)·S/n⌋ of the S strips, so blocks

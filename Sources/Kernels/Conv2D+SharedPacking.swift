@@ -15,7 +15,7 @@ extension Conv2D {
         let s = shape
         let pixels = s.outHeight * s.outWidth
         let strips = (pixels + 15) / 16
-        let depth = b.depth, m = s.outChannels
+        let depth = b.depth
         let depthBlocks = (depth + b.depthBlock - 1) / b.depthBlock
         let stripChunks = min(strips, 2 * workers)
         let stripsPerChunk = (strips + stripChunks - 1) / stripChunks
@@ -33,14 +33,13 @@ extension Conv2D {
                     into: packed + k0 * strips * 16 + first * kc * 16)
             }
             Parallel.forEach(items: b.rowChunks, threads: workers) { chunk, _ in
-                let rowStart = chunk * b.rowsPerChunk
-                let rowEnd = min(m, rowStart + b.rowsPerChunk)
-                if rowStart >= rowEnd { return }
+                let chunkRows = b.rows(ofChunk: chunk)
+                if chunkRows.isEmpty { return }
                 var k0 = 0
                 while k0 < depth {
                     let kc = min(b.depthBlock, depth - k0)
                     multiplyRowBlocks(
-                        depth: kc, blockPanels: panels + k0 * b.rowsPadded, rows: rowStart..<rowEnd,
+                        depth: kc, blockPanels: panels + k0 * b.rowsPadded, rows: chunkRows,
                         strips: packed + k0 * strips * 16, pixelStart: 0, pixelCount: pixels, epilogue: epilogue,
                         first: k0 == 0, last: k0 + kc == depth, blocking: b)
                     k0 += kc

@@ -204,9 +204,8 @@ public final class Conv2D: @unchecked Sendable {
                     let chunk = rest % b.rowChunks; rest /= b.rowChunks
                     let pixelBlock = rest % b.pixelBlocks
                     let group = rest / b.pixelBlocks
-                    let rowStart = chunk * b.rowsPerChunk
-                    let rowEnd = min(m, rowStart + b.rowsPerChunk)
-                    if rowStart >= rowEnd { return }
+                    let chunkRows = b.rows(ofChunk: chunk)
+                    if chunkRows.isEmpty { return }
                     let channelOffset = image * s.outChannels + group * m
                     let epilogue = TileEpilogue(
                         c: output + channelOffset * pixels, ldc: pixels,
@@ -218,7 +217,7 @@ public final class Conv2D: @unchecked Sendable {
                     ScratchPool.local.withBuffers(count: 1, floats: b.workspaceFloats) { workspace in
                         computeBlock(
                             image: image, groupPanels: groupPanels, pixels: b.pixels(ofBlock: pixelBlock),
-                            rows: rowStart..<rowEnd, epilogue: epilogue, workspace: workspace[0], blocking: b)
+                            rows: chunkRows, epilogue: epilogue, workspace: workspace[0], blocking: b)
                     }
                 }
             }

@@ -24,3 +24,33 @@ func pixelBlocksPartitionTheMap(side: Int, threads: Int) {
     #expect(next == pixels)
     #expect(sizes.max()! - sizes.min()! <= 1, "\(side)×\(side) on \(threads) threads: strips per block \(sizes)")
 }
+
+/// Row chunks: every output row in exactly one chunk, in order, starting on panel boundaries,
+/// larger chunks first and within one panel of each other, so threads taking chunks in turn
+/// get shares within a panel of each other (320 rows in 6-row panels on 17×17: 27 | 27 panels,
+/// where chunks of one size left 28 | 26).
+@Test("Row chunks cover the rows once, in whole panels, larger ones first",
+      arguments: [(320, 6, 2), (224, 6, 2), (1088, 6, 2), (320, 8, 2), (384, 6, 3), (2080, 6, 2), (1000, 8, 4)])
+func rowChunksPartitionTheRows(rows: Int, panelRows: Int, threads: Int) {
+    let shape = Conv2DShape(
+        batch: 1, inChannels: 1088, inHeight: 17, inWidth: 17, outChannels: rows, kernelHeight: 1, kernelWidth: 1)
+    let b = Conv2D.Blocking(shape: shape, threads: threads, panelRows: panelRows)
+    #expect(b.rowChunks > 1, "a single 17×17 block on \(threads) threads splits its rows")
+    var next = 0
+    var panels: [Int] = []
+    for i in 0..<b.rowChunks {
+        let chunk = b.rows(ofChunk: i)
+        #expect(chunk.lowerBound == next, "chunk \(i) starts at \(chunk.lowerBound), not \(next)")
+        #expect(chunk.lowerBound % panelRows == 0)
+        #expect(!chunk.isEmpty)
+        panels.append((chunk.count + panelRows - 1) / panelRows)
+        next = chunk.upperBound
+    }
+    #expect(next == rows)
+    #expect(panels == panels.sorted(by: >), "\(rows) rows: panels per chunk \(panels)")
+    #expect(panels.max()! - panels.min()! <= 1)
+    // Threads take chunks in turn, the next one going to whoever is done first.
+    var finish = [Int](repeating: 0, count: threads)
+    for p in panels { finish[finish.indices.min { finish[$0] < finish[$1] }!] += p }
+    #expect(finish.max()! - finish.min()! <= 1, "\(rows) rows on \(threads) threads: panels per thread \(finish)")
+}
