@@ -153,8 +153,9 @@ extension Conv2D {
                         let out = output + (image * s.outChannels + channel0) * pixels
                         let res = residual.map { $0 + (image * s.outChannels + channel0) * pixels }
                         // During the first panel, the weights of the item this worker likely
-                        // takes next (items go round the workers) stream in behind this one's.
-                        let next = item % itemsPerGroup + workers
+                        // takes next stream in behind this one's: the next one, since a worker
+                        // runs its own contiguous share of the items first (`WorkShares`).
+                        let next = item % itemsPerGroup + 1
                         let ahead = next < itemsPerGroup
                             ? UnsafePointer(panels + group * stripFloats + itemStrips(next).first * MicroKernel.columns * depth) : nil
                         for panel in 0..<pixelPanels {
