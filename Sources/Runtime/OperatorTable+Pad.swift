@@ -46,19 +46,46 @@ extension OperatorTable {
         let total = out.count
         if total == 0 { return out }
         if mode == "constant" && before.allSatisfy({ $0 >= 0 }) && after.allSatisfy({ $0 >= 0 }) {
-            // Fill, then copy the input row by row into place.
-            fill.withUnsafeBytes { fillRepeating(out, with: $0.baseAddress!, width: width) }
-            let outStrides = StridedCopy.strides(shape)
-            let rowBytes = x.shape[rank - 1] * width
-            let rows = x.count / max(x.shape[rank - 1], 1)
-            if rowBytes == 0 { return out }
-            var index = [Int](repeating: 0, count: rank)
-            for row in 0..<rows {
-                var rest = row
-                for k in stride(from: rank - 2, through: 0, by: -1) { index[k] = rest % x.shape[k]; rest /= x.shape[k] }
-                var offset = before[rank - 1]
-                for k in 0..<(rank - 1) { offset += (index[k] + before[k]) * outStrides[k] }
-                memcpy(out.raw + offset * width, x.raw + row * rowBytes, rowBytes)
+            // One pass over the output's rows (its last axis), split over the threads: a row
+            // over an input row is its fill border, the input row and the other border; any
+            // other row is fill. (Filling everything and then copying the input over it wrote
+            // the output twice, on one thread: ResNet50's stem Pad, 3.2 MB, took 0.25-0.32 ms
+            // on two threads.)
+            let inner = shape[rank - 1], rowBytes = x.shape[rank - 1] * width
+            let leftBytes = before[rank - 1] * width, rightBytes = after[rank - 1] * width
+            let outRows = total / max(inner, 1)
+            let outRaw = out.raw, inRaw = x.raw
+            fill.withUnsafeBytes { fillBytes in
+                let element = fillBytes.baseAddress!
+                func fillRange(_ dst: UnsafeMutableRawPointer, bytes: Int) {
+                    if bytes <= 0 { return }
+                    switch width {
+                    case 8: dst.assumingMemoryBound(to: UInt64.self).initialize(repeating: element.load(as: UInt64.self), count: bytes / 8)
+                    case 4: dst.assumingMemoryBound(to: UInt32.self).initialize(repeating: element.load(as: UInt32.self), count: bytes / 4)
+                    case 2: dst.assumingMemoryBound(to: UInt16.self).initialize(repeating: element.load(as: UInt16.self), count: bytes / 2)
+                    default: memset(dst, Int32(element.load(as: UInt8.self)), bytes)
+                    }
+                }
+                c.parallelFor(outRows, cost: inner) { rows in
+                    for row in rows {
+                        let dst = outRaw + row * inner * width
+                        // The input row under output row `row`, if every leading coordinate is inside.
+                        var rest = row, source = 0, inside = rowBytes > 0
+                        for k in stride(from: rank - 2, through: 0, by: -1) {
+                            let i = rest % shape[k] - before[k]
+                            rest /= shape[k]
+                            if i < 0 || i >= x.shape[k] { inside = false; break }
+                            source += i * inStrides[k]
+                        }
+                        if !inside {
+                            fillRange(dst, bytes: inner * width)
+                            continue
+                        }
+                        fillRange(dst, bytes: leftBytes)
+                        memcpy(dst + leftBytes, inRaw + source * width, rowBytes)
+                        fillRange(dst + leftBytes + rowBytes, bytes: rightBytes)
+                    }
+                }
             }
             return out
         }
