@@ -14,7 +14,22 @@
 /// of its part as `ExecutionContext.destination`, and the Concat copies only what is not in
 /// place. Any shape that differs from the recorded one falls back to an ordinary output and a
 /// copy, so nothing here can change a result.
+///
+/// A merged convolution (`SiblingMerge`) writes its members' outputs as consecutive channel
+/// runs of one stacked result. When a member feeds a Concat as its first input (stacked last,
+/// see `SiblingMerge.stackOrder`) or as its last (stacked first), the Concat's output is
+/// allocated with room for the other members right before (after) it, and the merged step
+/// writes its stacked result there: the member lands in place, the others outside the
+/// Concat's part (`Arena`).
 struct ConcatPlacement {
+    /// A merged step's member that a join places: the member's channels, and those of the
+    /// members stacked before and after it.
+    struct Stacked {
+        var position: Int
+        var channelsBefore: Int
+        var channelsAfter: Int
+    }
+
     /// One Concat step and the steps that may write into its output.
     struct Join {
         var concatStep: Int
@@ -23,6 +38,17 @@ struct ConcatPlacement {
         var producers: [Int: Int]
         /// The earliest of those steps: the output exists from there on.
         var firstProducer: Int
+        /// The one input produced by a merged step, if placed.
+        var stacked: Stacked?
+    }
+
+    /// Where a join's buffers lie in one allocation: the Concat's output at `leadBytes`, and
+    /// (with a stacked member) the merged step's whole result at `stackedByteOffset`.
+    struct Arena {
+        var totalBytes: Int
+        var leadBytes: Int
+        var stackedShape: [Int]?
+        var stackedByteOffset = 0
     }
 
     /// Where each input sits in the Concat's output, from a finished run.
@@ -30,6 +56,9 @@ struct ConcatPlacement {
         var shape: [Int]
         var inputShapes: [[Int]]
         var byteOffsets: [Int]
+        /// The axis (non-negative) and the output's size in bytes.
+        var axis: Int
+        var byteCount: Int
 
         /// The layout of a Concat of `inputs` into `output`, where each input is one contiguous
         /// run of the output (every dimension before the axis is 1) and the type is float.
@@ -39,6 +68,8 @@ struct ConcatPlacement {
             let a = axis < 0 ? axis + rank : axis
             guard a >= 0, a < rank, output.shape[..<a].allSatisfy({ $0 == 1 }) else { return nil }
             shape = output.shape
+            self.axis = a
+            byteCount = output.byteCount
             inputShapes = inputs.map(\.shape)
             var offset = 0
             byteOffsets = []
@@ -66,15 +97,29 @@ struct ConcatPlacement {
         var producer: [Int: Int] = [:]
         for (i, step) in steps.enumerated() { for slot in step.outputs where slot >= 0 { producer[slot] = i } }
         var joins: [Join] = []
+        var stackedSteps = Set<Int>()
         for (i, step) in steps.enumerated() where step.op == "Concat" && step.concatAxis != nil {
             var producers: [Int: Int] = [:]
+            var stacked: Stacked?
             for (position, slot) in step.inputs.enumerated() where slot >= 0 {
                 guard let p = producer[slot], p < i, readers[slot] == 1, !kept.contains(slot),
-                      steps[p].outputs.count == 1, writesInPlace(steps[p]) else { continue }
+                      writesInPlace(steps[p]) else { continue }
+                if steps[p].outputs.count == 1 {
+                    producers[position] = p
+                    continue
+                }
+                // A merged step: one member per join and per step, at an end of both the
+                // stack and the Concat, so the other members fall outside the Concat's output.
+                guard stacked == nil, !stackedSteps.contains(p), let counts = steps[p].stackedChannels,
+                      counts.count == steps[p].outputs.count, let q = steps[p].outputs.firstIndex(of: slot) else { continue }
+                let before = counts[..<q].reduce(0, +), after = counts[(q + 1)...].reduce(0, +)
+                guard before == 0 || position == 0, after == 0 || position == step.inputs.count - 1 else { continue }
                 producers[position] = p
+                stacked = Stacked(position: position, channelsBefore: before, channelsAfter: after)
+                stackedSteps.insert(p)
             }
             if let first = producers.values.min() {
-                joins.append(Join(concatStep: i, inputs: step.inputs, producers: producers, firstProducer: first))
+                joins.append(Join(concatStep: i, inputs: step.inputs, producers: producers, firstProducer: first, stacked: stacked))
             }
         }
         self.joins = joins
@@ -89,5 +134,27 @@ struct ConcatPlacement {
         placedOutput = placed
         joinsStartingAt = starting
         joinAtConcat = atConcat
+    }
+
+    /// The allocation for join `j` with `layout`. A stacked member needs a channel Concat of
+    /// one image (rank 4, axis 1, every input `[1, c, h, w]`) and its part at the Concat's
+    /// start (members before it) or end (members after it); otherwise it is not placed
+    /// (`placesStacked` false) and the allocation is the Concat's output alone.
+    func arena(join j: Int, layout: Layout) -> Arena {
+        let plain = Arena(totalBytes: layout.byteCount, leadBytes: 0)
+        guard let s = joins[j].stacked, layout.axis == 1, layout.shape.count == 4,
+              s.position < layout.inputShapes.count else { return plain }
+        let member = layout.inputShapes[s.position]
+        guard member.count == 4, member[0] == 1, member[1] > 0 else { return plain }
+        let planeBytes = member[2] * member[3] * 4
+        let offset = layout.byteOffsets[s.position]
+        let memberBytes = member[1] * planeBytes
+        let before = s.channelsBefore * planeBytes, after = s.channelsAfter * planeBytes
+        guard before == 0 || offset == 0, after == 0 || offset + memberBytes == layout.byteCount else { return plain }
+        let lead = max(0, before - offset)
+        let tail = max(0, offset + memberBytes + after - layout.byteCount)
+        return Arena(totalBytes: lead + layout.byteCount + tail, leadBytes: lead,
+                     stackedShape: [1, s.channelsBefore + member[1] + s.channelsAfter, member[2], member[3]],
+                     stackedByteOffset: lead + offset - before)
     }
 }

@@ -210,6 +210,8 @@ struct Planner {
                 step.writesResult = true
             case .mergedConvolution(let m):
                 step = Step(name: m.name, op: m.op, inputs: [slot(m.input)], outputs: m.outputs.map(slot), kernel: m.kernel())
+                step.writesResult = true
+                step.stackedChannels = m.channelCounts
                 let members = Set(m.memberNames)
                 step.guarded = ordered.filter { members.contains($0.displayName) && $0.opType == "Conv" }
             }

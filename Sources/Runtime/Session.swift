@@ -23,6 +23,8 @@ public final class Session: @unchecked Sendable {
     public var lastFlops: Double { stateLock.withLock { state.lastFlops } }
     /// Concat inputs the last run found already in place (`ConcatPlacement`; 0 on a first run).
     var lastConcatInputsInPlace: Int { stateLock.withLock { state.lastInputsInPlace } }
+    /// Of those, the members of merged convolutions (written with their whole stacked result).
+    var lastStackedInputsInPlace: Int { stateLock.withLock { state.lastStackedInPlace } }
 
     /// When true, `run` accumulates wall time per step (node name, or the first fused node's
     /// name) into `stepProfile`.
@@ -41,6 +43,7 @@ public final class Session: @unchecked Sendable {
         /// Per input-shape key: each placed Concat's layout (by join), from the first run.
         var concatLayouts: [String: [Int: ConcatPlacement.Layout]] = [:]
         var lastInputsInPlace = 0
+        var lastStackedInPlace = 0
     }
     private var state = SharedState()
     private let stateLock = NSLock()
@@ -83,9 +86,10 @@ public final class Session: @unchecked Sendable {
         var computedShapes: [Int: TensorValue] = [:]
         let concats = plan.concats
         var recordedLayouts: [Int: ConcatPlacement.Layout] = [:]
-        /// Outputs of placed Concats, allocated before their first producer runs.
-        var concatOutputs: [Int: TensorValue] = [:]
-        var inputsInPlace = 0
+        /// Outputs of placed Concats, allocated before their first producer runs, and the
+        /// allocation's layout (`ConcatPlacement.Arena`).
+        var concatOutputs: [Int: (output: TensorValue, arena: ConcatPlacement.Arena)] = [:]
+        var inputsInPlace = 0, stackedInPlace = 0
         var timings: [(step: Int, nanoseconds: UInt64)] = []
         for (index, step) in plan.steps.enumerated() {
             if step.shapeOnly, cached != nil { continue }
@@ -100,14 +104,27 @@ public final class Session: @unchecked Sendable {
             context.destination = nil
             if let layouts {
                 for j in concats.joinsStartingAt[index] ?? [] {
-                    if let layout = layouts[j] { concatOutputs[j] = context.output(layout.shape) }
+                    guard let layout = layouts[j] else { continue }
+                    let arena = concats.arena(join: j, layout: layout)
+                    let whole = context.output([arena.totalBytes / 4])
+                    concatOutputs[j] = (TensorValue(shape: layout.shape, elementType: .float, storage: whole.storage,
+                                                    byteOffset: whole.byteOffset + arena.leadBytes), arena)
                 }
-                if let (j, position) = concats.placedOutput[index], let out = concatOutputs[j], let layout = layouts[j] {
-                    context.destination = TensorValue(
-                        shape: layout.inputShapes[position], elementType: .float, storage: out.storage,
-                        byteOffset: out.byteOffset + layout.byteOffsets[position])
+                if let (j, position) = concats.placedOutput[index], let (out, arena) = concatOutputs[j], let layout = layouts[j] {
+                    if concats.joins[j].stacked?.position == position {
+                        // A merged step: its whole stacked result, the member inside the Concat's part.
+                        if let shape = arena.stackedShape {
+                            context.destination = TensorValue(
+                                shape: shape, elementType: .float, storage: out.storage,
+                                byteOffset: out.byteOffset - arena.leadBytes + arena.stackedByteOffset)
+                        }
+                    } else {
+                        context.destination = TensorValue(
+                            shape: layout.inputShapes[position], elementType: .float, storage: out.storage,
+                            byteOffset: out.byteOffset + layout.byteOffsets[position])
+                    }
                 }
-                if let j = concats.joinAtConcat[index] { context.destination = concatOutputs.removeValue(forKey: j) }
+                if let j = concats.joinAtConcat[index] { context.destination = concatOutputs.removeValue(forKey: j)?.output }
             }
             let args = step.inputs.map { $0 < 0 ? nil : values[$0] }
             let results: [TensorValue]
@@ -129,7 +146,10 @@ public final class Session: @unchecked Sendable {
                 if step.shapeOnly { computedShapes[slot] = results[k] }
             }
             if let j = concats.joinAtConcat[index], let out = results.first {
-                for position in concats.joins[j].producers.keys where args[position]?.storage === out.storage { inputsInPlace += 1 }
+                for position in concats.joins[j].producers.keys where args[position]?.storage === out.storage {
+                    inputsInPlace += 1
+                    if concats.joins[j].stacked?.position == position { stackedInPlace += 1 }
+                }
             }
             if layouts == nil, let j = concats.joinAtConcat[index], let axis = step.concatAxis, let out = results.first,
                args.allSatisfy({ $0 != nil }),
@@ -142,6 +162,7 @@ public final class Session: @unchecked Sendable {
             if cached == nil { state.shapeCache[key] = computedShapes }
             if layouts == nil { state.concatLayouts[key] = recordedLayouts }
             state.lastInputsInPlace = inputsInPlace
+            state.lastStackedInPlace = stackedInPlace
             state.lastFlops = context.flops.value
             for (index, spent) in timings {
                 let step = plan.steps[index]

@@ -11,6 +11,7 @@ import ONNXIR
 /// kernel 1×1, stride 1, no padding, one group, no residual and the same activation.
 enum SiblingMerge {
     static func merge(_ items: [PlanItem]) -> [PlanItem] {
+        let concatEnds = concatEnds(items)
         var byInput: [String: [Int]] = [:]
         for (k, item) in items.enumerated() {
             if case .fusedConvolution(let f) = item, isMergeable(f) { byInput[f.input, default: []].append(k) }
@@ -33,13 +34,55 @@ enum SiblingMerge {
                 }
             }
             for (members, at) in zip(groups, groupPositions) where members.count > 1 {
-                replaced[at[0]] = .mergedConvolution(MergedConvolution(members))
+                replaced[at[0]] = .mergedConvolution(MergedConvolution(stackOrder(members, concatEnds: concatEnds)))
                 removed.formUnion(at.dropFirst())
             }
         }
         return items.enumerated().compactMap { k, item in
             removed.contains(k) ? nil : (replaced[k] ?? item)
         }
+    }
+
+    /// Where a tensor sits in the one Concat that is its only reader: first or last input.
+    enum ConcatEnd { case first, last }
+
+    /// Tensors read once, by a Concat, as its first or last input.
+    static func concatEnds(_ items: [PlanItem]) -> [String: ConcatEnd] {
+        var readers: [String: Int] = [:]
+        var ends: [String: ConcatEnd] = [:]
+        for item in items {
+            switch item {
+            case .node(let c):
+                for name in c.node.inputs where !name.isEmpty { readers[name, default: 0] += 1 }
+                guard c.attributes.op == "Concat", c.node.inputs.count > 1 else { continue }
+                if let first = c.node.inputs.first { ends[first] = .first }
+                if let last = c.node.inputs.last { ends[last] = .last }
+            case .fusedConvolution(let f):
+                readers[f.input, default: 0] += 1
+                if let r = f.residual { readers[r, default: 0] += 1 }
+            case .mergedConvolution(let m):
+                readers[m.input, default: 0] += 1
+            }
+        }
+        return ends.filter { readers[$0.key] == 1 }
+    }
+
+    /// The members in stacking order: one that only feeds a Concat as its first input goes
+    /// last, one that feeds it as its last input goes first. The stacked output can then lie
+    /// right before (after) the Concat's output with that member's channels inside it, and
+    /// `ConcatPlacement` lets the merged convolution write there: Inception-ResNet's branch 0
+    /// (a 1×1 merged with the other branches' 1×1 reductions) was copied into every block's
+    /// Concat.
+    static func stackOrder(_ members: [FusedConvolution], concatEnds: [String: ConcatEnd]) -> [FusedConvolution] {
+        func rank(_ f: FusedConvolution) -> Int {
+            switch concatEnds[f.output] {
+            case .last?: return 0
+            case nil: return 1
+            case .first?: return 2
+            }
+        }
+        // Stable: members of one rank keep their order.
+        return members.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
     }
 
     static func isMergeable(_ f: FusedConvolution) -> Bool {
@@ -102,7 +145,7 @@ struct MergedConvolution {
                 // so the outputs are views of it (no copy; the buffer lives while any view does).
                 for count in counts {
                     results.append(TensorValue(shape: [1, count] + stacked.shape[2...], elementType: .float,
-                                               storage: stacked.storage, byteOffset: first * plane * 4))
+                                               storage: stacked.storage, byteOffset: stacked.byteOffset + first * plane * 4))
                     first += count
                 }
                 return results

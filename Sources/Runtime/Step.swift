@@ -20,4 +20,7 @@ struct Step {
     /// Whether the kernel writes its output through `ExecutionContext.result` (convolutions),
     /// so that it can write straight into a Concat's output (`ConcatPlacement`).
     var writesResult = false
+    /// A merged convolution's output channels per output, in `outputs` order: its outputs are
+    /// consecutive channel runs of one stacked result (`ConcatPlacement` may place that).
+    var stackedChannels: [Int]?
 }

@@ -32,15 +32,27 @@ struct Run: ParsableCommand {
     var outputDirectory: String = "."
     @Option(help: "File format: npy or pb.") var format: TensorFiles.Format = .npy
     @Flag(help: "Print a JSON summary.") var json = false
+    @Option(help: ArgumentHelp(
+        "Run the model this many times on the same inputs and write the last run's outputs (and time). From the second run on a session reuses what the first learned (branches written straight into their Concat's output), as a long-lived one does.",
+        valueName: "N"))
+    var runs = 1
+
+    func validate() throws {
+        guard runs >= 1 else { throw ValidationError("--runs must be at least 1") }
+    }
 
     func run() throws {
         let options = try runtime.sessionOptions(outputs: outputs.isEmpty ? nil : outputs)
         let session = try ModelSession.load(model, options: options)
         let feeds = try InputFeeds.make(for: session, options: runtime, model: model)
         try Self.prepareFolder(outputDirectory)
-        let start = DispatchTime.now().uptimeNanoseconds
-        let results = try ModelSession.run(session, feeds, model: model)
-        let milliseconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+        var results: [String: TensorValue] = [:]
+        var milliseconds = 0.0
+        for _ in 0..<runs {
+            let start = DispatchTime.now().uptimeNanoseconds
+            results = try ModelSession.run(session, feeds, model: model)
+            milliseconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+        }
         var written: [OutputRecord] = [], writtenInputs: [OutputRecord] = []
         func write(_ name: String, _ value: TensorValue, file: String, isInput: Bool = false) throws {
             let url = URL(fileURLWithPath: outputDirectory).appendingPathComponent(file)

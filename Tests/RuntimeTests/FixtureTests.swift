@@ -47,8 +47,9 @@ import Testing
     }
 
     /// Inception modules end in channel Concats of their branches: from the second run with an
-    /// input shape on, the branches' last convolutions write into the Concat's output, so the
-    /// fixture comparisons above (second runs) cover placed Concats; a first run places none.
+    /// input shape on, the branches' last convolutions write into the Concat's output (merged
+    /// 1×1s their whole stacked result around it), so the fixture comparisons above (second
+    /// runs) cover placed Concats; a first run places none.
     @Test("Inception fixtures write their branches into the Concat output from the second run")
     func concatInputsPlaced() throws {
         for name in Self.names where name.hasPrefix("inception") || name.hasPrefix("googlenet") {
@@ -61,6 +62,10 @@ import Testing
             #expect(session.lastConcatInputsInPlace == 0, "\(name): a first run placed Concat inputs")
             _ = try session.run(feeds)
             #expect(session.lastConcatInputsInPlace > 0, "\(name): no Concat input was written in place")
+            // Each of these opens a module with merged 1×1s whose first member feeds the Concat:
+            // the merged step writes its stacked result around the Concat's output.
+            #expect(session.lastStackedInputsInPlace > 0, "\(name): no merged convolution's member was written in place")
+            print("fixture \(name): \(session.lastConcatInputsInPlace) Concat inputs in place, \(session.lastStackedInputsInPlace) of them merged members")
         }
     }
 

@@ -66,6 +66,31 @@ def test_run_matches_onnxruntime_on_fresh_batch(tmp_path):
     assert close(got, expected)
 
 
+def test_run_repeated_matches_onnxruntime_on_placed_concats(tmp_path):
+    """`run --runs 3` writes the last run's outputs: an Inception-ResNet fixture's branches (merged
+    1x1s included) then write into their Concats' outputs, and the result still equals onnxruntime's."""
+    import onnxruntime as ort
+    model = FIXTURES / "inception_resnet_v2/model.onnx"
+    name = input_name(model)
+    session = ort.InferenceSession(str(model), providers=["CPUExecutionProvider"])
+    shape = [d if isinstance(d, int) else 1 for d in session.get_inputs()[0].shape]
+    x = np.random.default_rng(11).uniform(-1, 1, shape).astype(np.float32)
+    np.save(tmp_path / "x.npy", x)
+    (expected,) = session.run(None, {name: x})
+    for threads in ("1", "2"):
+        r = cli("run", model, "--input", f"{name}={tmp_path / 'x.npy'}", "--output-dir", tmp_path / threads, "--json",
+                "--threads", threads, "--runs", "3")
+        assert r.returncode == 0, r.stderr
+        (out,) = json.loads(r.stdout)["outputs"]
+        assert close(np.load(out["file"]), expected)
+
+
+def test_run_refuses_zero_runs(tmp_path):
+    r = cli("run", FIXTURE / "model.onnx", "--output-dir", tmp_path, "--runs", "0")
+    assert r.returncode == 2
+    assert "--runs must be at least 1" in r.stderr
+
+
 def test_compare_reference_folder_and_self():
     model = FIXTURE / "model.onnx"
     r = cli("compare", model, "--reference", FIXTURE / "test_data_set_0", "--json")
