@@ -57,7 +57,8 @@ struct Planner {
         let remaining = try fold(checked, constants: &constants)
         let protected = Set(wanted).union(graphOutputs)
         let items = options.fusion
-            ? SiblingMerge.merge(try Fusion.fuse(remaining, constants: constants, protected: protected))
+            ? SiblingMerge.merge(try PoolReorder.apply(try Fusion.fuse(remaining, constants: constants, protected: protected),
+                                                       protected: protected))
             : remaining.map { PlanItem.node($0) }
         return try assemble(items, constants: constants, inputs: inputs, wanted: wanted, ordered: ordered)
     }
@@ -208,6 +209,11 @@ struct Planner {
                             outputs: [slot(f.output)], kernel: f.kernel())
                 step.guarded = ordered.filter { $0.displayName == f.name && $0.opType == "Conv" }
                 step.writesResult = true
+            case .pooledConvolution(let p):
+                step = Step(name: p.name, op: p.ops.joined(separator: "+"), inputs: [slot(p.input)], outputs: [slot(p.output)],
+                            kernel: p.kernel())
+                step.guarded = p.guarded
+                step.writesResult = true
             case .mergedConvolution(let m):
                 step = Step(name: m.name, op: m.op, inputs: [slot(m.input)], outputs: m.outputs.map(slot), kernel: m.kernel())
                 step.writesResult = true
@@ -246,4 +252,5 @@ enum PlanItem {
     case node(Planner.Checked)
     case fusedConvolution(FusedConvolution)
     case mergedConvolution(MergedConvolution)
+    case pooledConvolution(PooledConvolution)
 }

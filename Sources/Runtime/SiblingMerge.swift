@@ -62,6 +62,8 @@ enum SiblingMerge {
                 if let r = f.residual { readers[r, default: 0] += 1 }
             case .mergedConvolution(let m):
                 readers[m.input, default: 0] += 1
+            case .pooledConvolution(let p):
+                readers[p.input, default: 0] += 1
             }
         }
         return ends.filter { readers[$0.key] == 1 }

@@ -65,7 +65,8 @@ enum WindowPooling {
 
     static func averagePool(_ x: TensorValue, _ g: WindowGeometry, countIncludePad: Bool, ceilMode: Bool, _ c: ExecutionContext) -> TensorValue {
         let planes = x.shape[0] * x.shape[1]
-        let out = c.output(Array(x.shape[..<2]) + g.outputSpatial)
+        // The planned output when a placed step pools (`PooledConvolution` into a Concat).
+        let out = c.result(Array(x.shape[..<2]) + g.outputSpatial)
         if out.count > 0, let shape = kernelShape(x, g, ceilMode: ceilMode) {
             Pooling.averagePool2D(shape: shape, countIncludePad: countIncludePad, input: x.floats, output: out.floats, threads: c.threads)
             return out

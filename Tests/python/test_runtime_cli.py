@@ -85,6 +85,49 @@ def test_run_repeated_matches_onnxruntime_on_placed_concats(tmp_path):
         assert close(np.load(out["file"]), expected)
 
 
+POOL_CASES = [
+    # (pool attributes, input channels, output channels, activation)
+    (dict(kernel_shape=[3, 3], strides=[1, 1], pads=[1, 1, 1, 1]), 48, 16, "Relu"),
+    (dict(kernel_shape=[3, 3], strides=[1, 1], pads=[1, 1, 1, 1], count_include_pad=1), 40, 24, None),
+    (dict(kernel_shape=[3, 2], strides=[2, 2], pads=[0, 1, 1, 0], ceil_mode=1), 37, 8, "Relu"),
+]
+
+
+@pytest.mark.parametrize("pool, cin, cout, act", POOL_CASES)
+def test_average_pool_then_pointwise_matches_onnxruntime(tmp_path, pool, cin, cout, act):
+    """AveragePool -> 1x1 Conv (bias) [-> Relu] runs as convolution, pool, bias and activation
+    (PooledConvolution): the result must still be onnxruntime's, with and without padding counted,
+    strided and ceil-mode windows, on 1 and 2 threads."""
+    rng = np.random.default_rng(3)
+    w = rng.standard_normal((cout, cin, 1, 1)).astype(np.float32) * 0.2
+    b = rng.standard_normal(cout).astype(np.float32)
+    nodes = [helper.make_node("AveragePool", ["x"], ["p"], **pool),
+             helper.make_node("Conv", ["p", "w", "b"], ["c" if act else "y"])]
+    if act:
+        nodes.append(helper.make_node(act, ["c"], ["y"]))
+    graph = helper.make_graph(nodes, "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, cin, 23, 19])],
+                              [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+                              [numpy_helper.from_array(w, "w"), numpy_helper.from_array(b, "b")])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    path = tmp_path / "model.onnx"
+    onnx.save(model, str(path))
+    x = rng.uniform(-1, 1, (1, cin, 23, 19)).astype(np.float32)
+    np.save(tmp_path / "x.npy", x)
+    import onnxruntime as ort
+    (expected,) = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(None, {"x": x})
+    for threads in ("1", "2"):
+        r = cli("run", path, "--input", f"x={tmp_path / 'x.npy'}", "--output-dir", tmp_path / threads, "--json",
+                "--threads", threads, "--runs", "2")
+        assert r.returncode == 0, r.stderr
+        (out,) = json.loads(r.stdout)["outputs"]
+        assert close(np.load(out["file"]), expected)
+    if act:
+        # The reordered step ran (a Conv with nothing fused stays a plain Conv node).
+        r = cli("bench", path, "--runs", "1", "--warmup", "0", "--profile")
+        assert r.returncode == 0, r.stderr
+        assert f"AveragePool+Conv+{act}" in r.stdout + r.stderr
+
+
 def test_run_refuses_zero_runs(tmp_path):
     r = cli("run", FIXTURE / "model.onnx", "--output-dir", tmp_path, "--runs", "0")
     assert r.returncode == 2
