@@ -10,6 +10,16 @@ struct FusedConvolution {
     var residual: String?
     var output: String
 
+    /// A 1×1, stride-1, unpadded, ungrouped convolution of constant weights with no residual:
+    /// one matrix product per pixel (what `SiblingMerge` stacks and `PoolReorder` moves).
+    var isPlainPointwise: Bool {
+        let c = convolution
+        return residual == nil && !ops.contains("Pad") && c.group == 1 && c.weights.rank == 4
+            && c.weights.shape[2] == 1 && c.weights.shape[3] == 1
+            && (c.strides ?? [1, 1]).allSatisfy { $0 == 1 } && (c.pads ?? [0, 0, 0, 0]).allSatisfy { $0 == 0 }
+            && ["NOTSET", "", "VALID"].contains(c.autoPad)
+    }
+
     func kernel() -> Kernel {
         let conv = convolution
         return { inputs, c in

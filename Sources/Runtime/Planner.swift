@@ -253,4 +253,21 @@ enum PlanItem {
     case fusedConvolution(FusedConvolution)
     case mergedConvolution(MergedConvolution)
     case pooledConvolution(PooledConvolution)
+
+    /// The tensors the item reads (for the plan passes' reader counts).
+    var inputNames: [String] {
+        switch self {
+        case .node(let c): return c.node.inputs.filter { !$0.isEmpty }
+        case .fusedConvolution(let f): return [f.input] + (f.residual.map { [$0] } ?? [])
+        case .mergedConvolution(let m): return [m.input]
+        case .pooledConvolution(let p): return [p.input]
+        }
+    }
+
+    /// How many items read each tensor.
+    static func readerCounts(_ items: [PlanItem]) -> [String: Int] {
+        var readers: [String: Int] = [:]
+        for item in items { for name in item.inputNames { readers[name, default: 0] += 1 } }
+        return readers
+    }
 }

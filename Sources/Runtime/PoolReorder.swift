@@ -6,26 +6,15 @@ import ONNXIR
 /// bias and activation folded in) and before `SiblingMerge`.
 enum PoolReorder {
     static func apply(_ items: [PlanItem], protected: Set<String>) throws -> [PlanItem] {
-        var readers: [String: Int] = [:]
+        let readers = PlanItem.readerCounts(items)
         var poolAt: [String: Int] = [:]
         for (k, item) in items.enumerated() {
-            switch item {
-            case .node(let c):
-                for name in c.node.inputs where !name.isEmpty { readers[name, default: 0] += 1 }
-                if c.attributes.op == "AveragePool", c.node.outputs.count == 1 { poolAt[c.node.outputs[0]] = k }
-            case .fusedConvolution(let f):
-                readers[f.input, default: 0] += 1
-                if let r = f.residual { readers[r, default: 0] += 1 }
-            case .mergedConvolution(let m):
-                readers[m.input, default: 0] += 1
-            case .pooledConvolution(let p):
-                readers[p.input, default: 0] += 1
-            }
+            if case .node(let c) = item, c.attributes.op == "AveragePool", c.node.outputs.count == 1 { poolAt[c.node.outputs[0]] = k }
         }
         var replaced: [Int: PlanItem] = [:]
         var removed = Set<Int>()
         for (k, item) in items.enumerated() {
-            guard case .fusedConvolution(let f) = item, SiblingMerge.isMergeable(f), let j = poolAt[f.input], j < k,
+            guard case .fusedConvolution(let f) = item, f.isPlainPointwise, let j = poolAt[f.input], j < k,
                   readers[f.input] == 1, !protected.contains(f.input), case .node(let pool) = items[j],
                   pool.node.inputs.count == 1 else { continue }
             let weights = f.convolution.weights

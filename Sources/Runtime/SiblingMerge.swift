@@ -14,7 +14,7 @@ enum SiblingMerge {
         let concatEnds = concatEnds(items)
         var byInput: [String: [Int]] = [:]
         for (k, item) in items.enumerated() {
-            if case .fusedConvolution(let f) = item, isMergeable(f) { byInput[f.input, default: []].append(k) }
+            if case .fusedConvolution(let f) = item, f.isPlainPointwise { byInput[f.input, default: []].append(k) }
         }
         var replaced: [Int: PlanItem] = [:]
         var removed = Set<Int>()
@@ -48,23 +48,12 @@ enum SiblingMerge {
 
     /// Tensors read once, by a Concat, as its first or last input.
     static func concatEnds(_ items: [PlanItem]) -> [String: ConcatEnd] {
-        var readers: [String: Int] = [:]
+        let readers = PlanItem.readerCounts(items)
         var ends: [String: ConcatEnd] = [:]
         for item in items {
-            switch item {
-            case .node(let c):
-                for name in c.node.inputs where !name.isEmpty { readers[name, default: 0] += 1 }
-                guard c.attributes.op == "Concat", c.node.inputs.count > 1 else { continue }
-                if let first = c.node.inputs.first { ends[first] = .first }
-                if let last = c.node.inputs.last { ends[last] = .last }
-            case .fusedConvolution(let f):
-                readers[f.input, default: 0] += 1
-                if let r = f.residual { readers[r, default: 0] += 1 }
-            case .mergedConvolution(let m):
-                readers[m.input, default: 0] += 1
-            case .pooledConvolution(let p):
-                readers[p.input, default: 0] += 1
-            }
+            guard case .node(let c) = item, c.attributes.op == "Concat", c.node.inputs.count > 1 else { continue }
+            if let first = c.node.inputs.first { ends[first] = .first }
+            if let last = c.node.inputs.last { ends[last] = .last }
         }
         return ends.filter { readers[$0.key] == 1 }
     }
@@ -85,14 +74,6 @@ enum SiblingMerge {
         }
         // Stable: members of one rank keep their order.
         return members.enumerated().sorted { (rank($0.element), $0.offset) < (rank($1.element), $1.offset) }.map(\.element)
-    }
-
-    static func isMergeable(_ f: FusedConvolution) -> Bool {
-        let c = f.convolution
-        return f.residual == nil && !f.ops.contains("Pad") && c.group == 1 && c.weights.rank == 4
-            && c.weights.shape[2] == 1 && c.weights.shape[3] == 1
-            && (c.strides ?? [1, 1]).allSatisfy { $0 == 1 } && (c.pads ?? [0, 0, 0, 0]).allSatisfy { $0 == 0 }
-            && ["NOTSET", "", "VALID"].contains(c.autoPad)
     }
 }
 

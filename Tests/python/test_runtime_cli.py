@@ -66,6 +66,16 @@ def test_run_matches_onnxruntime_on_fresh_batch(tmp_path):
     assert close(got, expected)
 
 
+def expect_runs_match(model, feed, expected, tmp_path, runs):
+    """`run --runs N` on 1 and 2 threads: the last run's only output equals `expected` (onnxruntime's)."""
+    for threads in ("1", "2"):
+        r = cli("run", model, "--input", feed, "--output-dir", tmp_path / threads, "--json", "--threads", threads,
+                "--runs", str(runs))
+        assert r.returncode == 0, r.stderr
+        (out,) = json.loads(r.stdout)["outputs"]
+        assert close(np.load(out["file"]), expected)
+
+
 def test_run_repeated_matches_onnxruntime_on_placed_concats(tmp_path):
     """`run --runs 3` writes the last run's outputs: an Inception-ResNet fixture's branches (merged
     1x1s included) then write into their Concats' outputs, and the result still equals onnxruntime's."""
@@ -77,12 +87,7 @@ def test_run_repeated_matches_onnxruntime_on_placed_concats(tmp_path):
     x = np.random.default_rng(11).uniform(-1, 1, shape).astype(np.float32)
     np.save(tmp_path / "x.npy", x)
     (expected,) = session.run(None, {name: x})
-    for threads in ("1", "2"):
-        r = cli("run", model, "--input", f"{name}={tmp_path / 'x.npy'}", "--output-dir", tmp_path / threads, "--json",
-                "--threads", threads, "--runs", "3")
-        assert r.returncode == 0, r.stderr
-        (out,) = json.loads(r.stdout)["outputs"]
-        assert close(np.load(out["file"]), expected)
+    expect_runs_match(model, f"{name}={tmp_path / 'x.npy'}", expected, tmp_path, runs=3)
 
 
 POOL_CASES = [
@@ -115,12 +120,7 @@ def test_average_pool_then_pointwise_matches_onnxruntime(tmp_path, pool, cin, co
     np.save(tmp_path / "x.npy", x)
     import onnxruntime as ort
     (expected,) = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"]).run(None, {"x": x})
-    for threads in ("1", "2"):
-        r = cli("run", path, "--input", f"x={tmp_path / 'x.npy'}", "--output-dir", tmp_path / threads, "--json",
-                "--threads", threads, "--runs", "2")
-        assert r.returncode == 0, r.stderr
-        (out,) = json.loads(r.stdout)["outputs"]
-        assert close(np.load(out["file"]), expected)
+    expect_runs_match(path, f"x={tmp_path / 'x.npy'}", expected, tmp_path, runs=2)
     if act:
         # The reordered step ran (a Conv with nothing fused stays a plain Conv node).
         r = cli("bench", path, "--runs", "1", "--warmup", "0", "--profile")
