@@ -138,8 +138,9 @@ struct ConcatPlacement {
 
     /// The allocation for join `j` with `layout`. A stacked member needs a channel Concat of
     /// one image (rank 4, axis 1, every input `[1, c, h, w]`) and its part at the Concat's
-    /// start (members before it) or end (members after it); otherwise it is not placed
-    /// (`placesStacked` false) and the allocation is the Concat's output alone.
+    /// start (members before it) or end (members after it); otherwise the arena has no
+    /// `stackedShape` (the merged step writes elsewhere and the Concat copies the member) and
+    /// is the Concat's output alone.
     func arena(join j: Int, layout: Layout) -> Arena {
         let plain = Arena(totalBytes: layout.byteCount, leadBytes: 0)
         guard let s = joins[j].stacked, layout.axis == 1, layout.shape.count == 4,
@@ -156,5 +157,55 @@ struct ConcatPlacement {
         return Arena(totalBytes: lead + layout.byteCount + tail, leadBytes: lead,
                      stackedShape: [1, s.channelsBefore + member[1] + s.channelsAfter, member[2], member[3]],
                      stackedByteOffset: lead + offset - before)
+    }
+
+    /// Placed Concat inputs found in place at Concat step `index` (its `args`, its `output`):
+    /// all of them, and those that are merged members.
+    func inputsInPlace(atStep index: Int, args: [TensorValue?], output: TensorValue) -> (all: Int, stacked: Int) {
+        guard let j = joinAtConcat[index] else { return (0, 0) }
+        var all = 0, stacked = 0
+        for position in joins[j].producers.keys where args[position]?.storage === output.storage {
+            all += 1
+            if joins[j].stacked?.position == position { stacked += 1 }
+        }
+        return (all, stacked)
+    }
+
+    /// One run's placed Concats: each join's output is allocated when its first producer comes
+    /// up, handed to the producers as views, and to the Concat itself.
+    struct Run {
+        let placement: ConcatPlacement
+        /// The layouts recorded by an earlier run with the same input shapes.
+        let layouts: [Int: Layout]
+        private var outputs: [Int: (output: TensorValue, arena: Arena)] = [:]
+
+        init(_ placement: ConcatPlacement, layouts: [Int: Layout]) {
+            self.placement = placement
+            self.layouts = layouts
+        }
+
+        /// Where step `index` writes its result (`ExecutionContext.destination`), nil for a
+        /// fresh output; allocates the outputs of the joins whose first producer it is.
+        mutating func destination(forStep index: Int, _ context: ExecutionContext) -> TensorValue? {
+            for j in placement.joinsStartingAt[index] ?? [] {
+                guard let layout = layouts[j] else { continue }
+                let arena = placement.arena(join: j, layout: layout)
+                let whole = context.output([arena.totalBytes / 4])
+                outputs[j] = (TensorValue(shape: layout.shape, elementType: .float, storage: whole.storage,
+                                          byteOffset: whole.byteOffset + arena.leadBytes), arena)
+            }
+            if let j = placement.joinAtConcat[index] { return outputs.removeValue(forKey: j)?.output }
+            guard let (j, position) = placement.placedOutput[index], let (out, arena) = outputs[j], let layout = layouts[j] else {
+                return nil
+            }
+            if placement.joins[j].stacked?.position == position {
+                // A merged step: its whole stacked result, the member inside the Concat's part.
+                guard let shape = arena.stackedShape else { return nil }
+                return TensorValue(shape: shape, elementType: .float, storage: out.storage,
+                                   byteOffset: out.byteOffset - arena.leadBytes + arena.stackedByteOffset)
+            }
+            return TensorValue(shape: layout.inputShapes[position], elementType: .float, storage: out.storage,
+                               byteOffset: out.byteOffset + layout.byteOffsets[position])
+        }
     }
 }

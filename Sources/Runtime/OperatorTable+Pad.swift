@@ -52,20 +52,12 @@ extension OperatorTable {
             // the output twice, on one thread: ResNet50's stem Pad, 3.2 MB, took 0.25-0.32 ms
             // on two threads.)
             let inner = shape[rank - 1], rowBytes = x.shape[rank - 1] * width
-            let leftBytes = before[rank - 1] * width, rightBytes = after[rank - 1] * width
+            let left = before[rank - 1], right = after[rank - 1]
+            let leftBytes = left * width
             let outRows = total / max(inner, 1)
             let outRaw = out.raw, inRaw = x.raw
             fill.withUnsafeBytes { fillBytes in
                 let element = fillBytes.baseAddress!
-                func fillRange(_ dst: UnsafeMutableRawPointer, bytes: Int) {
-                    if bytes <= 0 { return }
-                    switch width {
-                    case 8: dst.assumingMemoryBound(to: UInt64.self).initialize(repeating: element.load(as: UInt64.self), count: bytes / 8)
-                    case 4: dst.assumingMemoryBound(to: UInt32.self).initialize(repeating: element.load(as: UInt32.self), count: bytes / 4)
-                    case 2: dst.assumingMemoryBound(to: UInt16.self).initialize(repeating: element.load(as: UInt16.self), count: bytes / 2)
-                    default: memset(dst, Int32(element.load(as: UInt8.self)), bytes)
-                    }
-                }
                 c.parallelFor(outRows, cost: inner) { rows in
                     for row in rows {
                         let dst = outRaw + row * inner * width
@@ -78,12 +70,12 @@ extension OperatorTable {
                             source += i * inStrides[k]
                         }
                         if !inside {
-                            fillRange(dst, bytes: inner * width)
+                            fillRepeating(dst, count: inner, with: element, width: width)
                             continue
                         }
-                        fillRange(dst, bytes: leftBytes)
+                        fillRepeating(dst, count: left, with: element, width: width)
                         memcpy(dst + leftBytes, inRaw + source * width, rowBytes)
-                        fillRange(dst + leftBytes + rowBytes, bytes: rightBytes)
+                        fillRepeating(dst + leftBytes + rowBytes, count: right, with: element, width: width)
                     }
                 }
             }

@@ -95,11 +95,17 @@ extension OperatorTable {
 
     /// Fills `out` by repeating one element of `width` bytes.
     static func fillRepeating(_ out: TensorValue, with element: UnsafeRawPointer, width: Int) {
-        let n = out.count
+        fillRepeating(out.raw, count: out.count, with: element, width: width)
+    }
+
+    /// Writes `count` copies of one element of `width` bytes (8, 4, 2 or 1) at `destination`.
+    static func fillRepeating(_ destination: UnsafeMutableRawPointer, count n: Int, with element: UnsafeRawPointer, width: Int) {
+        if n <= 0 { return }
         switch width {
-        case 8: out.raw.assumingMemoryBound(to: UInt64.self).initialize(repeating: element.load(as: UInt64.self), count: n)
-        case 4: out.raw.assumingMemoryBound(to: UInt32.self).initialize(repeating: element.load(as: UInt32.self), count: n)
-        default: memset(out.raw, Int32(element.load(as: UInt8.self)), n)
+        case 8: destination.assumingMemoryBound(to: UInt64.self).initialize(repeating: element.load(as: UInt64.self), count: n)
+        case 4: destination.assumingMemoryBound(to: UInt32.self).initialize(repeating: element.load(as: UInt32.self), count: n)
+        case 2: destination.assumingMemoryBound(to: UInt16.self).initialize(repeating: element.load(as: UInt16.self), count: n)
+        default: memset(destination, Int32(element.load(as: UInt8.self)), n)
         }
     }
 }

@@ -86,9 +86,7 @@ public final class Session: @unchecked Sendable {
         var computedShapes: [Int: TensorValue] = [:]
         let concats = plan.concats
         var recordedLayouts: [Int: ConcatPlacement.Layout] = [:]
-        /// Outputs of placed Concats, allocated before their first producer runs, and the
-        /// allocation's layout (`ConcatPlacement.Arena`).
-        var concatOutputs: [Int: (output: TensorValue, arena: ConcatPlacement.Arena)] = [:]
+        var placed = layouts.map { ConcatPlacement.Run(concats, layouts: $0) }
         var inputsInPlace = 0, stackedInPlace = 0
         var timings: [(step: Int, nanoseconds: UInt64)] = []
         for (index, step) in plan.steps.enumerated() {
@@ -101,31 +99,7 @@ public final class Session: @unchecked Sendable {
                     return plan.constantFacts[name]
                 }
             }
-            context.destination = nil
-            if let layouts {
-                for j in concats.joinsStartingAt[index] ?? [] {
-                    guard let layout = layouts[j] else { continue }
-                    let arena = concats.arena(join: j, layout: layout)
-                    let whole = context.output([arena.totalBytes / 4])
-                    concatOutputs[j] = (TensorValue(shape: layout.shape, elementType: .float, storage: whole.storage,
-                                                    byteOffset: whole.byteOffset + arena.leadBytes), arena)
-                }
-                if let (j, position) = concats.placedOutput[index], let (out, arena) = concatOutputs[j], let layout = layouts[j] {
-                    if concats.joins[j].stacked?.position == position {
-                        // A merged step: its whole stacked result, the member inside the Concat's part.
-                        if let shape = arena.stackedShape {
-                            context.destination = TensorValue(
-                                shape: shape, elementType: .float, storage: out.storage,
-                                byteOffset: out.byteOffset - arena.leadBytes + arena.stackedByteOffset)
-                        }
-                    } else {
-                        context.destination = TensorValue(
-                            shape: layout.inputShapes[position], elementType: .float, storage: out.storage,
-                            byteOffset: out.byteOffset + layout.byteOffsets[position])
-                    }
-                }
-                if let j = concats.joinAtConcat[index] { context.destination = concatOutputs.removeValue(forKey: j)?.output }
-            }
+            context.destination = placed?.destination(forStep: index, context)
             let args = step.inputs.map { $0 < 0 ? nil : values[$0] }
             let results: [TensorValue]
             let started = profiling ? DispatchTime.now().uptimeNanoseconds : 0
@@ -145,11 +119,10 @@ public final class Session: @unchecked Sendable {
                 values[slot] = results[k]
                 if step.shapeOnly { computedShapes[slot] = results[k] }
             }
-            if let j = concats.joinAtConcat[index], let out = results.first {
-                for position in concats.joins[j].producers.keys where args[position]?.storage === out.storage {
-                    inputsInPlace += 1
-                    if concats.joins[j].stacked?.position == position { stackedInPlace += 1 }
-                }
+            if placed != nil, let out = results.first {
+                let found = concats.inputsInPlace(atStep: index, args: args, output: out)
+                inputsInPlace += found.all
+                stackedInPlace += found.stacked
             }
             if layouts == nil, let j = concats.joinAtConcat[index], let axis = step.concatAxis, let out = results.first,
                args.allSatisfy({ $0 != nil }),
