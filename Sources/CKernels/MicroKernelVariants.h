@@ -30,6 +30,8 @@ void ck_avx2_winograd4_input(
     const float *padded, ptrdiff_t phaseWidth, ptrdiff_t tileRow0, ptrdiff_t tileRow1, ptrdiff_t tileColumns,
     float *v, ptrdiff_t xiStride);
 void ck_avx2_winograd4_split(const float *line, ptrdiff_t phaseWidth, float *phases);
+void ck_avx2_subsample2(const float *source, ptrdiff_t pitch, ptrdiff_t rows, ptrdiff_t outWidth, float *target);
+void ck_avx512_subsample2(const float *source, ptrdiff_t pitch, ptrdiff_t rows, ptrdiff_t outWidth, float *target);
 /// 2: AVX-512F + FMA, 1: AVX2 + FMA, 0: neither (or the OS does not save their registers).
 /// Computed once.
 int ck_x86_level(void);
@@ -53,6 +55,7 @@ void ck_portable_winograd4_input(
     const float *padded, ptrdiff_t phaseWidth, ptrdiff_t tileRow0, ptrdiff_t tileRow1, ptrdiff_t tileColumns,
     float *v, ptrdiff_t xiStride);
 void ck_portable_winograd4_split(const float *line, ptrdiff_t phaseWidth, float *phases);
+void ck_portable_subsample2(const float *source, ptrdiff_t pitch, ptrdiff_t rows, ptrdiff_t outWidth, float *target);
 
 /// Stores `rowCount` × `columnCount` entries of a tile held in memory (row r at tile + 16·r)
 /// at (row, column) of C, element by element: partial tiles and the portable variant.

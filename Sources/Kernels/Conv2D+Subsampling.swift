@@ -23,7 +23,8 @@ extension Conv2D {
     }
 
     /// Copies the pixels a strided 1×1 kernel reads (rows and columns 0, stride, 2·stride, ...)
-    /// of every channel of every image into `compact`, channels split over the threads.
+    /// of every channel of every image into `compact`, channels split over the threads. Stride 2
+    /// across (ResNet's projections) goes through the variant's vector copy.
     func subsample(input: UnsafePointer<Float>, into compact: UnsafeMutablePointer<Float>, threads: Int) {
         let s = shape
         let oh = s.outHeight, ow = s.outWidth
@@ -32,6 +33,10 @@ extension Conv2D {
         Parallel.forEach(items: planes, threads: threads) { plane, _ in
             let source = input + plane * s.inHeight * s.inWidth
             var target = compact + plane * oh * ow
+            if sw == 2 {
+                microKernel.subsample2(source, pitch: sh * s.inWidth, rows: oh, outWidth: ow, into: target)
+                return
+            }
             for y in 0..<oh {
                 let row = source + y * sh * s.inWidth
                 for x in 0..<ow { target[x] = row[x * sw] }

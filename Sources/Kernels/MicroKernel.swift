@@ -114,6 +114,15 @@ public struct MicroKernel: @unchecked Sendable, Equatable, CustomStringConvertib
         transform(padded, phaseWidth, tileRows.lowerBound, tileRows.upperBound, tileColumns, v, xiStride)
     }
 
+    /// Columns 0, 2, 4, ... of `rows` rows `pitch` floats apart, `outWidth` of them a row, into
+    /// consecutive rows of `target` (`CKSubsample2`).
+    @inline(__always)
+    func subsample2(
+        _ source: UnsafePointer<Float>, pitch: Int, rows: Int, outWidth: Int, into target: UnsafeMutablePointer<Float>
+    ) {
+        descriptor.pointee.subsample2!(source, pitch, rows, outWidth, target)
+    }
+
     /// Stores a zero-bordered row as the four column phases F(4×4, 3×3) reads (`CKWinogradSplit`).
     @inline(__always)
     func winograd4Split(_ line: UnsafePointer<Float>, phaseWidth: Int, into phases: UnsafeMutablePointer<Float>) {

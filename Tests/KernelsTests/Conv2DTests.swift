@@ -96,6 +96,11 @@ let convCases: [ConvCase] = [
     // 2 threads, groups, stride 3, and a copy small enough for the in-place AVX-512 read.
     ConvCase(name: "subsampled 1x1/2: batch 2, residual, 2 threads", shape: shape(2, 24, 15, 13, oc: 40, k: (1, 1),
              stride: (2, 2)), residual: true, activation: .relu, threads: 2),
+    // Rows past one vector of outputs (29 and 28 a row: whole vectors, then a tail) and stride
+    // 2 across with 3 down.
+    ConvCase(name: "subsampled 1x1/2, wide odd rows", shape: shape(1, 5, 9, 57, oc: 6, k: (1, 1), stride: (2, 2))),
+    ConvCase(name: "subsampled 1x1 stride (3, 2), wide even rows", shape: shape(1, 3, 8, 56, oc: 9, k: (1, 1),
+             stride: (3, 2)), residual: true, activation: .relu),
     ConvCase(name: "subsampled 1x1 stride (2, 1), groups 2", shape: shape(1, 12, 9, 20, oc: 10, k: (1, 1), stride: (2, 1),
              groups: 2), activation: .clip(min: -0.5, max: 0.5)),
     ConvCase(name: "subsampled 1x1/3, 32 out (in place)", shape: shape(1, 64, 50, 50, oc: 32, k: (1, 1), stride: (3, 3)),

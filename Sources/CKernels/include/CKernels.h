@@ -84,6 +84,11 @@ typedef void (*CKWinogradOutput)(
 /// phases for the F(4×4, 3×3) transforms: `phases[p · phaseWidth + i] = line[4i + p]`.
 typedef void (*CKWinogradSplit)(const float *line, ptrdiff_t phaseWidth, float *phases);
 
+/// Every other column of `rows` rows: row y of `source` starts at `source + y · pitch`, and
+/// `target` gets its columns 0, 2, ..., 2 · (outWidth − 1), `outWidth` floats a row, rows one
+/// after another. Reads no column past the last one taken.
+typedef void (*CKSubsample2)(const float *source, ptrdiff_t pitch, ptrdiff_t rows, ptrdiff_t outWidth, float *target);
+
 /// One instruction-set variant: the GEMM micro-kernel and the Winograd transforms that go with it.
 typedef struct CKMicroKernel {
     /// "avx512", "avx2" or "portable".
@@ -101,6 +106,8 @@ typedef struct CKMicroKernel {
     CKWinogradInput winograd4Input;
     CKWinogradOutput winograd4Output;
     CKWinogradSplit winograd4Split;
+    /// The stride-2 copy of a strided 1×1 convolution's input.
+    CKSubsample2 subsample2;
 } CKMicroKernel;
 
 /// Variants compiled into this binary, best first (the last is the portable one).
