@@ -92,8 +92,18 @@ final class Convolution: @unchecked Sendable {
         if let residual, residual.shape != outShape {
             throw KernelError("residual \(residual.shape) does not match the convolution output \(outShape)")
         }
-        let out = c.result(outShape)
         c.flops.add(2 * Double(n * m * g.outputSize) * Double(weightShape.reduce(1, *) / max(m, 1)))
+        let outCount = outShape.reduce(1, *)
+        if c.residualIsDisposable, c.destination == nil, let residual, residual.storage !== x.storage,
+           g.spatialRank <= 2, outCount > 0, depthwiseKernel(x, g) == nil {
+            // Over the residual, where the session allows it (`Conv2D` reads each residual
+            // element before it stores the output element in its place).
+            packedKernel(x, g).run(
+                input: x.floats, output: residual.floats, residual: UnsafePointer(residual.floats),
+                activation: activation ?? self.activation, threads: c.threads)
+            return residual
+        }
+        let out = c.result(outShape)
         if g.spatialRank <= 2, out.count > 0, let kernel = depthwiseKernel(x, g) {
             kernel.run(input: x.floats, output: out.floats, residual: residual.map { UnsafePointer($0.floats) },
                        activation: activation ?? self.activation, threads: c.threads)

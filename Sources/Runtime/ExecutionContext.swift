@@ -17,6 +17,10 @@ public struct ExecutionContext: @unchecked Sendable {
     /// output: `ConcatPlacement`), or the Concat's output itself; nil otherwise.
     var destination: TensorValue?
 
+    /// Whether the running step's residual input may be overwritten with its output: the step
+    /// is that value's last reader and nothing else holds its storage (see `Session.run`).
+    var residualIsDisposable = false
+
     /// A fresh output value (uninitialized) from the arena.
     func output(_ shape: [Int], _ type: ElementType = .float) -> TensorValue {
         TensorValue(shape: shape, elementType: type, pool: pool)

@@ -209,6 +209,7 @@ struct Planner {
                             outputs: [slot(f.output)], kernel: f.kernel())
                 step.guarded = ordered.filter { $0.displayName == f.name && $0.opType == "Conv" }
                 step.writesResult = true
+                step.residualSlot = f.residual.map(slot)
             case .pooledConvolution(let p):
                 step = Step(name: p.name, op: p.ops.joined(separator: "+"), inputs: [slot(p.input)], outputs: [slot(p.output)],
                             kernel: p.kernel())

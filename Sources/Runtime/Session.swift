@@ -25,6 +25,22 @@ public final class Session: @unchecked Sendable {
     var lastConcatInputsInPlace: Int { stateLock.withLock { state.lastInputsInPlace } }
     /// Of those, the members of merged convolutions (written with their whole stacked result).
     var lastStackedInputsInPlace: Int { stateLock.withLock { state.lastStackedInPlace } }
+    /// Fused convolutions of the last run that wrote their output over their residual input.
+    var lastResidualsOverwritten: Int { stateLock.withLock { state.lastResidualsOverwritten } }
+
+    /// Whether `step` may write its output over the value in `slot`: the step is the value's
+    /// last reader (the slot is released after it), the value is not the step's other input,
+    /// and its storage is held by that value alone: not by a feed (the caller holds it), a
+    /// constant (the plan), a shape-cache entry, a reshaped view or a Concat output it lies in.
+    /// Then the fused epilogue reads each residual element just before it stores the output
+    /// element in its place, and the output needs no fresh buffer, whose lines the stores
+    /// would first have to fetch.
+    private static func isDisposable(slot: Int, of step: Step, in values: inout [TensorValue?]) -> Bool {
+        guard slot >= 0, step.releases.contains(slot), step.inputs.first != slot,
+              values[slot] != nil, values[slot]!.byteOffset == 0, values[slot]!.elementType == .float
+        else { return false }
+        return isKnownUniquelyReferenced(&values[slot]!.storage)
+    }
 
     /// When true, `run` accumulates wall time per step (node name, or the first fused node's
     /// name) into `stepProfile`.
@@ -44,6 +60,7 @@ public final class Session: @unchecked Sendable {
         var concatLayouts: [String: [Int: ConcatPlacement.Layout]] = [:]
         var lastInputsInPlace = 0
         var lastStackedInPlace = 0
+        var lastResidualsOverwritten = 0
     }
     private var state = SharedState()
     private let stateLock = NSLock()
@@ -87,7 +104,7 @@ public final class Session: @unchecked Sendable {
         let concats = plan.concats
         var recordedLayouts: [Int: ConcatPlacement.Layout] = [:]
         var placed = layouts.map { ConcatPlacement.Run(concats, layouts: $0) }
-        var inputsInPlace = 0, stackedInPlace = 0
+        var inputsInPlace = 0, stackedInPlace = 0, residualsOverwritten = 0
         var timings: [(step: Int, nanoseconds: UInt64)] = []
         for (index, step) in plan.steps.enumerated() {
             if step.shapeOnly, cached != nil { continue }
@@ -100,6 +117,10 @@ public final class Session: @unchecked Sendable {
                 }
             }
             context.destination = placed?.destination(forStep: index, context)
+            context.residualIsDisposable = step.residualSlot.map {
+                Self.isDisposable(slot: $0, of: step, in: &values)
+            } ?? false
+            if context.residualIsDisposable { residualsOverwritten += 1 }
             let args = step.inputs.map { $0 < 0 ? nil : values[$0] }
             let results: [TensorValue]
             let started = profiling ? DispatchTime.now().uptimeNanoseconds : 0
@@ -136,6 +157,7 @@ public final class Session: @unchecked Sendable {
             if layouts == nil { state.concatLayouts[key] = recordedLayouts }
             state.lastInputsInPlace = inputsInPlace
             state.lastStackedInPlace = stackedInPlace
+            state.lastResidualsOverwritten = residualsOverwritten
             state.lastFlops = context.flops.value
             for (index, spent) in timings {
                 let step = plan.steps[index]

@@ -23,4 +23,7 @@ struct Step {
     /// A merged convolution's output channels per output, in `outputs` order: its outputs are
     /// consecutive channel runs of one stacked result (`ConcatPlacement` may place that).
     var stackedChannels: [Int]?
+    /// A fused convolution's residual input slot: its output may go over that value where
+    /// this step is its last reader (`ExecutionContext.residualIsDisposable`).
+    var residualSlot: Int?
 }

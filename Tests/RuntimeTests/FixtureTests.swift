@@ -46,6 +46,27 @@ import Testing
         }
     }
 
+    /// Residual blocks end in a convolution fused with the shortcut's Add: where that Add is
+    /// the shortcut value's last reader, the convolution writes its output over it, so the
+    /// fixture comparisons above cover that path.
+    @Test("Residual fixtures write fused convolutions over their shortcut values")
+    func residualsOverwritten() throws {
+        // The fixtures whose shortcut Adds fuse into a convolution (in he2016_original,
+        // he2016_relu_before_addition and resnet_v1_basic a Mul and an Add, the exported
+        // BatchNormalization, stand between the convolution and the shortcut's Add).
+        let fused = ["he2016_bn_after_addition", "he2016_full_preactivation", "he2016_relu_only_preactivation",
+                     "inception_resnet_v1", "inception_resnet_v2", "resnet_v1_bottleneck", "resnet_v2_bottleneck"]
+        for name in fused {
+            let model = try ModelReader().read(contentsOf: Self.fixturesRoot.appendingPathComponent("\(name)/model.onnx"))
+            let session = try Session(model: model, options: SessionOptions(threads: 2))
+            let input = try #require(session.inputs.first)
+            let shape = input.concreteShape()
+            _ = try session.run([input.name: TensorValue(shape: shape, floats: [Float](repeating: 0.5, count: shape.reduce(1, *)))])
+            #expect(session.lastResidualsOverwritten > 0, "\(name): no fused convolution wrote over its residual")
+            print("fixture \(name): \(session.lastResidualsOverwritten) residuals overwritten")
+        }
+    }
+
     /// Inception modules end in channel Concats of their branches: from the second run with an
     /// input shape on, the branches' last convolutions write into the Concat's output (merged
     /// 1×1s their whole stacked result around it), so the fixture comparisons above (second
