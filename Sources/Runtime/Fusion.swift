@@ -3,8 +3,10 @@ import ONNXIR
 
 /// Graph-level fusion after constant folding: each Conv with constant weights absorbs the
 /// chain that follows it while every link has one reader and is not an observed tensor:
-/// BatchNormalization (folded into weights and bias), Add of a per-channel constant (into
-/// the bias), Add of another tensor (residual epilogue), then Relu / LeakyRelu / Clip.
+/// BatchNormalization (folded into weights and bias), Mul by a per-channel constant (into
+/// weights and bias: tf2onnx exports some Keras BatchNormalizations as that Mul and an Add),
+/// Add of a per-channel constant (into the bias), Add of another tensor (residual epilogue),
+/// then Relu / LeakyRelu / Clip.
 enum Fusion {
     static func fuse(_ nodes: [Planner.Checked], constants: [String: TensorValue], protected: Set<String>) throws -> [PlanItem] {
         var readers: [String: Int] = [:]
@@ -68,6 +70,9 @@ enum Fusion {
                 let parameters = next.node.inputs.dropFirst().compactMap { constants[$0] }
                 if op == "BatchNormalization", fused.residual == nil, conv.activation == .none, parameters.count == 4 {
                     guard try foldBatchNorm(conv, parameters, epsilon: next.attributes.float("epsilon", default: 1e-5)) else { break }
+                } else if op == "Mul", fused.residual == nil, conv.activation == .none {
+                    let other = next.node.inputs[0] == fused.output ? next.node.inputs[1] : next.node.inputs[0]
+                    guard other != fused.output, let constant = constants[other], scaleOutputs(conv, constant) else { break }
                 } else if op == "Add", fused.residual == nil, conv.activation == .none {
                     let other = next.node.inputs[0] == fused.output ? next.node.inputs[1] : next.node.inputs[0]
                     if other == fused.output { break }
@@ -141,14 +146,34 @@ enum Fusion {
     /// Adds a per-channel constant (`[M]`-broadcastable as `[1, M, 1, 1]`) to the bias.
     static func addToBias(_ conv: Convolution, _ constant: TensorValue) -> Bool {
         let m = conv.weights.shape[0]
+        guard isPerChannel(constant, of: conv) else { return false }
+        let b = conv.bias ?? Array(repeating: 0, count: m)
+        conv.bias = (0..<m).map { b[$0] + constant.floats[$0] }
+        return true
+    }
+
+    /// Multiplies output channel o's weights and bias by `constant[o]` (a per-channel constant
+    /// as `addToBias` takes): conv(x)·s = conv'(x) for conv' = (w·s, b·s), up to rounding.
+    static func scaleOutputs(_ conv: Convolution, _ constant: TensorValue) -> Bool {
+        guard isPerChannel(constant, of: conv) else { return false }
+        let m = conv.weights.shape[0]
+        let per = conv.weights.count / m
+        let scaled = TensorValue(shape: conv.weights.shape, elementType: .float)
+        for o in 0..<m { for i in 0..<per { scaled.floats[o * per + i] = conv.weights.floats[o * per + i] * constant.floats[o] } }
+        conv.weights = scaled
+        conv.bias = conv.bias.map { b in (0..<m).map { b[$0] * constant.floats[$0] } }
+        return true
+    }
+
+    /// Whether `constant` holds one float per output channel of `conv`, on the channel axis of
+    /// its output (`[M]`-broadcastable as `[1, M, 1, 1]`): the Add or Mul keeps the output shape.
+    static func isPerChannel(_ constant: TensorValue, of conv: Convolution) -> Bool {
+        let m = conv.weights.shape[0]
         guard constant.elementType == .float, constant.count == m else { return false }
         let spatial = conv.weights.rank - 2
         let nonUnit = constant.shape.enumerated().filter { $0.element != 1 }
         // The channel axis counted from the right: spatial dims follow it.
-        guard constant.rank >= spatial + 1, nonUnit.count <= 1,
-              nonUnit.first.map({ constant.rank - 1 - $0.offset == spatial }) ?? true else { return false }
-        let b = conv.bias ?? Array(repeating: 0, count: m)
-        conv.bias = (0..<m).map { b[$0] + constant.floats[$0] }
-        return true
+        return constant.rank >= spatial + 1 && constant.rank <= spatial + 2 && nonUnit.count <= 1
+            && (nonUnit.first.map({ constant.rank - 1 - $0.offset == spatial }) ?? true)
     }
 }

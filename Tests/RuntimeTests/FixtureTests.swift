@@ -51,12 +51,7 @@ import Testing
     /// fixture comparisons above cover that path.
     @Test("Residual fixtures write fused convolutions over their shortcut values")
     func residualsOverwritten() throws {
-        // The fixtures whose shortcut Adds fuse into a convolution (in he2016_original,
-        // he2016_relu_before_addition and resnet_v1_basic a Mul and an Add, the exported
-        // BatchNormalization, stand between the convolution and the shortcut's Add).
-        let fused = ["he2016_bn_after_addition", "he2016_full_preactivation", "he2016_relu_only_preactivation",
-                     "inception_resnet_v1", "inception_resnet_v2", "resnet_v1_bottleneck", "resnet_v2_bottleneck"]
-        for name in fused {
+        for name in Self.names where name.hasPrefix("resnet") || name.hasPrefix("he2016") || name.hasPrefix("inception_resnet") {
             let model = try ModelReader().read(contentsOf: Self.fixturesRoot.appendingPathComponent("\(name)/model.onnx"))
             let session = try Session(model: model, options: SessionOptions(threads: 2))
             let input = try #require(session.inputs.first)

@@ -92,6 +92,44 @@ import Testing
 }
 
 extension SessionErrorTests {
+    /// A BatchNormalization exported as Mul and Add of per-channel constants (tf2onnx's form for
+    /// some Keras models) folds into the convolution, residual Add and Relu included, and gives
+    /// the unfused result; a Mul whose constant would broadcast the output to rank 5 stays apart.
+    @Test func perChannelMulFoldedIntoConvMatchesUnfused() throws {
+        var g = SeededGenerator(seed: 17)
+        func tensor(_ name: String, _ dims: [Int64], scale: Float = 1, offset: Float = 0) -> Tensor {
+            Tensor(name: name, dims: dims, values: (0..<dims.reduce(1, *)).map { _ in offset + scale * g.uniform(-1, 1) })
+        }
+        func model(scaleDims: [Int64]) -> Model {
+            Self.model([
+                Node(opType: "Conv", inputs: ["x", "w", "b"], outputs: ["c"], name: "conv", attributes: [.ints("pads", [1, 1, 1, 1])]),
+                Node(opType: "Mul", inputs: ["scale", "c"], outputs: ["m"], name: "bn_mul"),
+                Node(opType: "Add", inputs: ["m", "shift"], outputs: ["n"], name: "bn_add"),
+                Node(opType: "Add", inputs: ["x", "n"], outputs: ["s"], name: "add"),
+                Node(opType: "Relu", inputs: ["s"], outputs: ["y"], name: "relu"),
+            ], inputs: [.tensor("x", .float, [1, 4, 6, 5])], outputs: [.tensor("y", .float, scaleDims.count > 4 ? [1, 1, 4, 6, 5] : [1, 4, 6, 5])],
+               initializers: [tensor("w", [4, 4, 3, 3], scale: 0.3), tensor("b", [4], scale: 0.2), tensor("scale", scaleDims, scale: 0.5, offset: 1),
+                              tensor("shift", [1, 4, 1, 1], scale: 0.1)])
+        }
+        let x = TensorValue(shape: [1, 4, 6, 5], floats: (0..<120).map { _ in g.uniform(-1, 1) })
+        for dims: [Int64] in [[1, 4, 1, 1], [4, 1, 1], [1, 1, 4, 1, 1]] {
+            let m = model(scaleDims: dims)
+            let session = try Session(model: m, options: SessionOptions(threads: 1))
+            session.profiling = true
+            let fused = try session.run(["x": x])["y"]!
+            let plain = try Session(model: m, options: SessionOptions(threads: 1, fusion: false)).run(["x": x])["y"]!
+            #expect(fused.shape == plain.shape, "\(dims)")
+            let c = TensorComparison(name: "y", actual: fused, reference: plain, rtol: 1e-5, atol: 1e-6)
+            #expect(c.passed, "\(dims): max abs \(c.maxAbsoluteError)")
+            let ops = Set(session.stepProfile.values.map(\.op))
+            if dims.count > 4 {
+                #expect(ops.contains("Mul") && ops.contains("Conv"), "\(dims): \(ops)")
+            } else {
+                #expect(ops.contains("Conv+Mul+Add+Add+Relu"), "\(dims): \(ops)")
+            }
+        }
+    }
+
     /// A zero Pad folded into the next Conv's pads gives the unfused result.
     @Test func padFoldedIntoConvMatchesUnfused() throws {
         var g = SeededGenerator(seed: 5)
