@@ -367,6 +367,48 @@ func conv2DResidualAliasingOutput(channels: Int, kernel: MicroKernel) {
     #expect(worstViolation(inOut, expected, scale: scale) <= 1)
 }
 
+/// The runtime writes a fused convolution's output over its residual (`Session.isDisposable`):
+/// every algorithm and path must read each residual element before it stores over it. Each
+/// algorithm that supports the shape, with every variant the CPU runs: 3×3 (F(2×2), F(4×4),
+/// pixel strips, channel strips, two reduction blocks), 1×1 read in place, 1×1 stride 2
+/// (subsampled), and a single-block layer split by rows over 2 threads (shared packed B).
+@Test("Every convolution algorithm may write over its residual", arguments: MicroKernel.supported)
+func conv2DResidualAliasingEveryAlgorithm(kernel: MicroKernel) {
+    let cases: [(Conv2DShape, Int)] = [
+        (shape(1, 12, 9, 13, oc: 10, k: (3, 3), pads: (1, 1, 1, 1)), 1),
+        (shape(2, 60, 7, 6, oc: 16, k: (3, 3), pads: (1, 1, 1, 1)), 2),
+        (shape(1, 24, 10, 10, oc: 16, k: (1, 1)), 1),
+        (shape(1, 8, 11, 37, oc: 12, k: (1, 1), stride: (2, 2)), 2),
+        (shape(1, 96, 17, 17, oc: 200, k: (1, 1)), 2),
+    ]
+    let algorithms: [ConvolutionAlgorithm] = [.pixelStrips, .channelStrips, .winograd2x2, .winograd4x4, .winogradLine]
+    for (s, threads) in cases {
+        var values = SeededValues(seed: 11)
+        let input = values.array(s.inputCount)
+        let weights = values.array(s.weightCount)
+        let bias = values.array(s.outChannels)
+        let residual = values.array(s.outputCount)
+        var expected = [Float](repeating: 0, count: s.outputCount)
+        ReferenceKernels.conv2D(
+            shape: s, input: input, weights: weights, bias: bias, residual: residual, activation: .relu,
+            output: &expected)
+        // Two threads: on one die (one shared packed B, Winograd phases shared) and across dies.
+        for algorithm in algorithms where algorithm.supports(s) {
+            for shareCache in threads > 1 ? [true, false] : [true] {
+                var inOut = residual
+                let conv = Conv2D(shape: s, weights: weights, bias: bias, microKernel: kernel, algorithm: algorithm)
+                inOut.withUnsafeMutableBufferPointer { y in
+                    conv.run(input: input, output: y.baseAddress!, residual: UnsafePointer(y.baseAddress!), activation: .relu,
+                             threads: threads, coresShareCache: shareCache)
+                }
+                let scale = [.winograd4x4, .winogradLine].contains(algorithm) ? expected.map(abs).max()! : nil
+                #expect(worstViolation(inOut, expected, scale: scale) <= 1,
+                        "\(s) \(algorithm) \(kernel.name), \(threads) threads, shared cache \(shareCache)")
+            }
+        }
+    }
+}
+
 @Test("Conv2DShape output sizes follow the ONNX formula")
 func conv2DShapeOutputSize() {
     let stem = shape(1, 3, 224, 224, oc: 64, k: (7, 7), stride: (2, 2), pads: (3, 3, 3, 3))
