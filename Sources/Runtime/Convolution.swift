@@ -93,28 +93,28 @@ final class Convolution: @unchecked Sendable {
             throw KernelError("residual \(residual.shape) does not match the convolution output \(outShape)")
         }
         c.flops.add(2 * Double(n * m * g.outputSize) * Double(weightShape.reduce(1, *) / max(m, 1)))
-        let outCount = outShape.reduce(1, *)
-        if c.residualIsDisposable, c.destination == nil, let residual, residual.storage !== x.storage,
-           g.spatialRank <= 2, outCount > 0, depthwiseKernel(x, g) == nil {
-            // Over the residual, where the session allows it (`Conv2D` reads each residual
+        let planar = g.spatialRank <= 2 && outShape.reduce(1, *) > 0
+        let depthwise = planar ? depthwiseKernel(x, g) : nil
+        if let kernel = depthwise {
+            let out = c.result(outShape)
+            kernel.run(input: x.floats, output: out.floats, residual: residual.map { UnsafePointer($0.floats) },
+                       activation: activation ?? self.activation, threads: c.threads)
+            return out
+        }
+        if planar {
+            // Over the residual where the session allows it (`Conv2D` reads each residual
             // element before it stores the output element in its place).
+            let out = if c.residualIsDisposable, c.destination == nil, let residual, residual.storage !== x.storage {
+                residual
+            } else {
+                c.result(outShape)
+            }
             packedKernel(x, g).run(
-                input: x.floats, output: residual.floats, residual: UnsafePointer(residual.floats),
+                input: x.floats, output: out.floats, residual: residual.map { UnsafePointer($0.floats) },
                 activation: activation ?? self.activation, threads: c.threads)
-            return residual
+            return out
         }
         let out = c.result(outShape)
-        if g.spatialRank <= 2, out.count > 0, let kernel = depthwiseKernel(x, g) {
-            kernel.run(input: x.floats, output: out.floats, residual: residual.map { UnsafePointer($0.floats) },
-                       activation: activation ?? self.activation, threads: c.threads)
-            return out
-        }
-        if g.spatialRank <= 2, out.count > 0 {
-            let kernel = packedKernel(x, g)
-            kernel.run(input: x.floats, output: out.floats, residual: residual.map { UnsafePointer($0.floats) },
-                       activation: activation ?? self.activation, threads: c.threads)
-            return out
-        }
         let weights = self.weights
         let cg = x.shape[1] / group, mg = m / group
         let rows = cg * g.kernelSize, cols = g.outputSize

@@ -25,7 +25,8 @@ public final class Session: @unchecked Sendable {
     var lastConcatInputsInPlace: Int { stateLock.withLock { state.lastInputsInPlace } }
     /// Of those, the members of merged convolutions (written with their whole stacked result).
     var lastStackedInputsInPlace: Int { stateLock.withLock { state.lastStackedInPlace } }
-    /// Fused convolutions of the last run that wrote their output over their residual input.
+    /// Fused convolutions of the last run allowed to write their output over their residual
+    /// input (`isDisposable`; the packed kernels do, depthwise ones write a fresh output).
     var lastResidualsOverwritten: Int { stateLock.withLock { state.lastResidualsOverwritten } }
 
     /// Whether `step` may write its output over the value in `slot`: the step is the value's

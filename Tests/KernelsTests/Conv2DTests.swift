@@ -338,6 +338,35 @@ func channelStripSelection() throws {
     #expect(!selects(shape(1, 448, 8, 8, oc: 2080, k: (1, 1))))
 }
 
+/// Seeded input, weights, optional bias and residual for a relu convolution (drawn in that
+/// order), its scalar reference, and a run whose output goes over the residual.
+private struct ResidualAliasingData {
+    let input: [Float], weights: [Float], bias: [Float]?, residual: [Float], expected: [Float]
+
+    init(shape s: Conv2DShape, seed: UInt64, bias withBias: Bool) {
+        var values = SeededValues(seed: seed)
+        input = values.array(s.inputCount)
+        weights = values.array(s.weightCount)
+        bias = withBias ? values.array(s.outChannels) : nil
+        residual = values.array(s.outputCount)
+        var expected = [Float](repeating: 0, count: s.outputCount)
+        ReferenceKernels.conv2D(
+            shape: s, input: input, weights: weights, bias: bias, residual: residual, activation: .relu,
+            output: &expected)
+        self.expected = expected
+    }
+
+    /// `conv` with `output` and `residual` the same buffer, which starts as the residual.
+    func runOverResidual(_ conv: Conv2D, threads: Int, coresShareCache: Bool) -> [Float] {
+        var inOut = residual
+        inOut.withUnsafeMutableBufferPointer { y in
+            conv.run(input: input, output: y.baseAddress!, residual: UnsafePointer(y.baseAddress!), activation: .relu,
+                     threads: threads, coresShareCache: coresShareCache)
+        }
+        return inOut
+    }
+}
+
 @Test("Conv2D residual may alias the output (in-place add)", arguments: [6, 40, 64, 33, 34], MicroKernel.supported)
 func conv2DResidualAliasingOutput(channels: Int, kernel: MicroKernel) {
     // 40 channels × 9 taps = 360: more than one reduction block; 64 channels on 13×18: F(4×4);
@@ -348,19 +377,10 @@ func conv2DResidualAliasingOutput(channels: Int, kernel: MicroKernel) {
     case 34: shape(1, channels, 17, 11, oc: 36, k: (7, 1), pads: (3, 0, 3, 0))
     default: shape(1, channels, 5, 7, oc: 8, k: (3, 3), pads: (1, 1, 1, 1))
     }
-    var values = SeededValues(seed: 7)
-    let input = values.array(s.inputCount)
-    let weights = values.array(s.weightCount)
-    let residual = values.array(s.outputCount)
-    var expected = [Float](repeating: 0, count: s.outputCount)
-    ReferenceKernels.conv2D(
-        shape: s, input: input, weights: weights, bias: nil, residual: residual, activation: .relu,
-        output: &expected)
-    var inOut = residual
-    let conv = Conv2D(shape: s, weights: weights, bias: nil, microKernel: kernel)
-    inOut.withUnsafeMutableBufferPointer { y in
-        conv.run(input: input, output: y.baseAddress!, residual: UnsafePointer(y.baseAddress!), activation: .relu, threads: 1)
-    }
+    let data = ResidualAliasingData(shape: s, seed: 7, bias: false)
+    let conv = Conv2D(shape: s, weights: data.weights, bias: nil, microKernel: kernel)
+    let inOut = data.runOverResidual(conv, threads: 1, coresShareCache: true)
+    let expected = data.expected
     // F(4×4) and F(3, 7): the scale rule (see conv2DMatchesReference); relu keeps the largest outputs.
     if channels == 33 || channels == 34 { #expect(conv.algorithm == .winogradLine) }
     let scale = [.winograd4x4, .winogradLine].contains(conv.algorithm) ? expected.map(abs).max()! : nil
@@ -383,24 +403,13 @@ func conv2DResidualAliasingEveryAlgorithm(kernel: MicroKernel) {
     ]
     let algorithms: [ConvolutionAlgorithm] = [.pixelStrips, .channelStrips, .winograd2x2, .winograd4x4, .winogradLine]
     for (s, threads) in cases {
-        var values = SeededValues(seed: 11)
-        let input = values.array(s.inputCount)
-        let weights = values.array(s.weightCount)
-        let bias = values.array(s.outChannels)
-        let residual = values.array(s.outputCount)
-        var expected = [Float](repeating: 0, count: s.outputCount)
-        ReferenceKernels.conv2D(
-            shape: s, input: input, weights: weights, bias: bias, residual: residual, activation: .relu,
-            output: &expected)
+        let data = ResidualAliasingData(shape: s, seed: 11, bias: true)
+        let expected = data.expected
         // Two threads: on one die (one shared packed B, Winograd phases shared) and across dies.
         for algorithm in algorithms where algorithm.supports(s) {
             for shareCache in threads > 1 ? [true, false] : [true] {
-                var inOut = residual
-                let conv = Conv2D(shape: s, weights: weights, bias: bias, microKernel: kernel, algorithm: algorithm)
-                inOut.withUnsafeMutableBufferPointer { y in
-                    conv.run(input: input, output: y.baseAddress!, residual: UnsafePointer(y.baseAddress!), activation: .relu,
-                             threads: threads, coresShareCache: shareCache)
-                }
+                let conv = Conv2D(shape: s, weights: data.weights, bias: data.bias, microKernel: kernel, algorithm: algorithm)
+                let inOut = data.runOverResidual(conv, threads: threads, coresShareCache: shareCache)
                 let scale = [.winograd4x4, .winogradLine].contains(algorithm) ? expected.map(abs).max()! : nil
                 #expect(worstViolation(inOut, expected, scale: scale) <= 1,
                         "\(s) \(algorithm) \(kernel.name), \(threads) threads, shared cache \(shareCache)")
