@@ -1,14 +1,15 @@
 // Micro benchmark of the convolution kernels on ResNet50-like shapes (tools/bench_kernels.sh).
 // Prints one JSON object per shape: name, shape, median/min milliseconds and GFLOP/s.
 // Usage: kernel-bench [--threads N] [--runs N] [--filter SUBSTRING [--exact]] [--cold] [--residual]
-//                     [--remote-input] [--remote-output] [--kernel NAME] [--algorithm NAME] [--ab [--ab-kernel NAME] [--ab-algorithm NAME]] [--list]
+//                     [--remote-input] [--remote-output] [--kernel NAME] [--algorithm NAME] [--ab [--ab-kernel NAME] [--ab-algorithm NAME]] [--times] [--list]
 // --cold evicts the caches before each call; --residual fuses a residual add; --remote-input /
 // --remote-output leave the input / output last written by the other thread (two threads on
 // different dies: see CoreDistance); --kernel pins the
 // micro-kernel variant (avx512, avx2, portable; default: the best this CPU runs); --ab times a
 // second instance against the first, built with --ab-kernel's variant and --ab-algorithm's
 // algorithm (pixelStrips, channelStrips, winograd2x2, winograd4x4, winogradLine; default: chosen by
-// shape).
+// shape); --times adds every timed call's milliseconds, in the order they ran ("timesMs": a slow
+// run of two-thread calls shows whether the slowness is in every call or in some).
 import Foundation
 import Kernels
 
@@ -133,6 +134,8 @@ var withResidual = false
 /// leave them (the lines sit dirty in one core's cache each).
 var remoteInput = false
 var remoteOutput = false
+/// --times: every timed call, in order, in the JSON line.
+var printTimes = false
 func dirty(_ buffer: UnsafeMutablePointer<Float>, count: Int, swapped: Bool) {
     WorkerPool.shared.run(workers: 2) { w in
         let half = swapped ? 1 - w : w
@@ -156,11 +159,12 @@ while let argument = arguments.next() {
     case "--residual": withResidual = true
     case "--remote-input": remoteInput = true
     case "--remote-output": remoteOutput = true
+    case "--times": printTimes = true
     case "--list":
         for c in cases { print(c.name) }
         exit(0)
     default:
-        FileHandle.standardError.write("usage: kernel-bench [--threads N] [--runs N] [--filter S [--exact]] [--cold] [--residual] [--remote-input] [--remote-output] [--kernel NAME] [--algorithm NAME] [--ab [--ab-kernel NAME] [--ab-algorithm NAME]] [--list]\n".data(using: .utf8)!)
+        FileHandle.standardError.write("usage: kernel-bench [--threads N] [--runs N] [--filter S [--exact]] [--cold] [--residual] [--remote-input] [--remote-output] [--kernel NAME] [--algorithm NAME] [--ab [--ab-kernel NAME] [--ab-algorithm NAME]] [--times] [--list]\n".data(using: .utf8)!)
         exit(2)
     }
 }
@@ -225,6 +229,8 @@ for c in cases where filter.isEmpty || (exact ? c.name == filter : c.name.contai
             s.flops / timesB[timesB.count / 2] / 1e9, s.flops / timesB[0] / 1e9, timesB[0] / a[0]))
         continue
     }
+    let inOrder = printTimes
+        ? ", \"timesMs\": [" + times.map { String(format: "%.4f", $0 * 1e3) }.joined(separator: ", ") + "]" : ""
     times.sort()
     let median = times[times.count / 2]
     let shapeText = [
@@ -235,7 +241,7 @@ for c in cases where filter.isEmpty || (exact ? c.name == filter : c.name.contai
     print(
         "{\"name\": \"\(c.name)\", \"kernel\": \"\(kernelA.name)\", \"algorithm\": \"\(kernel.algorithm)\", \"shape\": [\(shapeText)], \"medianMs\": \(String(format: "%.4f", median * 1e3)), "
             + "\"minMs\": \(String(format: "%.4f", times[0] * 1e3)), \"gflops\": \(String(format: "%.1f", s.flops / median / 1e9)), "
-            + "\"bestGflops\": \(String(format: "%.1f", s.flops / times[0] / 1e9))}")
+            + "\"bestGflops\": \(String(format: "%.1f", s.flops / times[0] / 1e9))\(inOrder)}")
 }
 
 /// Square-ish GEMMs (C = A·B), for the kernel's ceiling without convolution packing.
