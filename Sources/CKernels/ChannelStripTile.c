@@ -51,44 +51,60 @@ CK_AVX512 static inline void store_strip(
     }
 }
 
+/// Reduction step k of a strip pair: c0[r] += a[k][r] · b0[k], c1[r] += a[k][r] · b1[k].
+CK_AVX512 static inline __attribute__((always_inline)) void pair_step(
+    ptrdiff_t k, const float *pixelPanel, ptrdiff_t panelStride, const float *b0, const float *b1,
+    __m512 c0[8], __m512 c1[8], const int P)
+{
+    __m512 x0 = _mm512_loadu_ps(b0 + 16 * k), x1 = _mm512_loadu_ps(b1 + 16 * k);
+    const float *a = pixelPanel + panelStride * k;
+    for (int r = 0; r < P; r++) {
+        __m512 s = _mm512_set1_ps(a[r]);
+        c0[r] = _mm512_fmadd_ps(s, x0, c0[r]);
+        c1[r] = _mm512_fmadd_ps(s, x1, c1[r]);
+    }
+}
+
+/// Reduction step k of one strip.
+CK_AVX512 static inline __attribute__((always_inline)) void strip_step(
+    ptrdiff_t k, const float *pixelPanel, ptrdiff_t panelStride, const float *b0, __m512 c0[8], const int P)
+{
+    __m512 x0 = _mm512_loadu_ps(b0 + 16 * k);
+    const float *a = pixelPanel + panelStride * k;
+    for (int r = 0; r < P; r++) c0[r] = _mm512_fmadd_ps(_mm512_set1_ps(a[r]), x0, c0[r]);
+}
+
 /// The tile for panels of P pixels (7 or 8; rows past P stay zero and are never stored).
 CK_AVX512 static inline __attribute__((always_inline)) void channel_tile(
     ptrdiff_t depth, const float *pixelPanel, const float *channelStrips, ptrdiff_t channelCount,
     float *output, const float *residual, ptrdiff_t pixelStride, ptrdiff_t pixelCount,
-    const float *bias, float lower, float upper, const int P, ptrdiff_t panelStride, const float *ahead)
+    const float *bias, float lower, float upper, const int P, ptrdiff_t panelStride, const float *ahead, ptrdiff_t aheadLines)
 {
     __m512 c0[8], c1[8];
     for (int r = 0; r < 8; r++) { c0[r] = _mm512_setzero_ps(); c1[r] = _mm512_setzero_ps(); }
     const float *b0 = channelStrips, *b1 = channelStrips + 16 * depth;
-    if (channelCount > 16 && ahead) {
-        // The same loop, pulling the next strip pair's weights in as this one streams.
-        for (ptrdiff_t k = 0; k < depth; k++) {
-            _mm_prefetch((const char *)(ahead + 16 * k), _MM_HINT_T0);
-            _mm_prefetch((const char *)(ahead + 16 * depth + 16 * k), _MM_HINT_T0);
-            __m512 x0 = _mm512_loadu_ps(b0 + 16 * k), x1 = _mm512_loadu_ps(b1 + 16 * k);
-            const float *a = pixelPanel + panelStride * k;
-            for (int r = 0; r < P; r++) {
-                __m512 s = _mm512_set1_ps(a[r]);
-                c0[r] = _mm512_fmadd_ps(s, x0, c0[r]);
-                c1[r] = _mm512_fmadd_ps(s, x1, c1[r]);
-            }
+    // Lines of `ahead` go to L2 one per reduction step (two while more remain than steps): the
+    // weights the caller multiplies next, which in a large network come from memory.
+    ptrdiff_t k = 0;
+    const ptrdiff_t single = aheadLines < depth ? aheadLines : depth;
+    const ptrdiff_t twice = aheadLines - depth > 0 ? (aheadLines - depth < depth ? aheadLines - depth : depth) : 0;
+    if (channelCount > 16) {
+        for (; k < twice; k++) {
+            _mm_prefetch((const char *)(ahead + 16 * k), _MM_HINT_T1);
+            _mm_prefetch((const char *)(ahead + 16 * (depth + k)), _MM_HINT_T1);
+            pair_step(k, pixelPanel, panelStride, b0, b1, c0, c1, P);
         }
-    } else if (channelCount > 16) {
-        for (ptrdiff_t k = 0; k < depth; k++) {
-            __m512 x0 = _mm512_loadu_ps(b0 + 16 * k), x1 = _mm512_loadu_ps(b1 + 16 * k);
-            const float *a = pixelPanel + panelStride * k;
-            for (int r = 0; r < P; r++) {
-                __m512 s = _mm512_set1_ps(a[r]);
-                c0[r] = _mm512_fmadd_ps(s, x0, c0[r]);
-                c1[r] = _mm512_fmadd_ps(s, x1, c1[r]);
-            }
+        for (; k < single; k++) {
+            _mm_prefetch((const char *)(ahead + 16 * k), _MM_HINT_T1);
+            pair_step(k, pixelPanel, panelStride, b0, b1, c0, c1, P);
         }
+        for (; k < depth; k++) pair_step(k, pixelPanel, panelStride, b0, b1, c0, c1, P);
     } else {
-        for (ptrdiff_t k = 0; k < depth; k++) {
-            __m512 x0 = _mm512_loadu_ps(b0 + 16 * k);
-            const float *a = pixelPanel + panelStride * k;
-            for (int r = 0; r < P; r++) c0[r] = _mm512_fmadd_ps(_mm512_set1_ps(a[r]), x0, c0[r]);
+        for (; k < single; k++) {
+            _mm_prefetch((const char *)(ahead + 16 * k), _MM_HINT_T1);
+            strip_step(k, pixelPanel, panelStride, b0, c0, P);
         }
+        for (; k < depth; k++) strip_step(k, pixelPanel, panelStride, b0, c0, P);
     }
     const __mmask16 pixels = (__mmask16)((1u << (pixelCount < 8 ? pixelCount : 8)) - 1u);
     const __m512 lo = _mm512_set1_ps(lower), hi = _mm512_set1_ps(upper);
@@ -106,29 +122,30 @@ CK_AVX512 static inline __attribute__((always_inline)) void channel_tile(
 CK_AVX512 static void channel_tile7(
     ptrdiff_t depth, const float *pixelPanel, const float *channelStrips, ptrdiff_t channelCount,
     float *output, const float *residual, ptrdiff_t pixelStride, ptrdiff_t pixelCount,
-    const float *bias, float lower, float upper, ptrdiff_t panelStride, const float *ahead)
+    const float *bias, float lower, float upper, ptrdiff_t panelStride, const float *ahead, ptrdiff_t aheadLines)
 {
     channel_tile(depth, pixelPanel, channelStrips, channelCount, output, residual, pixelStride, pixelCount, bias, lower, upper, 7,
-                 panelStride, ahead);
+                 panelStride, ahead, aheadLines);
 }
 
 CK_AVX512 static void channel_tile8(
     ptrdiff_t depth, const float *pixelPanel, const float *channelStrips, ptrdiff_t channelCount,
     float *output, const float *residual, ptrdiff_t pixelStride, ptrdiff_t pixelCount,
-    const float *bias, float lower, float upper, ptrdiff_t panelStride, const float *ahead)
+    const float *bias, float lower, float upper, ptrdiff_t panelStride, const float *ahead, ptrdiff_t aheadLines)
 {
     channel_tile(depth, pixelPanel, channelStrips, channelCount, output, residual, pixelStride, pixelCount, bias, lower, upper, 8,
-                 panelStride, ahead);
+                 panelStride, ahead, aheadLines);
 }
 
 void ck_avx512_channel_tile(
     ptrdiff_t depth, const float *pixelPanel, const float *channelStrips, ptrdiff_t channelCount,
     float *output, const float *residual, ptrdiff_t pixelStride, ptrdiff_t pixelCount,
-    const float *bias, float lower, float upper, ptrdiff_t panelPixels, ptrdiff_t panelStride, const float *ahead)
+    const float *bias, float lower, float upper, ptrdiff_t panelPixels, ptrdiff_t panelStride, const float *ahead,
+    ptrdiff_t aheadLines)
 {
     (panelPixels == 7 ? channel_tile7 : channel_tile8)(
         depth, pixelPanel, channelStrips, channelCount, output, residual, pixelStride, pixelCount, bias, lower, upper,
-        panelStride, ahead);
+        panelStride, ahead, aheadLines);
 }
 
 int ck_channel_tile_supported(void) { return ck_x86_level() >= 2; }
@@ -136,9 +153,10 @@ int ck_channel_tile_supported(void) { return ck_x86_level() >= 2; }
 void ck_avx512_channel_tile(
     ptrdiff_t depth, const float *pixelPanel, const float *channelStrips, ptrdiff_t channelCount,
     float *output, const float *residual, ptrdiff_t pixelStride, ptrdiff_t pixelCount,
-    const float *bias, float lower, float upper, ptrdiff_t panelPixels, ptrdiff_t panelStride, const float *ahead)
+    const float *bias, float lower, float upper, ptrdiff_t panelPixels, ptrdiff_t panelStride, const float *ahead,
+    ptrdiff_t aheadLines)
 {
-    (void)panelPixels; (void)panelStride; (void)ahead;
+    (void)panelPixels; (void)panelStride; (void)ahead; (void)aheadLines;
     (void)depth; (void)pixelPanel; (void)channelStrips; (void)channelCount; (void)output; (void)residual;
     (void)pixelStride; (void)pixelCount; (void)bias; (void)lower; (void)upper;
 }

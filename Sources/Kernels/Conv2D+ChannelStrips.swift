@@ -152,18 +152,20 @@ extension Conv2D {
                         let weights = UnsafePointer(panels + group * stripFloats + strip * MicroKernel.columns * depth)
                         let out = output + (image * s.outChannels + channel0) * pixels
                         let res = residual.map { $0 + (image * s.outChannels + channel0) * pixels }
-                        // During the first panel, the weights of the item this worker likely
-                        // takes next stream in behind this one's: the next one, since a worker
-                        // runs its own contiguous share of the items first (`WorkShares`).
+                        // The weights of the item this worker likely takes next stream into L2
+                        // behind this one's, a part during each panel: the next item, since a
+                        // worker runs its own contiguous share of the items first (`WorkShares`).
                         let next = item % itemsPerGroup + 1
                         let ahead = next < itemsPerGroup
                             ? UnsafePointer(panels + group * stripFloats + itemStrips(next).first * MicroKernel.columns * depth) : nil
+                        let aheadLines = next < itemsPerGroup ? itemStrips(next).count * depth : 0
                         for panel in 0..<pixelPanels {
+                            let lines = panel * aheadLines / pixelPanels..<(panel + 1) * aheadLines / pixelPanels
                             ck_avx512_channel_tile(
                                 depth, pixelPanel(group: group, panel: panel), weights, channelCount,
                                 out + panel * mr, res.map { $0 + panel * mr }, pixels, min(mr, pixels - panel * mr),
                                 bias.map { UnsafePointer($0 + channel0) }, clamp?.lower ?? -.infinity, clamp?.upper ?? .infinity,
-                                mr, panelStride, panel == 0 ? ahead : nil)
+                                mr, panelStride, ahead.map { $0 + lines.lowerBound * MicroKernel.columns }, lines.count)
                         }
                         if clamp == nil {
                             for c in 0..<channelCount { activation.apply(out + c * pixels, count: pixels) }

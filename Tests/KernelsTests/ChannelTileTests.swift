@@ -60,6 +60,8 @@ let channelStripInPlaceCases: [ConvCase] = [
              shape: pointwise(2, 136, 7, 7, oc: 100), activation: .relu, threads: 2, algorithm: .channelStrips),
     ConvCase(name: "1x1 8x8 (8-pixel panels, in place)", shape: pointwise(1, 130, 8, 8, oc: 33),
              activation: .relu, algorithm: .channelStrips),
+    ConvCase(name: "1x1 2x4 (one 8-pixel panel: the next pair's weights prefetched two lines a step), 3 pairs",
+             shape: pointwise(1, 150, 2, 4, oc: 96), residual: true, algorithm: .channelStrips),
     ConvCase(name: "1x1 6x6 (partial 8-pixel panel, packed)", shape: pointwise(1, 129, 6, 6, oc: 48),
              residual: true, algorithm: .channelStrips),
     ConvCase(name: "1x1 7x7 grouped (2 groups, in place), 2 threads", shape: pointwise(1, 256, 7, 7, oc: 64, groups: 2),

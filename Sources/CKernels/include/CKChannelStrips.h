@@ -22,13 +22,15 @@ extern "C" {
 /// k 16 channel values side by side). Output channel c, pixel p (p < pixelCount,
 /// c < channelCount) goes to `output[c · pixelStride + p]` as clamp(acc + bias[c] +
 /// residual[c · pixelStride + p], lower, upper); `bias` and `residual` may be NULL, and
-/// `residual` may alias `output` (each element is read before it is written). `ahead`, when
-/// not NULL, is a strip pair laid out like `channelStrips` that is prefetched alongside (the
-/// weights the caller multiplies next; a prefetch never faults, so it may point past them).
+/// `residual` may alias `output` (each element is read before it is written). The
+/// `aheadLines` cache lines from `ahead` (at most 2 · depth; 0 for none) are prefetched into
+/// L2 alongside, one per reduction step (two while more remain than steps): part of the
+/// weights the caller multiplies next (a prefetch never faults, so they may point past them).
 void ck_avx512_channel_tile(
     ptrdiff_t depth, const float *pixelPanel, const float *channelStrips, ptrdiff_t channelCount,
     float *output, const float *residual, ptrdiff_t pixelStride, ptrdiff_t pixelCount,
-    const float *bias, float lower, float upper, ptrdiff_t panelPixels, ptrdiff_t panelStride, const float *ahead);
+    const float *bias, float lower, float upper, ptrdiff_t panelPixels, ptrdiff_t panelStride, const float *ahead,
+    ptrdiff_t aheadLines);
 
 /// Whether this CPU runs `ck_avx512_channel_tile`.
 int ck_channel_tile_supported(void);
