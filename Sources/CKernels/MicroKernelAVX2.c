@@ -96,13 +96,15 @@ CK_AVX2 static inline void multiply_store(
 {
     CK_AVX2_ACCUMULATE
     if (columns == 16) {
-        // Whole rows (a partial panel stores only its valid ones).
-        store_row(c0l, c0h, row, column, e);
-        if (rows > 1) store_row(c1l, c1h, row + 1, column, e);
-        if (rows > 2) store_row(c2l, c2h, row + 2, column, e);
-        if (rows > 3) store_row(c3l, c3h, row + 3, column, e);
-        if (rows > 4) store_row(c4l, c4h, row + 4, column, e);
-        if (rows > 5) store_row(c5l, c5h, row + 5, column, e);
+        // Whole rows (a partial panel stores only its valid ones). A local copy of the epilogue:
+        // the stores through C cannot change it, so its fields stay in registers across the rows.
+        const CKEpilogue local = *e;
+        store_row(c0l, c0h, row, column, &local);
+        if (rows > 1) store_row(c1l, c1h, row + 1, column, &local);
+        if (rows > 2) store_row(c2l, c2h, row + 2, column, &local);
+        if (rows > 3) store_row(c3l, c3h, row + 3, column, &local);
+        if (rows > 4) store_row(c4l, c4h, row + 4, column, &local);
+        if (rows > 5) store_row(c5l, c5h, row + 5, column, &local);
     } else {
         float tile[MR * 16];
         _mm256_storeu_ps(tile + 0, c0l); _mm256_storeu_ps(tile + 8, c0h);

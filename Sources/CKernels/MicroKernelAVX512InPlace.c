@@ -41,6 +41,7 @@ CK_AVX512 static inline __attribute__((always_inline)) void multiply_store_pair(
     ptrdiff_t depth, const float *a, const float *b0, const float *b1, const ptrdiff_t ldb, ptrdiff_t row, ptrdiff_t column,
     ptrdiff_t rows, ptrdiff_t columns1, const float *ahead, const CKEpilogue *e)
 {
+    const CKEpilogue local = *e; // fields in registers across the stores (see MicroKernelAVX512.c)
     __m512 c0[MR], c1[MR];
 #pragma clang loop unroll(full)
     for (int r = 0; r < MR; r++) { c0[r] = _mm512_setzero_ps(); c1[r] = _mm512_setzero_ps(); }
@@ -60,8 +61,8 @@ CK_AVX512 static inline __attribute__((always_inline)) void multiply_store_pair(
 #pragma clang loop unroll(full)
     for (int r = 0; r < MR; r++) {
         if (r < rows) {
-            store_row(c0[r], row + r, column, 0xFFFF, e);
-            store_row(c1[r], row + r, column + 16, mask1, e);
+            store_row(c0[r], row + r, column, 0xFFFF, &local);
+            store_row(c1[r], row + r, column + 16, mask1, &local);
         }
     }
 }
@@ -71,6 +72,7 @@ CK_AVX512 static inline __attribute__((always_inline)) void multiply_store(
     ptrdiff_t depth, const float *a, const float *b, const ptrdiff_t ldb, ptrdiff_t row, ptrdiff_t column,
     ptrdiff_t rows, ptrdiff_t columns, const CKEpilogue *e)
 {
+    const CKEpilogue local = *e;
     __m512 c0[MR];
 #pragma clang loop unroll(full)
     for (int r = 0; r < MR; r++) c0[r] = _mm512_setzero_ps();
@@ -83,7 +85,7 @@ CK_AVX512 static inline __attribute__((always_inline)) void multiply_store(
     __mmask16 mask = column_mask(columns);
 #pragma clang loop unroll(full)
     for (int r = 0; r < MR; r++) {
-        if (r < rows) store_row(c0[r], row + r, column, mask, e);
+        if (r < rows) store_row(c0[r], row + r, column, mask, &local);
     }
 }
 
