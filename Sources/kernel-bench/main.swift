@@ -1,8 +1,10 @@
 // Micro benchmark of the convolution kernels on ResNet50-like shapes (tools/bench_kernels.sh).
 // Prints one JSON object per shape: name, shape, median/min milliseconds and GFLOP/s.
-// Usage: kernel-bench [--threads N] [--runs N] [--filter SUBSTRING [--exact]] [--cold] [--residual]
+// Usage: kernel-bench [--threads N] [--runs N] [--filter SUBSTRING [--exact]] [--cold] [--cold-weights] [--residual]
 //                     [--remote-input] [--remote-output] [--kernel NAME] [--algorithm NAME] [--ab [--ab-kernel NAME] [--ab-algorithm NAME]] [--times] [--list]
-// --cold evicts the caches before each call; --residual fuses a residual add; --remote-input /
+// --cold evicts the caches before each call; --cold-weights cycles through enough copies of the
+// layer that each call's weights come from memory while its input, output and scratch stay
+// cached (a layer inside a network whose weights exceed the last-level cache); --residual fuses a residual add; --remote-input /
 // --remote-output leave the input / output last written by the other thread (two threads on
 // different dies: see CoreDistance); --kernel pins the
 // micro-kernel variant (avx512, avx2, portable; default: the best this CPU runs); --ab times a
@@ -127,6 +129,10 @@ func kernelNamed(_ name: String?) -> MicroKernel {
 /// --cold: evict the caches before each timed call (weights and input come from memory, as
 /// they do inside a whole network whose weights exceed the last-level cache).
 var cold = false
+/// --cold-weights: each timed call runs the next of `weightCopies` instances of the layer (same
+/// weights, stored apart), enough to outgrow the last-level cache.
+var coldWeights = false
+func weightCopies(_ s: Conv2DShape) -> Int { coldWeights ? min(256, max(2, (128 << 20) / max(1, s.weightCount * 4))) : 1 }
 /// --residual: fuse a residual add (as Conv+Add+Relu in ResNet / Inception-ResNet blocks).
 var withResidual = false
 /// --remote-input / --remote-output (two threads): before each call the two workers rewrite the
@@ -156,6 +162,7 @@ while let argument = arguments.next() {
     case "--algorithm": algorithmA = arguments.next()
     case "--ab-algorithm": algorithmB = arguments.next()
     case "--cold": cold = true
+    case "--cold-weights": coldWeights = true
     case "--residual": withResidual = true
     case "--remote-input": remoteInput = true
     case "--remote-output": remoteOutput = true
@@ -164,7 +171,7 @@ while let argument = arguments.next() {
         for c in cases { print(c.name) }
         exit(0)
     default:
-        FileHandle.standardError.write("usage: kernel-bench [--threads N] [--runs N] [--filter S [--exact]] [--cold] [--residual] [--remote-input] [--remote-output] [--kernel NAME] [--algorithm NAME] [--ab [--ab-kernel NAME] [--ab-algorithm NAME]] [--times] [--list]\n".data(using: .utf8)!)
+        FileHandle.standardError.write("usage: kernel-bench [--threads N] [--runs N] [--filter S [--exact]] [--cold] [--cold-weights] [--residual] [--remote-input] [--remote-output] [--kernel NAME] [--algorithm NAME] [--ab [--ab-kernel NAME] [--ab-algorithm NAME]] [--times] [--list]\n".data(using: .utf8)!)
         exit(2)
     }
 }
@@ -199,6 +206,12 @@ for c in cases where filter.isEmpty || (exact ? c.name == filter : c.name.contai
     // --ab: a second instance to compare against (--ab-kernel / --ab-algorithm).
     let instanceB = Conv2D(
         shape: s, weights: weights, bias: bias, microKernel: kernelB, algorithm: algorithm(algorithmB, for: s))
+    let copiesA = [kernel] + (1..<weightCopies(s)).map { _ in
+        Conv2D(shape: s, weights: weights, bias: bias, microKernel: kernelA, algorithm: algorithm(algorithmA, for: s))
+    }
+    let copiesB = [instanceB] + (1..<(abTest ? weightCopies(s) : 1)).map { _ in
+        Conv2D(shape: s, weights: weights, bias: bias, microKernel: kernelB, algorithm: algorithm(algorithmB, for: s))
+    }
     var times: [Double] = []
     var timesB: [Double] = []
     output.withUnsafeMutableBufferPointer { out in
@@ -210,7 +223,7 @@ for c in cases where filter.isEmpty || (exact ? c.name == filter : c.name.contai
                     if remoteInput { dirty(UnsafeMutablePointer(mutating: x.baseAddress!), count: x.count, swapped: false) }
                     if remoteOutput { dirty(out.baseAddress!, count: out.count, swapped: true) }
                     let start = seconds()
-                    (variant ? kernel : instanceB).run(
+                    (variant ? copiesA[run % copiesA.count] : copiesB[run % copiesB.count]).run(
                         input: x.baseAddress!, output: out.baseAddress!, residual: withResidual ? r.baseAddress : nil,
                         activation: .relu, threads: threads)
                     let elapsed = seconds() - start
