@@ -29,10 +29,16 @@ public enum ConvolutionAlgorithm: String, Sendable, CaseIterable, CustomStringCo
 
     /// The algorithm for `s` with `microKernel`'s panels and tiles, by measurement
     /// (`kernel-bench --algorithm A --ab --ab-algorithm B`, one core, README "Speed"):
-    /// - F(4×4) on maps of at least `winograd4MinimumSide` outputs a side with 32+ input and
-    ///   output channels: 1.34–1.48× faster than F(2×2) at 35×35–73×73 with 64–256 channels, and
-    ///   1.25–2.0× faster than the direct form on the Inception stems' and branches' 32–48
-    ///   channel layers (F(2×2): 1.1–1.4×).
+    /// - F(4×4) on maps of at least `winograd4MinimumSide` outputs a side with
+    ///   `winograd4MinimumChannels`+ input and output channels: 1.34–1.48× faster than F(2×2)
+    ///   at 35×35–73×73 with 64–256 channels.
+    /// - F(2×2) on such maps with 32–63 channels (the Inception stems' and branches' 32–48
+    ///   channel layers): 1.1–1.4× faster than the direct form. F(4×4) would be 1.25–1.5× faster
+    ///   still there, but its rounding error on these first layers is 6× the direct form's (the
+    ///   75-pixel Inception-ResNet-V1 of `build`: the 32 → 32 stem layer's output 7.9e-7 rms
+    ///   from a float64 evaluation against onnxruntime's 1.2e-7) and carries to the logits,
+    ///   which then missed the equivalence rule against onnxruntime on an AVX2 host (1.04–1.14×
+    ///   the bound on one element; 0.70 with F(2×2) there).
     /// - F(2×2) on smaller maps with 64+ channels. There F(4×4) gains less (1.13× at 14×14 and
     ///   17×17, none with 32 channels at 14×14, half F(2×2)'s speed at 7×7, whose 4 tiles fill a
     ///   quarter of a 16-column strip) for 2.25× F(2×2)'s transformed weights (36 ξ against
@@ -46,7 +52,10 @@ public enum ConvolutionAlgorithm: String, Sendable, CaseIterable, CustomStringCo
     public static func choose(for s: Conv2DShape, microKernel: MicroKernel) -> ConvolutionAlgorithm {
         if ConvolutionAlgorithm.winograd2x2.supports(s) {
             let channels = min(s.inChannels, s.outChannels), side = min(s.outHeight, s.outWidth)
-            if channels >= 32 && side >= winograd4MinimumSide { return .winograd4x4 }
+            if side >= winograd4MinimumSide {
+                if channels >= winograd4MinimumChannels { return .winograd4x4 }
+                if channels >= 32 { return .winograd2x2 }
+            }
             if channels >= 64 { return .winograd2x2 }
         }
         if ConvolutionAlgorithm.winogradLine.supports(s) && choosesLine(taps: max(s.kernelHeight, s.kernelWidth), weights: s.weightCount)
@@ -89,4 +98,6 @@ public enum ConvolutionAlgorithm: String, Sendable, CaseIterable, CustomStringCo
 
     /// The smallest output side F(4×4, 3×3) is chosen for.
     public static let winograd4MinimumSide = 24
+    /// Fewest input and output channels for F(4×4) (see `choose`: accuracy below it).
+    public static let winograd4MinimumChannels = 64
 }

@@ -120,8 +120,8 @@ let convCases: [ConvCase] = [
              shape: shape(1, 256, 7, 7, oc: 80, k: (1, 1)), residual: true, activation: .clip(min: 0, max: 6)),
     ConvCase(name: "channel strips: ResNeXt-style groups 4 of 32, 3 pixels past the last panel",
              shape: shape(2, 128, 5, 7, oc: 128, k: (3, 3), pads: (1, 1, 1, 1), groups: 4), activation: .relu, threads: 2),
-    // 3×3 stride 1: Winograd F(4×4, 3×3) from 24 outputs a side with 32+ channels, else F(2×2, 3×3)
-    // with 64+ channels (checked below; smaller F(4×4) shapes are forced). Odd sizes leave partial tiles;
+    // 3×3 stride 1: Winograd F(4×4, 3×3) from 24 outputs a side with 64+ channels, F(2×2, 3×3) there
+    // with 32-63 channels and on smaller maps with 64+ (checked below; other F(4×4) shapes are forced). Odd sizes leave partial tiles;
     // widths past 16 (F(2×2)) or 32 (F(4×4)) take the vector store, others the lane-by-lane one.
     ConvCase(name: "winograd 2x2: pad 1, odd 9x7", shape: shape(1, 80, 9, 7, oc: 80, k: (3, 3), pads: (1, 1, 1, 1)),
              activation: .relu),
@@ -146,8 +146,10 @@ let convCases: [ConvCase] = [
              k: (3, 3), pads: (1, 1, 1, 1)), residual: true, activation: .relu, threads: 2),
     ConvCase(name: "winograd 4x4: clip, odd channels, 1 thread", shape: shape(1, 67, 12, 12, oc: 65, k: (3, 3),
              pads: (1, 1, 1, 1)), activation: .clip(min: -0.5, max: 0.5), algorithm: .winograd4x4),
-    ConvCase(name: "winograd 4x4: 32 -> 48 channels on 26x27 (Inception branch)", shape: shape(1, 32, 26, 27, oc: 48,
+    ConvCase(name: "winograd 2x2: 32 -> 48 channels on 26x27 (Inception branch)", shape: shape(1, 32, 26, 27, oc: 48,
              k: (3, 3), pads: (1, 1, 1, 1)), residual: true, activation: .relu),
+    ConvCase(name: "winograd 4x4: forced on 32 -> 48 channels on 26x27", shape: shape(1, 32, 26, 27, oc: 48,
+             k: (3, 3), pads: (1, 1, 1, 1)), residual: true, activation: .relu, algorithm: .winograd4x4),
     ConvCase(name: "winograd 4x4: forced on a 5x6 map, batch 2, 2 threads", shape: shape(2, 64, 7, 8, oc: 64, k: (3, 3)),
              residual: true, activation: .tanh, threads: 2, algorithm: .winograd4x4),
     ConvCase(name: "winograd 4x4: forced on 3 channels", shape: shape(1, 3, 10, 9, oc: 5, k: (3, 3), pads: (1, 1, 1, 1)),
@@ -258,7 +260,7 @@ func conv2DMatchesReference(_ c: ConvCase, _ kernel: MicroKernel) throws {
     }
 }
 
-@Test("3x3 stride-1 convolutions take Winograd F(4x4) on maps of 24+ a side with 32+ channels, F(2x2) on others with 64+ channels")
+@Test("3x3 stride-1 convolutions take Winograd F(4x4) on maps of 24+ a side with 64+ channels, F(2x2) there with 32-63 and on smaller maps with 64+")
 func winogradSelection() throws {
     // The Winograd choice must not depend on the micro-kernel (so on the host): every compiled
     // variant must agree with the expectation (the direct forms' pixel / channel choice does
@@ -294,9 +296,10 @@ func winogradSelection() throws {
     #expect(chosen(shape(1, 64, 24, 30, oc: 64, k: (3, 3), pads: (1, 1, 1, 1))) == .winograd4x4)
     #expect(chosen(shape(1, 256, 35, 35, oc: 256, k: (3, 3), pads: (1, 1, 1, 1))) == .winograd4x4)
     #expect(chosen(shape(1, 64, 56, 56, oc: 64, k: (3, 3), pads: (1, 1, 1, 1))) == .winograd4x4)
-    #expect(chosen(shape(1, 32, 147, 147, oc: 64, k: (3, 3), pads: (1, 1, 1, 1))) == .winograd4x4)
-    #expect(chosen(shape(1, 48, 35, 35, oc: 64, k: (3, 3), pads: (1, 1, 1, 1))) == .winograd4x4)
-    #expect(chosen(shape(1, 32, 35, 35, oc: 32, k: (3, 3), pads: (1, 1, 1, 1))) == .winograd4x4)
+    #expect(chosen(shape(1, 64, 35, 35, oc: 96, k: (3, 3), pads: (1, 1, 1, 1))) == .winograd4x4)
+    #expect(chosen(shape(1, 32, 147, 147, oc: 64, k: (3, 3), pads: (1, 1, 1, 1))) == .winograd2x2)
+    #expect(chosen(shape(1, 48, 35, 35, oc: 64, k: (3, 3), pads: (1, 1, 1, 1))) == .winograd2x2)
+    #expect(chosen(shape(1, 32, 35, 35, oc: 32, k: (3, 3), pads: (1, 1, 1, 1))) == .winograd2x2)
     #expect(direct(shape(1, 32, 14, 14, oc: 32, k: (3, 3), pads: (1, 1, 1, 1))))
     #expect(chosen(shape(1, 24, 35, 35, oc: 64, k: (3, 3), pads: (1, 1, 1, 1))) == .pixelStrips)
     #expect(chosen(shape(1, 3, 299, 299, oc: 32, k: (3, 3))) == .pixelStrips)
