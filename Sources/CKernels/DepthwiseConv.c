@@ -442,6 +442,9 @@ CK_AVX2 CK_ALWAYS_INLINE void avx2_band(
         const ptrdiff_t ox0 = firstColumn + 8 * b;
         const ptrdiff_t ix0 = ox0 * S - p->padLeft;
         const __m256i *m = columns + b * masksPerBlock;
+        // Blocks whose every load lies inside the row (and rows inside the plane) load plainly.
+        const ptrdiff_t reach = S == 1 ? KW - 1 + 8 : 2 * ((KW - 1) / 2) + 16;
+        const int plain = !checkRows && ix0 >= 0 && ix0 + reach <= W;
         __m256 acc[2] = {bias, bias};
         for (ptrdiff_t r = 0; r < inputRows; r++) {
             const float *row = rows[r] + ix0;
@@ -450,7 +453,7 @@ CK_AVX2 CK_ALWAYS_INLINE void avx2_band(
                 if (S == 1) {
                     __m256i mask = m[kx];
                     if (checkRows) mask = _mm256_and_si256(mask, inside[r]);
-                    x = _mm256_maskload_ps(row + kx, mask);
+                    x = plain ? _mm256_loadu_ps(row + kx) : _mm256_maskload_ps(row + kx, mask);
                 } else {
                     if (kx & 1) continue;
                     __m256i lowMask = m[kx], highMask = m[kx + 1];
@@ -458,8 +461,8 @@ CK_AVX2 CK_ALWAYS_INLINE void avx2_band(
                         lowMask = _mm256_and_si256(lowMask, inside[r]);
                         highMask = _mm256_and_si256(highMask, inside[r]);
                     }
-                    __m256 lo = _mm256_maskload_ps(row + kx, lowMask);
-                    __m256 hi = _mm256_maskload_ps(row + kx + 8, highMask);
+                    __m256 lo = plain ? _mm256_loadu_ps(row + kx) : _mm256_maskload_ps(row + kx, lowMask);
+                    __m256 hi = plain ? _mm256_loadu_ps(row + kx + 8) : _mm256_maskload_ps(row + kx + 8, highMask);
                     // Per 128-bit lane: lo0 lo2 hi0 hi2 | lo4 lo6 hi4 hi6 (odd: 1 3), then the
                     // 64-bit pairs reordered.
                     __m256 evens = _mm256_shuffle_ps(lo, hi, _MM_SHUFFLE(2, 0, 2, 0));
@@ -479,13 +482,21 @@ CK_AVX2 CK_ALWAYS_INLINE void avx2_band(
                 }
             }
         }
+        // Whole blocks store plainly: a masked store is microcoded on AMD Zen 2/3 (several
+        // times an FMA's cost), and was most of a stride-2 block's time there.
+        const int whole = ox0 + 8 <= OW;
         const __m256i lanes = lane_mask(0, OW - ox0);
         for (int o = 0; o < R; o++) {
             float *out = p->output + (oy + o) * OW + ox0;
+            const float *residual = p->residual ? p->residual + (out - p->output) : NULL;
             __m256 v = acc[o];
-            if (p->residual) v = _mm256_add_ps(v, _mm256_maskload_ps(p->residual + (out - p->output), lanes));
-            v = _mm256_min_ps(upper, _mm256_max_ps(lower, v));
-            _mm256_maskstore_ps(out, lanes, v);
+            if (whole) {
+                if (residual) v = _mm256_add_ps(v, _mm256_loadu_ps(residual));
+                _mm256_storeu_ps(out, _mm256_min_ps(upper, _mm256_max_ps(lower, v)));
+            } else {
+                if (residual) v = _mm256_add_ps(v, _mm256_maskload_ps(residual, lanes));
+                _mm256_maskstore_ps(out, lanes, _mm256_min_ps(upper, _mm256_max_ps(lower, v)));
+            }
         }
     }
 }

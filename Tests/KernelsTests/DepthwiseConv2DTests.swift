@@ -83,6 +83,14 @@ let depthwiseCases: [ConvCase] = [
     ConvCase(name: "3x3 s1 600 wide, residual", shape: depthwise(1, 2, 5, 600, k: 3, stride: 1, pads: (1, 1, 1, 1)),
              residual: true, activation: .relu),
     ConvCase(name: "3x3 s2 1100 wide (550 outputs)", shape: depthwise(1, 2, 6, 1100, k: 3, stride: 2, pads: (1, 1, 1, 1))),
+    // Whole 8-output blocks whose loads lie inside the row load and store plainly (AVX2), the
+    // row's first and last blocks masked; the residual read both ways.
+    ConvCase(name: "3x3 s2 9x61 -> 4x31, pads (1,0,0,1), residual", shape: depthwise(1, 3, 9, 61, k: 3, stride: 2, pads: (1, 0, 0, 1)),
+             residual: true, activation: .clip(min: 0, max: 6)),
+    ConvCase(name: "5x5 s2 8x70 -> 4x35, residual", shape: depthwise(1, 2, 8, 70, k: 5, stride: 2, pads: (2, 2, 2, 2)),
+             residual: true, activation: .relu),
+    ConvCase(name: "3x3 s1 7x43, no pad, residual", shape: depthwise(2, 3, 7, 43, k: 3, stride: 1, pads: (0, 0, 0, 0)),
+             residual: true),
     ConvCase(name: "5x5 s1 13 wide, fewer output rows than input rows",
              shape: depthwise(1, 3, 13, 13, k: 5, stride: 1, pads: (2, 2, 1, 2)), activation: .relu),
 ]
