@@ -420,13 +420,93 @@ CK_AVX2 CK_ALWAYS_INLINE __m256i lane_mask(ptrdiff_t lo, ptrdiff_t hi)
 
 enum { AVX2_BLOCKS = 32 };
 
+/// One block of 8 output columns from `ox0` over R output rows of `avx2_band`. `masked`
+/// (a constant at each call, so the plain form has no per-load branch): loads through the
+/// block's column masks (`m`) and the rows' `inside` masks; otherwise every load lies inside
+/// the row and the rows inside the plane.
+CK_AVX2 CK_ALWAYS_INLINE void avx2_block(
+    const CKDepthwisePlane *p, ptrdiff_t oy, const int R, const ptrdiff_t KH, const ptrdiff_t KW, const ptrdiff_t S,
+    const int checkRows, const int masked, const __m256 *w, const float *const *rows, const __m256i *inside,
+    ptrdiff_t ox0, const __m256i *m)
+{
+    const ptrdiff_t OW = p->outWidth;
+    const ptrdiff_t inputRows = (R - 1) * S + KH;
+    const ptrdiff_t ix0 = ox0 * S - p->padLeft;
+    const __m256 bias = _mm256_set1_ps(p->bias);
+    __m256 acc[2] = {bias, bias};
+    for (ptrdiff_t r = 0; r < inputRows; r++) {
+        const float *row = rows[r] + ix0;
+        for (ptrdiff_t kx = 0; kx < KW; kx++) {
+            __m256 x;
+            if (S == 1) {
+                if (masked) {
+                    __m256i mask = m[kx];
+                    if (checkRows) mask = _mm256_and_si256(mask, inside[r]);
+                    x = _mm256_maskload_ps(row + kx, mask);
+                } else {
+                    x = _mm256_loadu_ps(row + kx);
+                }
+            } else {
+                if (kx & 1) continue;
+                __m256 lo, hi;
+                if (masked) {
+                    __m256i lowMask = m[kx], highMask = m[kx + 1];
+                    if (checkRows) {
+                        lowMask = _mm256_and_si256(lowMask, inside[r]);
+                        highMask = _mm256_and_si256(highMask, inside[r]);
+                    }
+                    lo = _mm256_maskload_ps(row + kx, lowMask);
+                    hi = _mm256_maskload_ps(row + kx + 8, highMask);
+                } else {
+                    lo = _mm256_loadu_ps(row + kx);
+                    hi = _mm256_loadu_ps(row + kx + 8);
+                }
+                // Per 128-bit lane: lo0 lo2 hi0 hi2 | lo4 lo6 hi4 hi6 (odd: 1 3), then the
+                // 64-bit pairs reordered.
+                __m256 evens = _mm256_shuffle_ps(lo, hi, _MM_SHUFFLE(2, 0, 2, 0));
+                x = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(evens), _MM_SHUFFLE(3, 1, 2, 0)));
+                if (kx + 1 < KW) {
+                    __m256 odds = _mm256_shuffle_ps(lo, hi, _MM_SHUFFLE(3, 1, 3, 1));
+                    __m256 y = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(odds), _MM_SHUFFLE(3, 1, 2, 0)));
+                    for (int o = 0; o < R; o++) {
+                        ptrdiff_t ky = r - o * S;
+                        if (ky >= 0 && ky < KH) acc[o] = _mm256_fmadd_ps(y, w[ky * KW + kx + 1], acc[o]);
+                    }
+                }
+            }
+            for (int o = 0; o < R; o++) {
+                ptrdiff_t ky = r - o * S;
+                if (ky >= 0 && ky < KH) acc[o] = _mm256_fmadd_ps(x, w[ky * KW + kx], acc[o]);
+            }
+        }
+    }
+    // Whole blocks store plainly: a masked store is microcoded on AMD Zen 2/3 (several times an
+    // FMA's cost), and was most of a block's time there.
+    const __m256 lower = _mm256_set1_ps(p->lower), upper = _mm256_set1_ps(p->upper);
+    const int whole = ox0 + 8 <= OW;
+    const __m256i lanes = lane_mask(0, OW - ox0);
+    for (int o = 0; o < R; o++) {
+        float *out = p->output + (oy + o) * OW + ox0;
+        const float *residual = p->residual ? p->residual + (out - p->output) : NULL;
+        __m256 v = acc[o];
+        if (whole) {
+            if (residual) v = _mm256_add_ps(v, _mm256_loadu_ps(residual));
+            _mm256_storeu_ps(out, _mm256_min_ps(upper, _mm256_max_ps(lower, v)));
+        } else {
+            if (residual) v = _mm256_add_ps(v, _mm256_maskload_ps(residual, lanes));
+            _mm256_maskstore_ps(out, lanes, _mm256_min_ps(upper, _mm256_max_ps(lower, v)));
+        }
+    }
+}
+
 /// The AVX2 form of `avx512_band`: 8 pixels per vector, masks as lane vectors (`columns`: per
-/// block, KW masks for S = 1, or a low and a high mask per load pair for S = 2).
+/// block, KW masks for S = 1, or a low and a high mask per load pair for S = 2). Blocks whose
+/// every load lies inside the row (with the rows inside the plane) take the unmasked form.
 CK_AVX2 CK_ALWAYS_INLINE void avx2_band(
     const CKDepthwisePlane *p, ptrdiff_t oy, const int R, const ptrdiff_t KH, const ptrdiff_t KW, const ptrdiff_t S,
     const int checkRows, const __m256 *w, ptrdiff_t firstColumn, ptrdiff_t blocks, const __m256i *columns)
 {
-    const ptrdiff_t W = p->inWidth, OW = p->outWidth;
+    const ptrdiff_t W = p->inWidth;
     const ptrdiff_t inputRows = (R - 1) * S + KH;
     const ptrdiff_t masksPerBlock = S == 1 ? KW : 2 * ((KW + 1) / 2);
     const float *rows[2 * KMAX + 1];
@@ -437,66 +517,16 @@ CK_AVX2 CK_ALWAYS_INLINE void avx2_band(
         rows[r] = p->input + (valid ? iy : 0) * W;
         inside[r] = _mm256_set1_epi32(valid ? -1 : 0);
     }
-    const __m256 bias = _mm256_set1_ps(p->bias), lower = _mm256_set1_ps(p->lower), upper = _mm256_set1_ps(p->upper);
+    // The farthest float a block's loads reach past its first input column.
+    const ptrdiff_t reach = S == 1 ? KW - 1 + 8 : 2 * ((KW - 1) / 2) + 16;
     for (ptrdiff_t b = 0; b < blocks; b++) {
         const ptrdiff_t ox0 = firstColumn + 8 * b;
         const ptrdiff_t ix0 = ox0 * S - p->padLeft;
         const __m256i *m = columns + b * masksPerBlock;
-        // Blocks whose every load lies inside the row (and rows inside the plane) load plainly.
-        const ptrdiff_t reach = S == 1 ? KW - 1 + 8 : 2 * ((KW - 1) / 2) + 16;
-        const int plain = !checkRows && ix0 >= 0 && ix0 + reach <= W;
-        __m256 acc[2] = {bias, bias};
-        for (ptrdiff_t r = 0; r < inputRows; r++) {
-            const float *row = rows[r] + ix0;
-            for (ptrdiff_t kx = 0; kx < KW; kx++) {
-                __m256 x;
-                if (S == 1) {
-                    __m256i mask = m[kx];
-                    if (checkRows) mask = _mm256_and_si256(mask, inside[r]);
-                    x = plain ? _mm256_loadu_ps(row + kx) : _mm256_maskload_ps(row + kx, mask);
-                } else {
-                    if (kx & 1) continue;
-                    __m256i lowMask = m[kx], highMask = m[kx + 1];
-                    if (checkRows) {
-                        lowMask = _mm256_and_si256(lowMask, inside[r]);
-                        highMask = _mm256_and_si256(highMask, inside[r]);
-                    }
-                    __m256 lo = plain ? _mm256_loadu_ps(row + kx) : _mm256_maskload_ps(row + kx, lowMask);
-                    __m256 hi = plain ? _mm256_loadu_ps(row + kx + 8) : _mm256_maskload_ps(row + kx + 8, highMask);
-                    // Per 128-bit lane: lo0 lo2 hi0 hi2 | lo4 lo6 hi4 hi6 (odd: 1 3), then the
-                    // 64-bit pairs reordered.
-                    __m256 evens = _mm256_shuffle_ps(lo, hi, _MM_SHUFFLE(2, 0, 2, 0));
-                    x = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(evens), _MM_SHUFFLE(3, 1, 2, 0)));
-                    if (kx + 1 < KW) {
-                        __m256 odds = _mm256_shuffle_ps(lo, hi, _MM_SHUFFLE(3, 1, 3, 1));
-                        __m256 y = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(odds), _MM_SHUFFLE(3, 1, 2, 0)));
-                        for (int o = 0; o < R; o++) {
-                            ptrdiff_t ky = r - o * S;
-                            if (ky >= 0 && ky < KH) acc[o] = _mm256_fmadd_ps(y, w[ky * KW + kx + 1], acc[o]);
-                        }
-                    }
-                }
-                for (int o = 0; o < R; o++) {
-                    ptrdiff_t ky = r - o * S;
-                    if (ky >= 0 && ky < KH) acc[o] = _mm256_fmadd_ps(x, w[ky * KW + kx], acc[o]);
-                }
-            }
-        }
-        // Whole blocks store plainly: a masked store is microcoded on AMD Zen 2/3 (several
-        // times an FMA's cost), and was most of a stride-2 block's time there.
-        const int whole = ox0 + 8 <= OW;
-        const __m256i lanes = lane_mask(0, OW - ox0);
-        for (int o = 0; o < R; o++) {
-            float *out = p->output + (oy + o) * OW + ox0;
-            const float *residual = p->residual ? p->residual + (out - p->output) : NULL;
-            __m256 v = acc[o];
-            if (whole) {
-                if (residual) v = _mm256_add_ps(v, _mm256_loadu_ps(residual));
-                _mm256_storeu_ps(out, _mm256_min_ps(upper, _mm256_max_ps(lower, v)));
-            } else {
-                if (residual) v = _mm256_add_ps(v, _mm256_maskload_ps(residual, lanes));
-                _mm256_maskstore_ps(out, lanes, _mm256_min_ps(upper, _mm256_max_ps(lower, v)));
-            }
+        if (!checkRows && ix0 >= 0 && ix0 + reach <= W) {
+            avx2_block(p, oy, R, KH, KW, S, 0, 0, w, rows, inside, ox0, m);
+        } else {
+            avx2_block(p, oy, R, KH, KW, S, checkRows, 1, w, rows, inside, ox0, m);
         }
     }
 }
