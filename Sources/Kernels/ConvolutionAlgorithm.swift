@@ -52,11 +52,9 @@ public enum ConvolutionAlgorithm: String, Sendable, CaseIterable, CustomStringCo
     public static func choose(for s: Conv2DShape, microKernel: MicroKernel) -> ConvolutionAlgorithm {
         if ConvolutionAlgorithm.winograd2x2.supports(s) {
             let channels = min(s.inChannels, s.outChannels), side = min(s.outHeight, s.outWidth)
-            if side >= winograd4MinimumSide {
-                if channels >= winograd4MinimumChannels { return .winograd4x4 }
-                if channels >= 32 { return .winograd2x2 }
-            }
-            if channels >= 64 { return .winograd2x2 }
+            let wideMap = side >= winograd4MinimumSide
+            if wideMap && channels >= winograd4MinimumChannels { return .winograd4x4 }
+            if channels >= (wideMap ? 32 : 64) { return .winograd2x2 }
         }
         if ConvolutionAlgorithm.winogradLine.supports(s) && choosesLine(taps: max(s.kernelHeight, s.kernelWidth), weights: s.weightCount)
             && min(s.inChannels, s.outChannels) >= 32 {
