@@ -1,15 +1,20 @@
 // Direct depthwise convolution, one channel plane at a time, vectorized along output rows
-// (16 pixels per AVX-512 vector, 8 per AVX2 vector). No zero-bordered copy of the plane is
-// made: taps that fall outside the input are masked loads (masked-off lanes neither read
-// memory nor fault), so a plane is read straight from the tensor and written once. Stride 2
-// loads two vectors of consecutive input columns and keeps the even ones (a lane permute).
+// (16 pixels per AVX-512 vector, 8 per AVX2 vector). AVX-512 reads the plane straight from the
+// tensor: taps that fall outside the input are masked loads (masked-off lanes neither read
+// memory nor fault), and stride 2 loads two vectors of consecutive input columns and keeps the
+// even ones (a lane permute). AVX2 reads a zero-bordered copy of the plane instead (masked
+// loads are microcoded on AMD Zen 1), split into even and odd columns for stride 2.
 // 3×3 and 5×5 are compiled with constant sizes (weights in registers, taps unrolled); other
 // sizes up to 7×7 take the same code with run-time sizes.
 #include "MicroKernelVariants.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 enum { KMAX = CK_DEPTHWISE_MAX_KERNEL };
 
 static inline ptrdiff_t min_pd(ptrdiff_t a, ptrdiff_t b) { return a < b ? a : b; }
+static inline ptrdiff_t max_pd(ptrdiff_t a, ptrdiff_t b) { return a > b ? a : b; }
 
 /// Bits [lo, hi) of a 64-bit mask, the range clipped to [0, 64).
 static inline unsigned long long bit_range(ptrdiff_t lo, ptrdiff_t hi)
@@ -404,196 +409,255 @@ static void ck_avx512_depthwise_planes(const CKDepthwiseLayer *layer, ptrdiff_t 
     }
 }
 
-// ---- AVX2: 8 output pixels per vector, two output rows at a time.
+// ---- AVX2: 8 output pixels per vector.
 
-/// Lanes i of 8 with lo <= i < hi, as a maskload / maskstore mask.
-CK_AVX2 CK_ALWAYS_INLINE __m256i lane_mask(ptrdiff_t lo, ptrdiff_t hi)
+// ---- AVX2 reads a zero-bordered copy of each input plane: every load plain.
+//
+// Masked loads (`vmaskmovps`) are microcoded on AMD Zen 1: reading 14×14 planes through them
+// (every block of such a row touches the padding) ran at a quarter of the plain loads' speed,
+// and 3×3 depthwise layers at 2.5–5× onnxruntime's time. So each plane is first copied into a
+// scratch plane whose zero borders hold the padding and enough columns on the right for every
+// block's farthest load; the borders are zeroed once per call and each plane writes only the
+// interior. For stride 2 the copy also splits each row into its even columns followed by its
+// odd ones, so tap kx of output column ox is column ox + kx/2 of one half: plain loads of 8
+// useful floats, no lane shuffles.
+
+/// The scratch plane: `height` rows of `pitch` floats; with stride 2 a row's even padded
+/// columns are its first `half` floats, the odd ones the next `half`.
+typedef struct PaddedPlane {
+    ptrdiff_t height, pitch, half;
+} PaddedPlane;
+
+static PaddedPlane padded_plane(const CKDepthwisePlane *g)
 {
-    if (lo < -1) lo = -1;
-    if (hi > 9) hi = 9;
-    if (hi < -1) hi = -1;
-    const __m256i index = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
-    __m256i atLeastLo = _mm256_cmpgt_epi32(index, _mm256_set1_epi32((int)lo - 1));
-    __m256i belowHi = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)hi), index);
-    return _mm256_and_si256(atLeastLo, belowHi);
+    const ptrdiff_t S = g->stride, KW = g->kernelWidth;
+    const ptrdiff_t lastBlock = 8 * ((g->outWidth + 7) / 8 - 1);
+    PaddedPlane plane;
+    plane.height = max_pd(g->padTop + g->inHeight, (g->outHeight - 1) * S + g->kernelHeight);
+    if (S == 1) {
+        plane.half = 0;
+        plane.pitch = max_pd(g->padLeft + g->inWidth, lastBlock + KW - 1 + 8);
+    } else {
+        plane.half = max_pd((g->padLeft + g->inWidth + 1) / 2, lastBlock + (KW - 1) / 2 + 8);
+        plane.pitch = 2 * plane.half;
+    }
+    return plane;
 }
 
-enum { AVX2_BLOCKS = 32 };
-
-/// One block of 8 output columns from `ox0` over R output rows of `avx2_band`. `masked`
-/// (a constant at each call, so the plain form has no per-load branch): loads through the
-/// block's column masks (`m`) and the rows' `inside` masks; otherwise every load lies inside
-/// the row and the rows inside the plane.
-CK_AVX2 CK_ALWAYS_INLINE void avx2_block(
-    const CKDepthwisePlane *p, ptrdiff_t oy, const int R, const ptrdiff_t KH, const ptrdiff_t KW, const ptrdiff_t S,
-    const int checkRows, const int masked, const __m256 *w, const float *const *rows, const __m256i *inside,
-    ptrdiff_t ox0, const __m256i *m)
+/// `count` floats from `from` to `to` with plain vector moves (the last one overlapping the one
+/// before instead of masked), nothing written past `to + count`.
+CK_AVX2 static inline void copy_floats(float *to, const float *from, ptrdiff_t count)
 {
-    const ptrdiff_t OW = p->outWidth;
+    if (count >= 8) {
+        ptrdiff_t i = 0;
+        for (; i + 8 <= count; i += 8) _mm256_storeu_ps(to + i, _mm256_loadu_ps(from + i));
+        if (i < count) _mm256_storeu_ps(to + count - 8, _mm256_loadu_ps(from + count - 8));
+    } else if (count >= 4) {
+        _mm_storeu_ps(to, _mm_loadu_ps(from));
+        _mm_storeu_ps(to + count - 4, _mm_loadu_ps(from + count - 4));
+    } else {
+        for (ptrdiff_t i = 0; i < count; i++) to[i] = from[i];
+    }
+}
+
+/// `from[2k]` to `evens[k]` and `from[2k + 1]` to `odds[k]` for the `count` floats of `from`,
+/// nothing written past them. 128-bit shuffles: single µops on every x86 core.
+CK_AVX2 static inline void split_floats(float *evens, float *odds, const float *from, ptrdiff_t count)
+{
+    ptrdiff_t i = 0;
+    if (count >= 8) {
+        for (; i + 8 <= count; i += 8) {
+            const __m128 a = _mm_loadu_ps(from + i), b = _mm_loadu_ps(from + i + 4);
+            _mm_storeu_ps(evens + i / 2, _mm_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)));
+            _mm_storeu_ps(odds + i / 2, _mm_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1)));
+        }
+        if (i < count - 1) {
+            // An even start keeps the halves' parity: the floats up to the last even count.
+            const ptrdiff_t last = (count - 8) & ~(ptrdiff_t)1;
+            const __m128 a = _mm_loadu_ps(from + last), b = _mm_loadu_ps(from + last + 4);
+            _mm_storeu_ps(evens + last / 2, _mm_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)));
+            _mm_storeu_ps(odds + last / 2, _mm_shuffle_ps(a, b, _MM_SHUFFLE(3, 1, 3, 1)));
+            i = last + 8;
+        }
+    }
+    for (; i < count; i++) (i & 1 ? odds : evens)[i / 2] = from[i];
+}
+
+/// Plane `in` into the scratch plane's interior (its borders stay as they are: zero).
+CK_AVX2 static void fill_padded(float *padded, const PaddedPlane *plane, const CKDepthwisePlane *g, const float *in)
+{
+    const ptrdiff_t W = g->inWidth, left = g->padLeft;
+    for (ptrdiff_t y = 0; y < g->inHeight; y++) {
+        float *row = padded + (g->padTop + y) * plane->pitch;
+        const float *from = in + y * W;
+        if (g->stride == 1) {
+            copy_floats(row + left, from, W);
+        } else {
+            // Padded column left + x: even columns to the first half, odd ones to the second.
+            float *evens = row, *odds = row + plane->half;
+            if (left % 2 == 0) split_floats(evens + left / 2, odds + left / 2, from, W);
+            else split_floats(odds + (left - 1) / 2, evens + (left + 1) / 2, from, W);
+        }
+    }
+}
+
+/// Output rows [oy, oy + R) of one plane from its scratch copy into `sums` (the plane's outputs
+/// before the residual and the clamp, rows of OW floats), `blocks` blocks of 8 columns. Row r
+/// of the R rows' input (r < (R − 1)·S + KH) is scratch row oy·S + r.
+///
+/// Every store is a plain 8-float one: a row's partial last block writes past the row's end
+/// into the next rows' first columns, which are stored later (blocks go right to left, rows
+/// top to bottom), and past the last row into `sums`' 8 spare floats. Masked stores are
+/// microcoded on AMD Zen 1–3.
+CK_AVX2 CK_ALWAYS_INLINE void padded_band(
+    const float *padded, const PaddedPlane *plane, ptrdiff_t OW, float bias, float *sums, ptrdiff_t oy, const int R,
+    const ptrdiff_t KH, const ptrdiff_t KW, const ptrdiff_t S, const __m256 *w, ptrdiff_t blocks)
+{
     const ptrdiff_t inputRows = (R - 1) * S + KH;
-    const ptrdiff_t ix0 = ox0 * S - p->padLeft;
-    const __m256 bias = _mm256_set1_ps(p->bias);
-    __m256 acc[2] = {bias, bias};
-    for (ptrdiff_t r = 0; r < inputRows; r++) {
-        const float *row = rows[r] + ix0;
-        for (ptrdiff_t kx = 0; kx < KW; kx++) {
-            __m256 x;
-            if (S == 1) {
-                if (masked) {
-                    __m256i mask = m[kx];
-                    if (checkRows) mask = _mm256_and_si256(mask, inside[r]);
-                    x = _mm256_maskload_ps(row + kx, mask);
-                } else {
-                    x = _mm256_loadu_ps(row + kx);
-                }
-            } else {
-                if (kx & 1) continue;
-                __m256 lo, hi;
-                if (masked) {
-                    __m256i lowMask = m[kx], highMask = m[kx + 1];
-                    if (checkRows) {
-                        lowMask = _mm256_and_si256(lowMask, inside[r]);
-                        highMask = _mm256_and_si256(highMask, inside[r]);
-                    }
-                    lo = _mm256_maskload_ps(row + kx, lowMask);
-                    hi = _mm256_maskload_ps(row + kx + 8, highMask);
-                } else {
-                    lo = _mm256_loadu_ps(row + kx);
-                    hi = _mm256_loadu_ps(row + kx + 8);
-                }
-                // Per 128-bit lane: lo0 lo2 hi0 hi2 | lo4 lo6 hi4 hi6 (odd: 1 3), then the
-                // 64-bit pairs reordered.
-                __m256 evens = _mm256_shuffle_ps(lo, hi, _MM_SHUFFLE(2, 0, 2, 0));
-                x = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(evens), _MM_SHUFFLE(3, 1, 2, 0)));
-                if (kx + 1 < KW) {
-                    __m256 odds = _mm256_shuffle_ps(lo, hi, _MM_SHUFFLE(3, 1, 3, 1));
-                    __m256 y = _mm256_castpd_ps(_mm256_permute4x64_pd(_mm256_castps_pd(odds), _MM_SHUFFLE(3, 1, 2, 0)));
-                    for (int o = 0; o < R; o++) {
-                        ptrdiff_t ky = r - o * S;
-                        if (ky >= 0 && ky < KH) acc[o] = _mm256_fmadd_ps(y, w[ky * KW + kx + 1], acc[o]);
-                    }
+    const float *first = padded + oy * S * plane->pitch;
+    const __m256 start = _mm256_set1_ps(bias);
+    for (ptrdiff_t b = blocks - 1; b >= 0; b--) {
+        const ptrdiff_t ox0 = 8 * b;
+        __m256 acc[4] = {start, start, start, start};
+        for (ptrdiff_t r = 0; r < inputRows; r++) {
+            const float *row = first + r * plane->pitch + ox0;
+            for (ptrdiff_t kx = 0; kx < KW; kx++) {
+                const __m256 x = _mm256_loadu_ps(row + (S == 1 ? kx : (kx & 1) * plane->half + kx / 2));
+                for (int o = 0; o < R; o++) {
+                    const ptrdiff_t ky = r - o * S;
+                    if (ky >= 0 && ky < KH) acc[o] = _mm256_fmadd_ps(x, w[ky * KW + kx], acc[o]);
                 }
             }
-            for (int o = 0; o < R; o++) {
-                ptrdiff_t ky = r - o * S;
-                if (ky >= 0 && ky < KH) acc[o] = _mm256_fmadd_ps(x, w[ky * KW + kx], acc[o]);
-            }
         }
-    }
-    // Whole blocks store plainly: a masked store is microcoded on AMD Zen 2/3 (several times an
-    // FMA's cost), and was most of a block's time there.
-    const __m256 lower = _mm256_set1_ps(p->lower), upper = _mm256_set1_ps(p->upper);
-    const int whole = ox0 + 8 <= OW;
-    const __m256i lanes = lane_mask(0, OW - ox0);
-    for (int o = 0; o < R; o++) {
-        float *out = p->output + (oy + o) * OW + ox0;
-        const float *residual = p->residual ? p->residual + (out - p->output) : NULL;
-        __m256 v = acc[o];
-        if (whole) {
-            if (residual) v = _mm256_add_ps(v, _mm256_loadu_ps(residual));
-            _mm256_storeu_ps(out, _mm256_min_ps(upper, _mm256_max_ps(lower, v)));
-        } else {
-            if (residual) v = _mm256_add_ps(v, _mm256_maskload_ps(residual, lanes));
-            _mm256_maskstore_ps(out, lanes, _mm256_min_ps(upper, _mm256_max_ps(lower, v)));
-        }
+        for (int o = 0; o < R; o++) _mm256_storeu_ps(sums + (oy + o) * OW + ox0, acc[o]);
     }
 }
 
-/// The AVX2 form of `avx512_band`: 8 pixels per vector, masks as lane vectors (`columns`: per
-/// block, KW masks for S = 1, or a low and a high mask per load pair for S = 2). Blocks whose
-/// every load lies inside the row (with the rows inside the plane) take the unmasked form.
-CK_AVX2 CK_ALWAYS_INLINE void avx2_band(
-    const CKDepthwisePlane *p, ptrdiff_t oy, const int R, const ptrdiff_t KH, const ptrdiff_t KW, const ptrdiff_t S,
-    const int checkRows, const __m256 *w, ptrdiff_t firstColumn, ptrdiff_t blocks, const __m256i *columns)
+/// `out[i] = clamp(sums[i] + residual[i])` for i < count (`residual` may be NULL or alias
+/// `out`), plain stores only: the last, overlapping vector's residual is read before anything
+/// is stored.
+CK_AVX2 static inline void finish_outputs(
+    const float *sums, const float *residual, float *out, ptrdiff_t count, float lowerBound, float upperBound)
 {
-    const ptrdiff_t W = p->inWidth;
-    const ptrdiff_t inputRows = (R - 1) * S + KH;
-    const ptrdiff_t masksPerBlock = S == 1 ? KW : 2 * ((KW + 1) / 2);
-    const float *rows[2 * KMAX + 1];
-    __m256i inside[2 * KMAX + 1];
-    for (ptrdiff_t r = 0; r < inputRows; r++) {
-        ptrdiff_t iy = oy * S - p->padTop + r;
-        int valid = iy >= 0 && iy < p->inHeight;
-        rows[r] = p->input + (valid ? iy : 0) * W;
-        inside[r] = _mm256_set1_epi32(valid ? -1 : 0);
-    }
-    // The farthest float a block's loads reach past its first input column.
-    const ptrdiff_t reach = S == 1 ? KW - 1 + 8 : 2 * ((KW - 1) / 2) + 16;
-    for (ptrdiff_t b = 0; b < blocks; b++) {
-        const ptrdiff_t ox0 = firstColumn + 8 * b;
-        const ptrdiff_t ix0 = ox0 * S - p->padLeft;
-        const __m256i *m = columns + b * masksPerBlock;
-        if (!checkRows && ix0 >= 0 && ix0 + reach <= W) {
-            avx2_block(p, oy, R, KH, KW, S, 0, 0, w, rows, inside, ox0, m);
-        } else {
-            avx2_block(p, oy, R, KH, KW, S, checkRows, 1, w, rows, inside, ox0, m);
+    const __m256 lower = _mm256_set1_ps(lowerBound), upper = _mm256_set1_ps(upperBound);
+    if (count < 8) {
+        for (ptrdiff_t i = 0; i < count; i++) {
+            float v = sums[i] + (residual ? residual[i] : 0);
+            out[i] = v < lowerBound ? lowerBound : v > upperBound ? upperBound : v;
         }
+        return;
+    }
+    const __m256 lastResidual = residual ? _mm256_loadu_ps(residual + count - 8) : _mm256_setzero_ps();
+    ptrdiff_t i = 0;
+    for (; i + 8 <= count; i += 8) {
+        __m256 v = _mm256_loadu_ps(sums + i);
+        if (residual) v = _mm256_add_ps(v, _mm256_loadu_ps(residual + i));
+        // max(lower, x) / min(upper, x) return x when x is NaN.
+        _mm256_storeu_ps(out + i, _mm256_min_ps(upper, _mm256_max_ps(lower, v)));
+    }
+    if (i < count) {
+        __m256 v = _mm256_add_ps(_mm256_loadu_ps(sums + count - 8), lastResidual);
+        _mm256_storeu_ps(out + count - 8, _mm256_min_ps(upper, _mm256_max_ps(lower, v)));
     }
 }
 
-CK_AVX2 CK_ALWAYS_INLINE void avx2_rows(
-    const CKDepthwisePlane *p, ptrdiff_t row0, ptrdiff_t row1, const ptrdiff_t KH, const ptrdiff_t KW, const ptrdiff_t S)
+/// Output rows [row0, row1) of one plane from its scratch copy, in bands of BAND_ROWS rows
+/// (4 accumulator chains, each scratch row loaded once for up to 4 output rows), then 2, 1;
+/// then the residual and the clamp in one pass.
+CK_AVX2 CK_ALWAYS_INLINE void padded_rows(
+    const float *padded, const PaddedPlane *plane, float *sums, const CKDepthwisePlane *p, ptrdiff_t row0, ptrdiff_t row1,
+    const ptrdiff_t KH, const ptrdiff_t KW, const ptrdiff_t S)
 {
-    const ptrdiff_t W = p->inWidth, OW = p->outWidth, H = p->inHeight;
     __m256 w[KMAX * KMAX];
     for (ptrdiff_t t = 0; t < KH * KW; t++) w[t] = _mm256_set1_ps(p->weights[t]);
-    const ptrdiff_t masksPerBlock = S == 1 ? KW : 2 * ((KW + 1) / 2);
-    __m256i columns[AVX2_BLOCKS * (KMAX + 1)];
-    for (ptrdiff_t firstColumn = 0; firstColumn < OW; firstColumn += 8 * AVX2_BLOCKS) {
-        const ptrdiff_t blocks = min_pd(AVX2_BLOCKS, (OW - firstColumn + 7) / 8);
-        for (ptrdiff_t b = 0; b < blocks; b++) {
-            const ptrdiff_t ix0 = (firstColumn + 8 * b) * S - p->padLeft;
-            if (S == 1) {
-                for (ptrdiff_t kx = 0; kx < KW; kx++) {
-                    const ptrdiff_t start = ix0 + kx;
-                    columns[b * masksPerBlock + kx] = lane_mask(-start, W - start);
-                }
-            } else {
-                for (ptrdiff_t j = 0; j < masksPerBlock / 2; j++) {
-                    const ptrdiff_t start = ix0 + 2 * j;
-                    columns[b * masksPerBlock + 2 * j] = lane_mask(-start, W - start);
-                    columns[b * masksPerBlock + 2 * j + 1] = lane_mask(-start - 8, W - start - 8);
-                }
-            }
-        }
-        for (ptrdiff_t oy = row0; oy < row1; oy += 2) {
-            const int pair = oy + 1 < row1;
-            const ptrdiff_t top = oy * S - p->padTop, bottom = (oy + pair) * S - p->padTop + KH;
-            const int rowsInside = top >= 0 && bottom <= H;
-            if (pair) {
-                if (rowsInside) avx2_band(p, oy, 2, KH, KW, S, 0, w, firstColumn, blocks, columns);
-                else avx2_band(p, oy, 2, KH, KW, S, 1, w, firstColumn, blocks, columns);
-            } else {
-                avx2_band(p, oy, 1, KH, KW, S, 1, w, firstColumn, blocks, columns);
-            }
-        }
+    const ptrdiff_t OW = p->outWidth, blocks = (OW + 7) / 8;
+    ptrdiff_t oy = row0;
+    for (; oy + BAND_ROWS <= row1; oy += BAND_ROWS) padded_band(padded, plane, OW, p->bias, sums, oy, BAND_ROWS, KH, KW, S, w, blocks);
+    if (oy + 2 <= row1) {
+        padded_band(padded, plane, OW, p->bias, sums, oy, 2, KH, KW, S, w, blocks);
+        oy += 2;
     }
+    if (oy < row1) padded_band(padded, plane, OW, p->bias, sums, oy, 1, KH, KW, S, w, blocks);
+    const ptrdiff_t offset = row0 * OW;
+    finish_outputs(sums + offset, p->residual ? p->residual + offset : NULL, p->output + offset, (row1 - row0) * OW,
+                   p->lower, p->upper);
 }
 
-CK_AVX2 static void avx2_3x3_s1(const CKDepthwisePlane *p, ptrdiff_t r0, ptrdiff_t r1) { avx2_rows(p, r0, r1, 3, 3, 1); }
-CK_AVX2 static void avx2_3x3_s2(const CKDepthwisePlane *p, ptrdiff_t r0, ptrdiff_t r1) { avx2_rows(p, r0, r1, 3, 3, 2); }
-CK_AVX2 static void avx2_any_s1(const CKDepthwisePlane *p, ptrdiff_t r0, ptrdiff_t r1)
+typedef void (*PaddedRows)(const float *, const PaddedPlane *, float *, const CKDepthwisePlane *, ptrdiff_t, ptrdiff_t);
+
+#define CK_PADDED_ROWS(name, KH, KW, S)                                                                   \
+    CK_AVX2 static void name(                                                                             \
+        const float *x, const PaddedPlane *g, float *sums, const CKDepthwisePlane *p, ptrdiff_t r0, ptrdiff_t r1) \
+    {                                                                                                     \
+        padded_rows(x, g, sums, p, r0, r1, KH, KW, S);                                                     \
+    }
+CK_PADDED_ROWS(padded_3x3_s1, 3, 3, 1)
+CK_PADDED_ROWS(padded_3x3_s2, 3, 3, 2)
+CK_PADDED_ROWS(padded_5x5_s1, 5, 5, 1)
+CK_PADDED_ROWS(padded_5x5_s2, 5, 5, 2)
+CK_PADDED_ROWS(padded_any_s1, p->kernelHeight, p->kernelWidth, 1)
+CK_PADDED_ROWS(padded_any_s2, p->kernelHeight, p->kernelWidth, 2)
+
+/// The compiled form for the layer's kernel size and stride.
+static PaddedRows padded_rows_for(const CKDepthwisePlane *g)
 {
-    avx2_rows(p, r0, r1, p->kernelHeight, p->kernelWidth, 1);
+    const int s2 = g->stride == 2;
+    if (g->kernelHeight == 3 && g->kernelWidth == 3) return s2 ? padded_3x3_s2 : padded_3x3_s1;
+    if (g->kernelHeight == 5 && g->kernelWidth == 5) return s2 ? padded_5x5_s2 : padded_5x5_s1;
+    return s2 ? padded_any_s2 : padded_any_s1;
 }
-CK_AVX2 static void avx2_any_s2(const CKDepthwisePlane *p, ptrdiff_t r0, ptrdiff_t r1)
+
+/// Scratch for one plane: the zero-bordered input copy (zeroed) followed by the output sums
+/// (one plane and 8 spare floats); NULL when out of memory.
+static float *new_scratch(const CKDepthwisePlane *g, const PaddedPlane *plane, float **sums)
 {
-    avx2_rows(p, r0, r1, p->kernelHeight, p->kernelWidth, 2);
+    const size_t inputFloats = ((size_t)(plane->height * plane->pitch) + 15) / 16 * 16;
+    const size_t bytes = ((inputFloats + (size_t)(g->outHeight * g->outWidth) + 8) * sizeof(float) + 63) / 64 * 64;
+    float *padded = aligned_alloc(64, bytes);
+    if (!padded) return NULL;
+    memset(padded, 0, inputFloats * sizeof(float));
+    *sums = padded + inputFloats;
+    return padded;
 }
 
 static void ck_avx2_depthwise_rows(const CKDepthwisePlane *p, ptrdiff_t row0, ptrdiff_t row1)
 {
-    const int s2 = p->stride == 2;
-    if (p->kernelHeight == 3 && p->kernelWidth == 3) {
-        (s2 ? avx2_3x3_s2 : avx2_3x3_s1)(p, row0, row1);
-    } else {
-        (s2 ? avx2_any_s2 : avx2_any_s1)(p, row0, row1);
+    const PaddedPlane plane = padded_plane(p);
+    float *sums;
+    float *padded = new_scratch(p, &plane, &sums);
+    if (!padded) {
+        ck_portable_depthwise_rows(p, row0, row1);
+        return;
     }
+    fill_padded(padded, &plane, p, p->input);
+    padded_rows_for(p)(padded, &plane, sums, p, row0, row1);
+    free(padded);
 }
 
 static void ck_avx2_depthwise_planes(const CKDepthwiseLayer *layer, ptrdiff_t plane0, ptrdiff_t plane1)
 {
-    planes_by_rows(ck_avx2_depthwise_rows, layer, plane0, plane1);
+    const CKDepthwisePlane *g = &layer->plane;
+    const PaddedPlane plane = padded_plane(g);
+    float *sums;
+    float *padded = new_scratch(g, &plane, &sums);
+    if (!padded) {
+        ck_portable_depthwise_planes(layer, plane0, plane1);
+        return;
+    }
+    const PaddedRows rows = padded_rows_for(g);
+    const ptrdiff_t inPlane = g->inHeight * g->inWidth, outPlane = g->outHeight * g->outWidth;
+    const ptrdiff_t taps = g->kernelHeight * g->kernelWidth;
+    for (ptrdiff_t i = plane0; i < plane1; i++) {
+        const ptrdiff_t channel = i % layer->channels;
+        fill_padded(padded, &plane, g, g->input + i * inPlane);
+        CKDepthwisePlane p = *g;
+        p.output = g->output + i * outPlane;
+        p.residual = g->residual ? g->residual + i * outPlane : 0;
+        p.weights = g->weights + channel * taps;
+        p.bias = layer->biases ? layer->biases[channel] : 0;
+        rows(padded, &plane, sums, &p, 0, g->outHeight);
+    }
+    free(padded);
 }
 #endif
 

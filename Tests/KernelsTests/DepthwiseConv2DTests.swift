@@ -83,8 +83,8 @@ let depthwiseCases: [ConvCase] = [
     ConvCase(name: "3x3 s1 600 wide, residual", shape: depthwise(1, 2, 5, 600, k: 3, stride: 1, pads: (1, 1, 1, 1)),
              residual: true, activation: .relu),
     ConvCase(name: "3x3 s2 1100 wide (550 outputs)", shape: depthwise(1, 2, 6, 1100, k: 3, stride: 2, pads: (1, 1, 1, 1))),
-    // Whole 8-output blocks whose loads lie inside the row load and store plainly (AVX2), the
-    // row's first and last blocks masked; the residual read both ways.
+    // Rows of whole 8-output blocks and a partial last block, odd widths and one-sided pads (AVX2:
+    // the scratch plane's even/odd split for stride 2 with an even and an odd left pad).
     ConvCase(name: "3x3 s2 9x61 -> 4x31, pads (1,0,0,1), residual", shape: depthwise(1, 3, 9, 61, k: 3, stride: 2, pads: (1, 0, 0, 1)),
              residual: true, activation: .clip(min: 0, max: 6)),
     ConvCase(name: "5x5 s2 8x70 -> 4x35, residual", shape: depthwise(1, 2, 8, 70, k: 5, stride: 2, pads: (2, 2, 2, 2)),
@@ -144,6 +144,48 @@ func depthwiseMatchesReference(_ c: ConvCase, _ variant: DepthwiseVariant) throw
         }
     }
     #expect(worstViolation(actual, expected) <= 1, "\(c.name), \(variant)")
+}
+
+/// The runtime fuses a residual Add into the depthwise kernel and writes over the residual
+/// (`Session.isDisposable`): every element must be read before anything stores over it. Row
+/// widths that are not a multiple of the vector (7, 14, 3: a row's last vector reaches into the
+/// next row, or two rows on), both strides, ReLU6, 2 threads splitting planes mid-layer; the
+/// output buffer is followed by a guard region that must stay untouched.
+@Test("DepthwiseConv2D may write over its residual, every variant the CPU runs",
+      arguments: DepthwiseVariant.supported)
+func depthwiseResidualAliasingOutput(_ variant: DepthwiseVariant) {
+    let shapes: [(Conv2DShape, Int)] = [
+        (depthwise(1, 9, 7, 7, k: 3, stride: 1, pads: (1, 1, 1, 1)), 1),
+        (depthwise(2, 7, 14, 14, k: 3, stride: 2, pads: (1, 1, 1, 1)), 2),
+        (depthwise(1, 6, 14, 14, k: 3, stride: 1, pads: (1, 1, 1, 1)), 2),
+        (depthwise(1, 5, 28, 28, k: 3, stride: 2, pads: (0, 0, 1, 1)), 1),
+        (depthwise(1, 4, 3, 3, k: 3, stride: 1, pads: (1, 1, 1, 1)), 1),
+        (depthwise(1, 3, 11, 13, k: 5, stride: 1, pads: (2, 2, 2, 2)), 1),
+        (depthwise(2, 65, 7, 7, k: 3, stride: 1, pads: (1, 1, 1, 1)), 2),
+    ]
+    let guardCount = 64
+    for (s, threads) in shapes {
+        var values = SeededValues(seed: UInt64(s.outputCount))
+        let input = values.array(s.inputCount)
+        let weights = values.array(s.weightCount)
+        let bias = values.array(s.outChannels)
+        let residual = values.array(s.outputCount)
+        var expected = [Float](repeating: 0, count: s.outputCount)
+        ReferenceKernels.conv2D(shape: s, input: input, weights: weights, bias: bias, residual: residual,
+                                activation: .clip(min: 0, max: 6), output: &expected)
+        var inOut = residual + [Float](repeating: -7, count: guardCount)
+        weights.withUnsafeBufferPointer { w in
+            bias.withUnsafeBufferPointer { b in
+                let conv = DepthwiseConv2D(shape: s, weights: w.baseAddress!, bias: b.baseAddress!, variant: variant)
+                inOut.withUnsafeMutableBufferPointer { y in
+                    conv.run(input: input, output: y.baseAddress!, residual: UnsafePointer(y.baseAddress!),
+                             activation: .clip(min: 0, max: 6), threads: threads)
+                }
+            }
+        }
+        #expect(worstViolation(Array(inOut[..<s.outputCount]), expected) <= 1, "\(s), \(variant)")
+        #expect(inOut[s.outputCount...].allSatisfy { $0 == -7 }, "wrote past the output: \(s), \(variant)")
+    }
 }
 
 @Test("Every depthwise variant this CPU runs is offered, the portable one last")

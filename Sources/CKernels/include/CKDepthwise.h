@@ -11,8 +11,8 @@ extern "C" {
 
 /// One (image, channel) plane of a depthwise convolution, NCHW: output(oy, ox) =
 /// clamp(bias + Σ weights(ky, kx) · input(oy·stride + ky − padTop, ox·stride + kx − padLeft)
-/// + residual(oy, ox), lower, upper), input outside the plane reading as zero (no padded copy
-/// is made). `residual` may be NULL or alias `output`; `input` must not overlap `output`.
+/// + residual(oy, ox), lower, upper), input outside the plane reading as zero. `residual` may
+/// be NULL or alias `output`; `input` must not overlap `output`.
 typedef struct CKDepthwisePlane {
     const float *input;
     float *output;
@@ -36,8 +36,9 @@ typedef void (*CKDepthwiseRows)(const CKDepthwisePlane *plane, ptrdiff_t row0, p
 /// starts at `plane.input + i · inHeight · inWidth` (output and residual likewise, by the output
 /// plane size) and uses weights `plane.weights + channel · kernelHeight · kernelWidth` and bias
 /// `biases[channel]` (0 when `biases` is NULL); `plane.bias` is not read. One call covers many
-/// planes, so what only depends on the geometry (tap masks, the choice of code) is settled once
-/// per call instead of once per plane, which on 7×7 maps cost more than the arithmetic.
+/// planes, so what only depends on the geometry (tap masks, the AVX2 scratch plane, the choice
+/// of code) is settled once per call instead of once per plane, which on 7×7 maps cost more
+/// than the arithmetic.
 typedef struct CKDepthwiseLayer {
     CKDepthwisePlane plane;
     const float *biases;
