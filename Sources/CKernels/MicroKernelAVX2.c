@@ -120,31 +120,37 @@ CK_AVX2 static inline void multiply_store(
 /// Columns left past whole strips that go to `multiply_store_narrow` instead of a strip.
 enum { NARROW_COLUMNS = 4 };
 
-/// The last `T` (1...NARROW_COLUMNS) columns of a block, as 6-row column vectors (masked
-/// 256-bit loads of a panel's 6 values per k), two interleaved partial sums over k per column.
+/// The last `T` (1...NARROW_COLUMNS) columns of a block, as 6-row column vectors (256-bit loads
+/// of a panel's 6 values per k and the next k's first 2, unused; the last k loads exactly its 6),
+/// two interleaved partial sums over k per column. Masked loads would be exact but are
+/// microcoded on AMD Zen 1: with them this path cost as much as 5% of a 17×17 layer there.
 /// A 16-column strip would spend 16 columns' multiplies on them: 17×17 maps (289 pixels) leave
 /// one column past 18 strips, 5% of the work.
 CK_AVX2 static inline void multiply_store_narrow(
     ptrdiff_t depth, const float *a, const float *b, ptrdiff_t row, ptrdiff_t column,
     ptrdiff_t rows, const int T, const CKEpilogue *e)
 {
-    const __m256i mask = _mm256_setr_epi32(-1, -1, -1, -1, -1, -1, 0, 0);
     __m256 acc[NARROW_COLUMNS][2];
 #pragma clang loop unroll(full)
     for (int j = 0; j < NARROW_COLUMNS; j++) { acc[j][0] = _mm256_setzero_ps(); acc[j][1] = _mm256_setzero_ps(); }
     ptrdiff_t k = 0;
-    for (; k + 2 <= depth; k += 2) {
+    // Whole 8-float loads stay inside the panel up to k = depth − 2.
+    for (; k + 3 <= depth; k += 2) {
 #pragma clang loop unroll(full)
         for (int u = 0; u < 2; u++) {
-            __m256 x = _mm256_maskload_ps(a + MR * (k + u), mask);
+            __m256 x = _mm256_loadu_ps(a + MR * (k + u));
 #pragma clang loop unroll(full)
             for (int j = 0; j < NARROW_COLUMNS; j++) {
                 if (j < T) acc[j][u] = _mm256_fmadd_ps(x, _mm256_set1_ps(b[16 * (k + u) + j]), acc[j][u]);
             }
         }
     }
-    if (k < depth) {
-        __m256 x = _mm256_maskload_ps(a + MR * k, mask);
+    for (; k < depth; k++) {
+        const float *ak = a + MR * k;
+        __m256 x = k + 2 <= depth
+            ? _mm256_loadu_ps(ak)
+            : _mm256_insertf128_ps(_mm256_castps128_ps256(_mm_loadu_ps(ak)),
+                                   _mm_castpd_ps(_mm_load_sd((const double *)(ak + 4))), 1);
 #pragma clang loop unroll(full)
         for (int j = 0; j < NARROW_COLUMNS; j++) {
             if (j < T) acc[j][0] = _mm256_fmadd_ps(x, _mm256_set1_ps(b[16 * k + j]), acc[j][0]);
