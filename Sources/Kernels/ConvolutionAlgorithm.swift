@@ -60,9 +60,11 @@ public enum ConvolutionAlgorithm: String, Sendable, CaseIterable, CustomStringCo
             && min(s.inChannels, s.outChannels) >= 32 {
             return .winogradLine
         }
-        // The AVX-512 C channel tile pays from a 128-deep reduction, the Swift form from 256.
-        let minimumDepth = Conv2D.hasChannelTile(microKernel) ? 128 : 256
-        return Conv2D.prefersChannelStrips(s, panelRows: microKernel.rows, minimumDepth: minimumDepth)
+        // The AVX-512 C channel tile pays from a 128-deep reduction, the Swift form from 256
+        // and only against pixel strips without a narrow tail.
+        let channelTile = Conv2D.hasChannelTile(microKernel)
+        return Conv2D.prefersChannelStrips(
+            s, panelRows: microKernel.rows, minimumDepth: channelTile ? 128 : 256, narrowTails: !channelTile)
             ? .channelStrips : .pixelStrips
     }
 

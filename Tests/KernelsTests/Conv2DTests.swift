@@ -107,19 +107,20 @@ let convCases: [ConvCase] = [
              residual: true, activation: .relu),
     ConvCase(name: "subsampled 1x1/2 ResNet projection 256 -> 64 @28, channel strips", shape: shape(1, 256, 28, 28, oc: 64,
              k: (1, 1), stride: (2, 2)), residual: true, activation: .relu, threads: 2, algorithm: .channelStrips),
-    // Small maps with long reductions: the channel-vector form (checked below).
+    // Small maps with long reductions: the channel-vector form, forced (which kernels choose it
+    // is checked below).
     ConvCase(name: "channel strips: 1x1 @6x6, channel tail", shape: shape(1, 300, 6, 6, oc: 60, k: (1, 1)),
-             residual: true, activation: .relu),
+             residual: true, activation: .relu, algorithm: .channelStrips),
     ConvCase(name: "channel strips: 3x3 pad 1 @7x7, 2 threads", shape: shape(1, 32, 7, 7, oc: 64, k: (3, 3),
-             pads: (1, 1, 1, 1)), activation: .leakyRelu(alpha: 0.2), threads: 2),
+             pads: (1, 1, 1, 1)), activation: .leakyRelu(alpha: 0.2), threads: 2, algorithm: .channelStrips),
     ConvCase(name: "channel strips: stride 2, batch 2", shape: shape(2, 40, 13, 13, oc: 48, k: (3, 3),
-             stride: (2, 2)), bias: false, activation: .sigmoid),
+             stride: (2, 2)), bias: false, activation: .sigmoid, algorithm: .channelStrips),
     ConvCase(name: "channel strips: groups 2", shape: shape(1, 520, 7, 7, oc: 64, k: (1, 1), groups: 2),
-             residual: true, activation: .clip(min: -0.5, max: 0.5), threads: 2),
+             residual: true, activation: .clip(min: -0.5, max: 0.5), threads: 2, algorithm: .channelStrips),
     ConvCase(name: "channel strips: 80 channels (two strip pairs and a single strip), ReLU6, residual",
-             shape: shape(1, 256, 7, 7, oc: 80, k: (1, 1)), residual: true, activation: .clip(min: 0, max: 6)),
+             shape: shape(1, 256, 7, 7, oc: 80, k: (1, 1)), residual: true, activation: .clip(min: 0, max: 6), algorithm: .channelStrips),
     ConvCase(name: "channel strips: ResNeXt-style groups 4 of 32, 3 pixels past the last panel",
-             shape: shape(2, 128, 5, 7, oc: 128, k: (3, 3), pads: (1, 1, 1, 1), groups: 4), activation: .relu, threads: 2),
+             shape: shape(2, 128, 5, 7, oc: 128, k: (3, 3), pads: (1, 1, 1, 1), groups: 4), activation: .relu, threads: 2, algorithm: .channelStrips),
     // 3×3 stride 1: Winograd F(4×4, 3×3) from 24 outputs a side with 64+ channels, F(2×2, 3×3) there
     // with 32-63 channels and on smaller maps with 64+ (checked below; other F(4×4) shapes are forced). Odd sizes leave partial tiles;
     // widths past 16 (F(2×2)) or 32 (F(4×4)) take the vector store, others the lane-by-lane one.
@@ -336,22 +337,27 @@ func lineWinogradSelection() throws {
     #expect(!ConvolutionAlgorithm.winogradLine.supports(shape(1, 64, 20, 20, oc: 64, k: (1, 1))))
 }
 
-@Test("Small maps with long reductions take the channel-vector form; others do not")
+@Test("Small maps with long reductions take the channel-vector form where it pays; others do not")
 func channelStripSelection() throws {
-    func selects(_ s: Conv2DShape) -> Bool {
-        Conv2D(shape: s, weights: [Float](repeating: 0, count: s.weightCount), bias: nil).usesChannelStrips
+    func selects(_ s: Conv2DShape, _ kernel: MicroKernel) -> Bool {
+        ConvolutionAlgorithm.choose(for: s, microKernel: kernel) == .channelStrips
     }
-    for c in convCases where c.name.hasPrefix("channel strips") {
-        #expect(selects(c.shape), "\(c.name)")
+    for kernel in MicroKernel.compiled {
+        // ResNet50's 7×7 stage takes the AVX-512 C tile; the Swift form does not, since 16-pixel
+        // strips take its 49th pixel as a narrow tail (see `prefersChannelStrips`).
+        let tile = Conv2D.hasChannelTile(kernel)
+        #expect(selects(shape(1, 2048, 7, 7, oc: 512, k: (1, 1)), kernel) == tile, "\(kernel)")
+        #expect(selects(shape(1, 512, 7, 7, oc: 2048, k: (1, 1)), kernel) == tile, "\(kernel)")
+        #expect(selects(shape(1, 256, 7, 7, oc: 80, k: (1, 1)), kernel) == tile, "\(kernel)")
+        // A 2×3 map's 6 pixels fill a 16-pixel strip 38% (6- and 8-pixel panels 75-100%):
+        // every form takes channel strips.
+        #expect(selects(shape(1, 512, 2, 3, oc: 64, k: (1, 1)), kernel), "\(kernel)")
+        // Larger maps, short reductions and 8×8 maps (whose 64 pixels fill 16-wide strips) do not.
+        #expect(!selects(shape(1, 256, 14, 14, oc: 256, k: (3, 3), pads: (1, 1, 1, 1)), kernel))
+        #expect(!selects(shape(1, 256, 56, 56, oc: 64, k: (1, 1)), kernel))
+        #expect(!selects(shape(1, 64, 7, 7, oc: 64, k: (1, 1)), kernel))
+        #expect(!selects(shape(1, 448, 8, 8, oc: 2080, k: (1, 1)), kernel))
     }
-    // ResNet50's 7x7 stage takes it; its larger maps, short reductions and 8x8 maps (whose 64
-    // pixels fill 16-wide strips) do not.
-    #expect(selects(shape(1, 2048, 7, 7, oc: 512, k: (1, 1))))
-    #expect(selects(shape(1, 512, 7, 7, oc: 2048, k: (1, 1))))
-    #expect(!selects(shape(1, 256, 14, 14, oc: 256, k: (3, 3), pads: (1, 1, 1, 1))))
-    #expect(!selects(shape(1, 256, 56, 56, oc: 64, k: (1, 1))))
-    #expect(!selects(shape(1, 64, 7, 7, oc: 64, k: (1, 1))))
-    #expect(!selects(shape(1, 448, 8, 8, oc: 2080, k: (1, 1))))
 }
 
 /// Seeded input, weights, optional bias and residual for a relu convolution (drawn in that
