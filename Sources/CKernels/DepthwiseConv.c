@@ -607,12 +607,19 @@ static PaddedRows padded_rows_for(const CKDepthwisePlane *g)
     return s2 ? padded_any_s2 : padded_any_s1;
 }
 
+/// The most floats the AVX2 scratch may take (64 MB): planes beyond it (over 2800 × 2800 at
+/// stride 1) run the portable form rather than allocate that much outside the runtime's memory
+/// budget.
+enum { SCRATCH_MAX_FLOATS = 16 << 20 };
+
 /// Scratch for one plane: the zero-bordered input copy (zeroed) followed by the output sums
-/// (one plane and 8 spare floats); NULL when out of memory.
+/// (one plane and 8 spare floats); NULL when out of memory or over SCRATCH_MAX_FLOATS.
 static float *new_scratch(const CKDepthwisePlane *g, const PaddedPlane *plane, float **sums)
 {
     const size_t inputFloats = ((size_t)(plane->height * plane->pitch) + 15) / 16 * 16;
-    const size_t bytes = ((inputFloats + (size_t)(g->outHeight * g->outWidth) + 8) * sizeof(float) + 63) / 64 * 64;
+    const size_t floats = inputFloats + (size_t)(g->outHeight * g->outWidth) + 8;
+    if (floats > SCRATCH_MAX_FLOATS) return NULL;
+    const size_t bytes = (floats * sizeof(float) + 63) / 64 * 64;
     float *padded = aligned_alloc(64, bytes);
     if (!padded) return NULL;
     memset(padded, 0, inputFloats * sizeof(float));
@@ -626,6 +633,7 @@ static void ck_avx2_depthwise_rows(const CKDepthwisePlane *p, ptrdiff_t row0, pt
     float *sums;
     float *padded = new_scratch(p, &plane, &sums);
     if (!padded) {
+        // Out of memory, or a plane too large for the scratch: the portable form.
         ck_portable_depthwise_rows(p, row0, row1);
         return;
     }
@@ -641,6 +649,7 @@ static void ck_avx2_depthwise_planes(const CKDepthwiseLayer *layer, ptrdiff_t pl
     float *sums;
     float *padded = new_scratch(g, &plane, &sums);
     if (!padded) {
+        // Out of memory, or a plane too large for the scratch: the portable form.
         ck_portable_depthwise_planes(layer, plane0, plane1);
         return;
     }

@@ -93,6 +93,10 @@ let depthwiseCases: [ConvCase] = [
              residual: true),
     ConvCase(name: "5x5 s1 13 wide, fewer output rows than input rows",
              shape: depthwise(1, 3, 13, 13, k: 5, stride: 1, pads: (2, 2, 1, 2)), activation: .relu),
+    // A plane too large for the AVX2 scratch (64 MB), which then runs the portable form.
+    ConvCase(name: "3x3 s1 3000x3000 plane (past the AVX2 scratch limit), residual",
+             shape: depthwise(1, 1, 3000, 3000, k: 3, stride: 1, pads: (1, 1, 1, 1)), residual: true,
+             activation: .clip(min: 0, max: 6)),
 ]
 
 /// Asymmetric kernels (3×5, 7×1) are depthwise too.
