@@ -13,8 +13,8 @@ extension Conv2D {
     /// Whether the channel-vector form suits `s`: a small map (the whole packed im2col matrix
     /// stays cache-sized), a reduction long enough that the transposed store is amortized,
     /// and a clearly better tile fill than 16-pixel strips × `panelRows`-channel panels
-    /// (measured: 7×7 maps gain 1.2–1.4×; at 14×14, a 6% better fill does not pay for the
-    /// extra packing). `minimumDepth`: see `hasChannelTile`.
+    /// (measured with the AVX-512 kernel: 7×7 maps gained 1.2–1.4×; at 14×14, a 6% better fill
+    /// does not pay for the extra packing). `minimumDepth`: see `hasChannelTile`.
     ///
     /// `narrowTails`: count a last pixel strip of at most `narrowStripColumns` columns as 75%
     /// full instead of as a whole strip (the micro-kernels multiply such columns one by one
