@@ -55,21 +55,26 @@ static void ck_portable_depthwise_rows(const CKDepthwisePlane *p, ptrdiff_t row0
     }
 }
 
+/// Plane i of `layer` (image i / channels, channel i % channels) as a single-plane description.
+static inline CKDepthwisePlane plane_at(const CKDepthwiseLayer *layer, ptrdiff_t i)
+{
+    const CKDepthwisePlane *g = &layer->plane;
+    const ptrdiff_t outPlane = g->outHeight * g->outWidth, channel = i % layer->channels;
+    CKDepthwisePlane p = *g;
+    p.input = g->input + i * g->inHeight * g->inWidth;
+    p.output = g->output + i * outPlane;
+    p.residual = g->residual ? g->residual + i * outPlane : 0;
+    p.weights = g->weights + channel * g->kernelHeight * g->kernelWidth;
+    p.bias = layer->biases ? layer->biases[channel] : 0;
+    return p;
+}
+
 /// Planes [plane0, plane1) of `layer`, each through `rows` over all its output rows.
 static inline void planes_by_rows(CKDepthwiseRows rows, const CKDepthwiseLayer *layer, ptrdiff_t plane0, ptrdiff_t plane1)
 {
-    const CKDepthwisePlane *g = &layer->plane;
-    const ptrdiff_t inPlane = g->inHeight * g->inWidth, outPlane = g->outHeight * g->outWidth;
-    const ptrdiff_t taps = g->kernelHeight * g->kernelWidth;
     for (ptrdiff_t i = plane0; i < plane1; i++) {
-        const ptrdiff_t channel = i % layer->channels;
-        CKDepthwisePlane p = *g;
-        p.input = g->input + i * inPlane;
-        p.output = g->output + i * outPlane;
-        p.residual = g->residual ? g->residual + i * outPlane : 0;
-        p.weights = g->weights + channel * taps;
-        p.bias = layer->biases ? layer->biases[channel] : 0;
-        rows(&p, 0, g->outHeight);
+        const CKDepthwisePlane p = plane_at(layer, i);
+        rows(&p, 0, p.outHeight);
     }
 }
 
@@ -654,17 +659,10 @@ static void ck_avx2_depthwise_planes(const CKDepthwiseLayer *layer, ptrdiff_t pl
         return;
     }
     const PaddedRows rows = padded_rows_for(g);
-    const ptrdiff_t inPlane = g->inHeight * g->inWidth, outPlane = g->outHeight * g->outWidth;
-    const ptrdiff_t taps = g->kernelHeight * g->kernelWidth;
     for (ptrdiff_t i = plane0; i < plane1; i++) {
-        const ptrdiff_t channel = i % layer->channels;
-        fill_padded(padded, &plane, g, g->input + i * inPlane);
-        CKDepthwisePlane p = *g;
-        p.output = g->output + i * outPlane;
-        p.residual = g->residual ? g->residual + i * outPlane : 0;
-        p.weights = g->weights + channel * taps;
-        p.bias = layer->biases ? layer->biases[channel] : 0;
-        rows(padded, &plane, sums, &p, 0, g->outHeight);
+        const CKDepthwisePlane p = plane_at(layer, i);
+        fill_padded(padded, &plane, &p, p.input);
+        rows(padded, &plane, sums, &p, 0, p.outHeight);
     }
     free(padded);
 }
