@@ -1,7 +1,9 @@
-// The AVX-512 variant: 8-row panels, multiplied two 16-column strips at a time (an 8 × 32
-// tile in 16 zmm accumulators of 32): per reduction step 2 B loads and 8 broadcasts feed 16
-// FMAs, enough independent chains for two FMA ports with 4-cycle latency. 8 rows divide the
-// channel counts of the ResNet / Inception families (32, 48, 80, 1088, ...), so panels are full.
+// The AVX-512 variant: 8-row panels, multiplied three 16-column strips at a time where the
+// reduction is 128 deep or more (an 8 × 48 tile in 24 zmm accumulators of 32: per reduction step
+// 3 B loads and 8 broadcasts feed 24 FMAs), otherwise two (8 × 32, 16 accumulators: shallow
+// reductions spend more of their time storing the tile); enough independent chains for two FMA
+// ports with 4-cycle latency either way. 8 rows divide the channel counts of the ResNet /
+// Inception families (32, 48, 80, 1088, ...), so panels are full.
 // A block's last 1-4 columns (17×17 maps: 289 = 18·16 + 1) go column by column instead of as a
 // mostly empty strip.
 #include "MicroKernelVariants.h"
@@ -10,11 +12,16 @@
 #include <immintrin.h>
 
 #define CK_AVX512 __attribute__((target("avx512f,fma,prfchw")))
+#ifndef CK_TRIPLE_DEPTH
+#define CK_TRIPLE_DEPTH 128
+#endif
 enum { MR = CK_AVX512_ROWS };
 /// Reductions at least this deep prefetch the next pair's C and residual lines while they
 /// multiply (see `multiply_store_pair`). Shallower ones were measured slower with it
 /// (Inception-ResNet's 128 → 320 at 35×35: +5%), and their stores are a smaller share anyway.
 enum { EPILOGUE_PREFETCH_DEPTH = 256 };
+/// Reductions at least this deep take three strips at a time (`multiply_store_triple`).
+enum { TRIPLE_DEPTH = CK_TRIPLE_DEPTH };
 
 /// Row `row` of C, columns where `mask` is set, from accumulator `x`.
 CK_AVX512 static inline void store_row(__m512 x, ptrdiff_t row, ptrdiff_t column, __mmask16 mask, const CKEpilogue *e)
@@ -99,6 +106,65 @@ CK_AVX512 static inline void multiply_store_pair(
         if (r < rows) {
             store_row(c0[r], row + r, column, 0xFFFF, &local);
             store_row(c1[r], row + r, column + 16, mask1, &local);
+        }
+    }
+}
+
+/// Reduction step k of a strip triple: as `pair_step`, with a third strip b2 (24 accumulators).
+CK_AVX512 static inline __attribute__((always_inline)) void triple_step(
+    ptrdiff_t k, const float *a, const float *b0, const float *b1, const float *b2,
+    __m512 c0[MR], __m512 c1[MR], __m512 c2[MR])
+{
+    __m512 x0 = _mm512_loadu_ps(b0 + 16 * k);
+    __m512 x1 = _mm512_loadu_ps(b1 + 16 * k);
+    __m512 x2 = _mm512_loadu_ps(b2 + 16 * k);
+    const float *ak = a + MR * k;
+#pragma clang loop unroll(full)
+    for (int r = 0; r < MR; r++) {
+        __m512 s = _mm512_set1_ps(ak[r]);
+        c0[r] = _mm512_fmadd_ps(s, x0, c0[r]);
+        c1[r] = _mm512_fmadd_ps(s, x1, c1[r]);
+        c2[r] = _mm512_fmadd_ps(s, x2, c2[r]);
+    }
+}
+
+/// Three strips (b0, b1, b2 consecutive): rows × (32 + columns2) of C, an 8 × 48 tile in 24
+/// accumulators. `ahead` and `next` as in `multiply_store_pair` (C lines: 4 per row).
+CK_AVX512 static inline void multiply_store_triple(
+    ptrdiff_t depth, const float *a, const float *b0, ptrdiff_t stripFloats, ptrdiff_t row, ptrdiff_t column,
+    ptrdiff_t rows, ptrdiff_t columns2, const float *ahead, int next, const CKEpilogue *e)
+{
+    const CKEpilogue local = *e;
+    const float *b1 = b0 + stripFloats, *b2 = b1 + stripFloats;
+    __m512 c0[MR], c1[MR], c2[MR];
+#pragma clang loop unroll(full)
+    for (int r = 0; r < MR; r++) { c0[r] = _mm512_setzero_ps(); c1[r] = _mm512_setzero_ps(); c2[r] = _mm512_setzero_ps(); }
+    ptrdiff_t k = 0;
+    if (next) {
+        const float *nextC = e->c + row * e->ldc + column + 48;
+        const float *nextR = e->residual && e->first ? e->residual + row * e->ldc + column + 48 : 0;
+        ptrdiff_t lines = nextR ? 8 * MR : 4 * MR;
+        for (; k < lines && k < depth; k++) {
+            _mm_prefetch((const char *)(ahead + MR * k), _MM_HINT_T0);
+            ptrdiff_t j = k < 4 * MR ? k : k - 4 * MR;
+            const float *base = k < 4 * MR ? nextC : nextR;
+            ptrdiff_t part = j % 4;
+            const float *line = base + (j / 4) * e->ldc + (part == 3 ? 47 : 16 * part);
+            if (k < 4 * MR) __builtin_prefetch(line, 1, 3); else __builtin_prefetch(line, 0, 3);
+            triple_step(k, a, b0, b1, b2, c0, c1, c2);
+        }
+    }
+    for (; k < depth; k++) {
+        _mm_prefetch((const char *)(ahead + MR * k), _MM_HINT_T0);
+        triple_step(k, a, b0, b1, b2, c0, c1, c2);
+    }
+    __mmask16 mask2 = column_mask(columns2);
+#pragma clang loop unroll(full)
+    for (int r = 0; r < MR; r++) {
+        if (r < rows) {
+            store_row(c0[r], row + r, column, 0xFFFF, &local);
+            store_row(c1[r], row + r, column + 16, 0xFFFF, &local);
+            store_row(c2[r], row + r, column + 32, mask2, &local);
         }
     }
 }
@@ -196,6 +262,13 @@ CK_AVX512 void ck_avx512_multiply_panels(
         const float *a = panels + (r / MR) * MR * depth;
         ptrdiff_t rows = rowCount - r < MR ? rowCount - r : MR;
         ptrdiff_t s = 0;
+        for (; depth >= TRIPLE_DEPTH && s + 2 < wideStrips; s += 3) {
+            const float *b = strips + s * depth * 16;
+            ptrdiff_t columns2 = columnCount - 16 * (s + 2) < 16 ? columnCount - 16 * (s + 2) : 16;
+            const float *ahead = s == 0 ? a + MR * depth : a;
+            int next = depth >= EPILOGUE_PREFETCH_DEPTH && s + 3 < wideStrips;
+            multiply_store_triple(depth, a, b, depth * 16, row0 + r, column0 + 16 * s, rows, columns2, ahead, next, e);
+        }
         for (; s + 1 < wideStrips; s += 2) {
             const float *b = strips + s * depth * 16;
             ptrdiff_t columns1 = columnCount - 16 * (s + 1) < 16 ? columnCount - 16 * (s + 1) : 16;

@@ -19,6 +19,9 @@ extension Conv2D {
         var rows: Int
         var panelRows: Int
         var rowChunks: Int
+        /// Strips per group: pixel blocks hold whole groups (but the map's last), so the
+        /// micro-kernel's widest tile (`MicroKernel.tileStrips`) fills every block.
+        var stripGroup: Int
         /// Whether threads that split one pixel block's rows pack B once for all of them
         /// (`Conv2D+SharedPacking`), or each its own.
         var sharesPackedB: Bool
@@ -29,6 +32,9 @@ extension Conv2D {
         /// 0.995–1.01). The strips stream from L2 either way (panel by panel, see `computeBlock`).
         static let maximumDepthBlock = 512
         static let maximumPixelBlock = 16 * 13
+        /// With 3-strip groups, 4 (12 strips): 13 left a lone strip, an 8 × 16 tile of 8
+        /// accumulators, at every block's end.
+        static func maximumGroups(stripGroup g: Int) -> Int { max(1, maximumPixelBlock / 16 / g) }
         /// A map of up to this many pixels is one block, whatever `maximumPixelBlock` says
         /// (Inception's 17×17 = 289 pixels, 19 strips). Two blocks would each stream all the
         /// weights, and those layers' weights (1088 → 320, 384 → 1088: 1.4–1.7 MB) outweigh
@@ -40,33 +46,36 @@ extension Conv2D {
         /// The depth blocking (which the packed weights follow) depends on the shape alone;
         /// pixel blocks and row chunks on the thread count too: work items come in a multiple
         /// of `threads` of about equal size, so no worker idles at the end of a convolution.
-        /// `panelRows`: the micro-kernel's panel height.
-        init(shape s: Conv2DShape, threads: Int, panelRows mr: Int, sharesPackedB: Bool = true) {
+        /// `panelRows`: the micro-kernel's panel height; `stripGroup`: its `tileStrips`.
+        init(shape s: Conv2DShape, threads: Int, panelRows mr: Int, stripGroup g: Int = 1, sharesPackedB: Bool = true) {
             let t = max(1, threads)
             self.sharesPackedB = sharesPackedB
+            stripGroup = max(1, g)
             depth = s.inChannelsPerGroup * s.kernelHeight * s.kernelWidth
             let depthBlocks = (depth + Self.maximumDepthBlock - 1) / Self.maximumDepthBlock
             depthBlock = (depth + depthBlocks - 1) / depthBlocks
             let pixels = s.outHeight * s.outWidth
             let strips = (pixels + 15) / 16
-            var blocks = pixels <= Self.singleBlockPixels ? 1 : (pixels + Self.maximumPixelBlock - 1) / Self.maximumPixelBlock
+            let groups = (strips + stripGroup - 1) / stripGroup
+            let maximumGroups = Self.maximumGroups(stripGroup: stripGroup)
+            var blocks = pixels <= Self.singleBlockPixels ? 1 : (groups + maximumGroups - 1) / maximumGroups
             // Work items are per image (images run one after another).
             let perImage = s.groups
             if t > 1, blocks * perImage >= t {
                 // Enough pixel blocks: make their total a multiple of the thread count.
-                while (blocks * perImage) % t != 0, blocks < strips { blocks += 1 }
+                while (blocks * perImage) % t != 0, blocks < groups { blocks += 1 }
             }
             let m = s.outChannelsPerGroup
             // Few output channels on a small map (MobileNetV2's 1×1 projections at 14×14): split
             // the pixels over the threads, each packing only its part of B, rather than the rows,
             // where every row chunk packs all of B again (for 64 rows of a 384-deep B, four
             // chunks packed 4× the B that the 64×384 weights are worth).
-            let pixelSplit = t > 1 && blocks * perImage < t && m < Self.maximumPixelBlock && strips >= t
+            let pixelSplit = t > 1 && blocks * perImage < t && m < Self.maximumPixelBlock && groups >= t
             if pixelSplit { blocks = t }
             // Blocks of whole strips, as equal as strips allow (`pixels(ofBlock:)`).
             self.pixels = pixels
             pixelBlocks = blocks
-            pixelBlock = (strips + blocks - 1) / blocks * 16
+            pixelBlock = (groups + blocks - 1) / blocks * stripGroup * 16
             rowBlock = Self.rowBlockPanels * mr
             let panels = (m + mr - 1) / mr
             rowsPadded = panels * mr
@@ -97,13 +106,13 @@ extension Conv2D {
             return min(rows, first * panelRows)..<min(rows, (first + count) * panelRows)
         }
 
-        /// The pixels of block `i`: strips ⌊i·S/n⌋ ..< ⌊(i+1)·S/n⌋ of the S strips, so blocks
-        /// differ by one strip at most. Blocks of one size with a short last one left two threads
-        /// unequal shares: ResNet50's 28×28 maps (49 strips) went as 13 + 13 | 13 + 10.
+        /// The pixels of block `i`: strip groups ⌊i·G/n⌋ ..< ⌊(i+1)·G/n⌋ of the G groups, so
+        /// blocks differ by one group at most. Blocks of one size with a short last one left two
+        /// threads unequal shares: ResNet50's 28×28 maps (49 strips) went as 13 + 13 | 13 + 10.
         func pixels(ofBlock i: Int) -> Range<Int> {
-            let strips = (pixels + 15) / 16
-            let lower = i * strips / pixelBlocks * 16
-            let upper = min(pixels, (i + 1) * strips / pixelBlocks * 16)
+            let groups = ((pixels + 15) / 16 + stripGroup - 1) / stripGroup
+            let lower = min(pixels, i * groups / pixelBlocks * stripGroup * 16)
+            let upper = min(pixels, (i + 1) * groups / pixelBlocks * stripGroup * 16)
             return lower..<upper
         }
 

@@ -87,7 +87,7 @@ public final class Conv2D: @unchecked Sendable {
         let total = panelsPerGroup * shape.groups
         let raw = UnsafeMutableRawPointer.allocate(byteCount: max(total, 1) * 4, alignment: 64)
         panels = raw.bindMemory(to: Float.self, capacity: max(total, 1))
-        let blocking = Blocking(shape: shape, threads: 1, panelRows: mr)
+        let blocking = Blocking(shape: shape, threads: 1, panelRows: mr, stripGroup: microKernel.tileStrips)
         if winograd != nil || lineWinograd != nil || pointwise != nil {
             // The Winograd forms keep their own transformed weights, `pointwise` its panels.
         } else if usesChannelStrips {
@@ -167,7 +167,8 @@ public final class Conv2D: @unchecked Sendable {
         // Threads on different dies would pass the packed B between their caches: there each
         // packs its own from the input (which then crosses over once, not twice).
         let b = threads == 1 ? blocking : Blocking(
-            shape: s, threads: threads, panelRows: microKernel.rows, sharesPackedB: coresShareCache)
+            shape: s, threads: threads, panelRows: microKernel.rows, stripGroup: microKernel.tileStrips,
+            sharesPackedB: coresShareCache)
         let items = s.groups * b.pixelBlocks * b.rowChunks
         if s.batch == 0 || items == 0 { return }
         let workers = Parallel.workerCount(items: items, threads: threads)

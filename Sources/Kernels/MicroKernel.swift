@@ -15,6 +15,8 @@ public struct MicroKernel: @unchecked Sendable, Equatable, CustomStringConvertib
     public let rows: Int
     /// The variant's name: "avx512", "avx2" or "portable".
     public let name: String
+    /// Strips its widest register tile multiplies at once (AVX-512: 3, the others 1).
+    public let tileStrips: Int
     /// Columns of a packed B strip (output pixels per tile): 16 in every variant.
     public static let columns = 16
 
@@ -22,6 +24,7 @@ public struct MicroKernel: @unchecked Sendable, Equatable, CustomStringConvertib
         self.descriptor = descriptor
         rows = Int(descriptor.pointee.rows)
         name = String(cString: descriptor.pointee.name)
+        tileStrips = Int(descriptor.pointee.tileStrips)
         precondition(Int(descriptor.pointee.columns) == Self.columns, "micro-kernel \(name) has a strip width other than 16")
     }
 

@@ -2,27 +2,35 @@
 import Testing
 
 /// `Conv2D.Blocking`'s pixel blocks: every pixel of the map in exactly one block, blocks in
-/// order, starting on strip boundaries, within the workspace's `pixelBlock`, and within one
-/// strip of each other (so threads get equal shares).
-@Test("Pixel blocks cover the map once, in whole strips, within one strip of each other",
-      arguments: [(28, 1), (28, 2), (35, 1), (35, 2), (56, 2), (56, 3), (17, 2), (73, 2), (147, 1), (7, 2), (3, 2)])
-func pixelBlocksPartitionTheMap(side: Int, threads: Int) {
+/// order, starting on strip-group boundaries (groups of the micro-kernel's `tileStrips`: 1, or 3
+/// for AVX-512's 8 × 48 tile), within the workspace's `pixelBlock`, and within one group of each
+/// other (so threads get equal shares).
+@Test("Pixel blocks cover the map once, in whole strip groups, within one group of each other",
+      arguments: [(28, 1), (28, 2), (35, 1), (35, 2), (56, 2), (56, 3), (17, 2), (73, 2), (147, 1), (7, 2), (3, 2)],
+      [1, 3])
+func pixelBlocksPartitionTheMap(sideAndThreads: (Int, Int), stripGroup: Int) {
+    let (side, threads) = sideAndThreads
     let shape = Conv2DShape(
         batch: 1, inChannels: 64, inHeight: side, inWidth: side, outChannels: 96, kernelHeight: 1, kernelWidth: 1)
-    let b = Conv2D.Blocking(shape: shape, threads: threads, panelRows: 8)
+    let b = Conv2D.Blocking(shape: shape, threads: threads, panelRows: 8, stripGroup: stripGroup)
     let pixels = side * side
+    let groupPixels = 16 * stripGroup
     var next = 0
     var sizes: [Int] = []
     for i in 0..<b.pixelBlocks {
         let block = b.pixels(ofBlock: i)
         #expect(block.lowerBound == next, "block \(i) of \(side)×\(side) starts at \(block.lowerBound), not \(next)")
-        #expect(block.lowerBound % 16 == 0)
+        #expect(block.lowerBound % groupPixels == 0)
         #expect(!block.isEmpty && block.count <= b.pixelBlock)
-        sizes.append((block.count + 15) / 16)
+        if block.upperBound < pixels { #expect(block.count % groupPixels == 0, "block \(i) ends inside a group") }
+        sizes.append((block.count + groupPixels - 1) / groupPixels)
         next = block.upperBound
     }
     #expect(next == pixels)
-    #expect(sizes.max()! - sizes.min()! <= 1, "\(side)×\(side) on \(threads) threads: strips per block \(sizes)")
+    #expect(sizes.max()! - sizes.min()! <= 1, "\(side)×\(side) on \(threads) threads: groups per block \(sizes)")
+    if stripGroup == 3 && pixels > Conv2D.Blocking.singleBlockPixels {
+        #expect(b.pixelBlock <= 16 * 12, "blocks of at most four 3-strip groups")
+    }
 }
 
 /// Row chunks: every output row in exactly one chunk, in order, starting on panel boundaries,

@@ -97,6 +97,9 @@ typedef struct CKMicroKernel {
     int rows;
     /// Columns of a packed B strip (the tile's width): 16 in every variant.
     int columns;
+    /// Strips multiplied together in the widest register tile (AVX-512: three, an 8 × 48 tile;
+    /// the others one), so pixel blocks are cut in whole groups of them.
+    int tileStrips;
     CKMultiplyPanels multiplyPanels;
     CKMultiplyTile multiplyTile;
     CKWinogradInput winogradInput;
