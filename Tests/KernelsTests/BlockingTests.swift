@@ -28,8 +28,9 @@ func pixelBlocksPartitionTheMap(sideAndThreads: (Int, Int), stripGroup: Int) {
     }
     #expect(next == pixels)
     #expect(sizes.max()! - sizes.min()! <= 1, "\(side)×\(side) on \(threads) threads: groups per block \(sizes)")
-    if stripGroup == 3 && pixels > Conv2D.Blocking.singleBlockPixels {
-        #expect(b.pixelBlock <= 16 * 12, "blocks of at most four 3-strip groups")
+    if pixels > Conv2D.Blocking.singleBlockPixels {
+        let groups = Conv2D.Blocking.maximumStrips(depthBlock: b.depthBlock) / stripGroup
+        #expect(b.pixelBlock <= 16 * stripGroup * groups, "blocks of at most \(groups) groups")
     }
 }
 
