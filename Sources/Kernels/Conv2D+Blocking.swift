@@ -85,7 +85,7 @@ extension Conv2D {
             // chunks packed 4× the B that the 64×384 weights are worth).
             let pixelSplit = t > 1 && blocks * perImage < t && m < Self.maximumPixelBlock && groups >= t
             if pixelSplit { blocks = t }
-            // Blocks of whole strips, as equal as strips allow (`pixels(ofBlock:)`).
+            // Blocks of whole strip groups, as equal as the groups allow (`pixels(ofBlock:)`).
             self.pixels = pixels
             pixelBlocks = blocks
             pixelBlock = (groups + blocks - 1) / blocks * stripGroup * 16
