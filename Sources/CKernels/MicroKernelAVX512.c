@@ -231,7 +231,13 @@ CK_AVX512 static inline void multiply_store_narrow(
         _mm256_storeu_ps(sums, _mm256_add_ps(_mm256_add_ps(acc[j][0], acc[j][1]), _mm256_add_ps(acc[j][2], acc[j][3])));
         for (int r = 0; r < MR; r++) tile[r * 16 + j] = sums[r];
     }
-    ck_store_tile_scalar(tile, row, column, rows, T, e);
+    // Each row's T sums through the vector epilogue (masked), not element by element: with a
+    // short reduction (Winograd's 32-channel GEMMs) the scalar store took a tenth of the time.
+    const CKEpilogue local = *e;
+    const __mmask16 mask = (__mmask16)((1u << T) - 1u);
+    for (int r = 0; r < MR; r++) {
+        if (r < rows) store_row(_mm512_maskz_loadu_ps(mask, tile + 16 * r), row + r, column, mask, &local);
+    }
 }
 
 CK_AVX512 void ck_avx512_multiply_tile(ptrdiff_t depth, const float *a, const float *b, float *tile)
