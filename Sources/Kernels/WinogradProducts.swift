@@ -121,6 +121,9 @@ final class WinogradProducts: @unchecked Sendable {
         }
     }
 
+    /// Input channels up to which `multiply` reads V in place.
+    static let inPlaceChannels = 32
+
     /// Floats of packed B a work item of `columns` tiles needs (whole 16-column strips).
     func workspaceFloats(columns: Int) -> Int {
         min(inChannels, Self.depthBlock) * ((columns + 15) / 16 * 16)
@@ -134,13 +137,25 @@ final class WinogradProducts: @unchecked Sendable {
         let m = outChannels, c = inChannels, mr = microKernel.rows
         let rowsPadded = PackedPanels.panelCount(rows: m, panelRows: mr) * mr
         let epilogue = TileEpilogue(c: products + xi * m * p, ldc: p)
+        // V_ξ's rows are already a GEMM's B (channels × tiles), just written, so in cache: with
+        // few channels (few row streams) read them in place where the kernel can, as a 1×1
+        // convolution reads its input, instead of copying them into strips first.
+        let inPlace = c <= Self.inPlaceChannels && microKernel.readsInPlace(columns: columns.count)
         var k0 = 0
         while k0 < c {
             let kc = min(Self.depthBlock, c - k0)
+            let blockPanels = UnsafePointer(packed + xi * panelFloats + k0 * rowsPadded)
+            if inPlace {
+                microKernel.multiplyPanelsInPlace(
+                    depth: kc, panels: blockPanels + (rows.lowerBound / mr) * mr * kc, rows: rows,
+                    b: v + (xi * c + k0) * p + columns.lowerBound, ldb: p, firstColumn: columns.lowerBound,
+                    columns: columns.count, epilogue: epilogue, first: k0 == 0, last: k0 + kc == c)
+                k0 += kc
+                continue
+            }
             Gemm.packStrips(
                 source: v + (xi * c + k0) * p + columns.lowerBound, depthStride: p, columnStride: 1,
                 depth: kc, columns: columns.count, into: packedB)
-            let blockPanels = UnsafePointer(packed + xi * panelFloats + k0 * rowsPadded)
             microKernel.multiplyPanels(
                 depth: kc, panels: blockPanels + (rows.lowerBound / mr) * mr * kc, rows: rows, strips: packedB,
                 firstColumn: columns.lowerBound, columns: columns.count, epilogue: epilogue,

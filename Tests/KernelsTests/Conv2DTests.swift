@@ -149,6 +149,11 @@ let convCases: [ConvCase] = [
              pads: (1, 1, 1, 1)), activation: .clip(min: -0.5, max: 0.5), algorithm: .winograd4x4),
     ConvCase(name: "winograd 2x2: 32 -> 48 channels on 26x27 (Inception branch)", shape: shape(1, 32, 26, 27, oc: 48,
              k: (3, 3), pads: (1, 1, 1, 1)), residual: true, activation: .relu),
+    // 15×15 tiles (225 = 14 strips + 1): V's rows read in place by the AVX-512 GEMM (≤ 32 channels).
+    ConvCase(name: "winograd 2x2: 32 channels, V read in place, residual, 2 threads", shape: shape(1, 32, 30, 30, oc: 40,
+             k: (3, 3), pads: (1, 1, 1, 1)), residual: true, activation: .relu, threads: 2, algorithm: .winograd2x2),
+    ConvCase(name: "winograd 2x2: 24 channels, V read in place, batch 2", shape: shape(2, 24, 32, 32, oc: 16,
+             k: (3, 3), pads: (1, 1, 1, 1)), activation: .clip(min: -0.5, max: 0.5), algorithm: .winograd2x2),
     ConvCase(name: "winograd 4x4: forced on 32 -> 48 channels on 26x27", shape: shape(1, 32, 26, 27, oc: 48,
              k: (3, 3), pads: (1, 1, 1, 1)), residual: true, activation: .relu, algorithm: .winograd4x4),
     ConvCase(name: "winograd 4x4: forced on a 5x6 map, batch 2, 2 threads", shape: shape(2, 64, 7, 8, oc: 64, k: (3, 3)),
