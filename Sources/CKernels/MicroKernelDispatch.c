@@ -4,7 +4,7 @@
 static const CKMicroKernel variants[] = {
 #if CK_X86
     {"avx512", CK_AVX512_ROWS, 16, 3, ck_avx512_multiply_panels, ck_avx512_multiply_tile,
-        ck_avx2_winograd_input, ck_avx2_winograd_output,
+        ck_avx512_winograd_input, ck_avx512_winograd_output,
         ck_avx2_winograd4_input, ck_avx2_winograd4_output, ck_avx2_winograd4_split, ck_avx512_subsample2},
     {"avx2", CK_AVX2_ROWS, 16, 1, ck_avx2_multiply_panels, ck_avx2_multiply_tile,
         ck_avx2_winograd_input, ck_avx2_winograd_output,

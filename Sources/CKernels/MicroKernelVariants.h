@@ -17,6 +17,12 @@ void ck_avx2_multiply_panels(
     ptrdiff_t depth, const float *panels, ptrdiff_t row0, ptrdiff_t rowCount,
     const float *strips, ptrdiff_t column0, ptrdiff_t columnCount, const CKEpilogue *epilogue);
 void ck_avx2_multiply_tile(ptrdiff_t depth, const float *a, const float *b, float *tile);
+void ck_avx512_winograd_input(
+    const float *padded, ptrdiff_t phaseWidth, ptrdiff_t tileRow0, ptrdiff_t tileRow1, ptrdiff_t tileColumns,
+    float *v, ptrdiff_t xiStride);
+void ck_avx512_winograd_output(
+    const float *products, ptrdiff_t xiStride, ptrdiff_t tileRow0, ptrdiff_t tileRow1, ptrdiff_t tileColumns,
+    float bias, float *output, const float *residual, ptrdiff_t oh, ptrdiff_t ow, float lower, float upper);
 void ck_avx2_winograd_input(
     const float *padded, ptrdiff_t phaseWidth, ptrdiff_t tileRow0, ptrdiff_t tileRow1, ptrdiff_t tileColumns,
     float *v, ptrdiff_t xiStride);
