@@ -44,9 +44,11 @@ static int detect_x86_level(void)
     unsigned long long xcr0 = os_saved_states();
     if ((xcr0 & 0x6) != 0x6) return 0;
     if (!__get_cpuid_count(7, 0, &a, &b, &c, &d)) return 0;
-    int avx2 = (b >> 5) & 1, avx512f = (b >> 16) & 1;
+    int avx2 = (b >> 5) & 1, avx512f = (b >> 16) & 1, avx512vl = (b >> 31) & 1;
     if (!avx2) return 0;
-    if (avx512f && (xcr0 & 0xE0) == 0xE0) return 2;
+    // VL too: the F(2×2) transforms of the AVX-512 variant are built with it (every AVX-512
+    // CPU but the Xeon Phi has it; the Phi takes the AVX2 variant).
+    if (avx512f && avx512vl && (xcr0 & 0xE0) == 0xE0) return 2;
     return 1;
 }
 

@@ -38,7 +38,7 @@ void ck_avx2_winograd4_input(
 void ck_avx2_winograd4_split(const float *line, ptrdiff_t phaseWidth, float *phases);
 void ck_avx2_subsample2(const float *source, ptrdiff_t pitch, ptrdiff_t rows, ptrdiff_t outWidth, float *target);
 void ck_avx512_subsample2(const float *source, ptrdiff_t pitch, ptrdiff_t rows, ptrdiff_t outWidth, float *target);
-/// 2: AVX-512F + FMA, 1: AVX2 + FMA, 0: neither (or the OS does not save their registers).
+/// 2: AVX-512F + VL + FMA, 1: AVX2 + FMA, 0: neither (or the OS does not save their registers).
 /// Computed once.
 int ck_x86_level(void);
 #endif
