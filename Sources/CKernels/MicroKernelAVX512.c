@@ -47,6 +47,24 @@ static inline __mmask16 column_mask(ptrdiff_t columns)
     return columns >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << columns) - 1u);
 }
 
+/// Reduction step k's prefetch of the next tile's C lines (for writing) and, with `nextR`, its
+/// residual lines: the tile is `width` (32 or 48) unaligned floats a row, so width / 16 + 1 lines
+/// per row, one line per step. - Returns: how many steps prefetch (C lines, then residual ones).
+static inline ptrdiff_t next_tile_lines(ptrdiff_t width, const float *nextR)
+{
+    return (nextR ? 2 : 1) * (width / 16 + 1) * MR;
+}
+
+static inline __attribute__((always_inline)) void prefetch_next_tile_line(
+    ptrdiff_t k, ptrdiff_t width, const float *nextC, const float *nextR, ptrdiff_t ldc)
+{
+    const ptrdiff_t parts = width / 16 + 1, cLines = parts * MR;
+    const ptrdiff_t j = k < cLines ? k : k - cLines;
+    const ptrdiff_t part = j % parts;
+    const float *line = (k < cLines ? nextC : nextR) + (j / parts) * ldc + (part == parts - 1 ? width - 1 : 16 * part);
+    if (k < cLines) __builtin_prefetch(line, 1, 3); else __builtin_prefetch(line, 0, 3);
+}
+
 /// Reduction step k of a strip pair: c0[r] += a[k][r] · b0[k], c1[r] += a[k][r] · b1[k].
 CK_AVX512 static inline __attribute__((always_inline)) void pair_step(
     ptrdiff_t k, const float *a, const float *b0, const float *b1, __m512 c0[MR], __m512 c1[MR])
@@ -82,17 +100,13 @@ CK_AVX512 static inline void multiply_store_pair(
     for (int r = 0; r < MR; r++) { c0[r] = _mm512_setzero_ps(); c1[r] = _mm512_setzero_ps(); }
     ptrdiff_t k = 0;
     if (next) {
-        // The next pair's C (and residual) lines, one per k step: 3 per row (32 unaligned floats).
+        // The next pair's C (and residual) lines, one per k step.
         const float *nextC = e->c + row * e->ldc + column + 32;
         const float *nextR = e->residual && e->first ? e->residual + row * e->ldc + column + 32 : 0;
-        ptrdiff_t lines = nextR ? 6 * MR : 3 * MR;
+        const ptrdiff_t lines = next_tile_lines(32, nextR);
         for (; k < lines && k < depth; k++) {
             _mm_prefetch((const char *)(ahead + MR * k), _MM_HINT_T0);
-            ptrdiff_t j = k < 3 * MR ? k : k - 3 * MR;
-            const float *base = k < 3 * MR ? nextC : nextR;
-            ptrdiff_t part = j % 3;
-            const float *line = base + (j / 3) * e->ldc + (part == 2 ? 31 : 16 * part);
-            if (k < 3 * MR) __builtin_prefetch(line, 1, 3); else __builtin_prefetch(line, 0, 3);
+            prefetch_next_tile_line(k, 32, nextC, nextR, e->ldc);
             pair_step(k, a, b0, b1, c0, c1);
         }
     }
@@ -143,14 +157,10 @@ CK_AVX512 static inline void multiply_store_triple(
     if (next) {
         const float *nextC = e->c + row * e->ldc + column + 48;
         const float *nextR = e->residual && e->first ? e->residual + row * e->ldc + column + 48 : 0;
-        ptrdiff_t lines = nextR ? 8 * MR : 4 * MR;
+        const ptrdiff_t lines = next_tile_lines(48, nextR);
         for (; k < lines && k < depth; k++) {
             _mm_prefetch((const char *)(ahead + MR * k), _MM_HINT_T0);
-            ptrdiff_t j = k < 4 * MR ? k : k - 4 * MR;
-            const float *base = k < 4 * MR ? nextC : nextR;
-            ptrdiff_t part = j % 4;
-            const float *line = base + (j / 4) * e->ldc + (part == 3 ? 47 : 16 * part);
-            if (k < 4 * MR) __builtin_prefetch(line, 1, 3); else __builtin_prefetch(line, 0, 3);
+            prefetch_next_tile_line(k, 48, nextC, nextR, e->ldc);
             triple_step(k, a, b0, b1, b2, c0, c1, c2);
         }
     }
