@@ -48,13 +48,17 @@ public enum ConvolutionAlgorithm: String, Sendable, CaseIterable, CustomStringCo
     /// - 1×7 / 7×1 stride-1 convolutions with 32+ input and output channels (the factorized
     ///   layers of Inception-V3/V4 and Inception-ResNet): the 1-D F(3, 7), see `lineOutputTile`
     ///   and `choosesLine` (1×3 / 3×1 ones with small filters: F(4, 3)).
+    /// - But the direct channel-vector form where F(2×2)'s tiles fill one strip at most and it
+    ///   saves less than 2× the multiplications (`prefersDirectChannelTile`: ResNet's 7×7 stage).
     /// - Otherwise the channel-vector form where it fills the tile better, else pixel strips.
     public static func choose(for s: Conv2DShape, microKernel: MicroKernel) -> ConvolutionAlgorithm {
         if ConvolutionAlgorithm.winograd2x2.supports(s) {
             let channels = min(s.inChannels, s.outChannels), side = min(s.outHeight, s.outWidth)
             let wideMap = side >= winograd4MinimumSide
             if wideMap && channels >= winograd4MinimumChannels { return .winograd4x4 }
-            if channels >= (wideMap ? 32 : 64) { return .winograd2x2 }
+            if channels >= (wideMap ? 32 : 64) {
+                return prefersDirectChannelTile(s, microKernel: microKernel) ? .channelStrips : .winograd2x2
+            }
         }
         if ConvolutionAlgorithm.winogradLine.supports(s) && choosesLine(taps: max(s.kernelHeight, s.kernelWidth), weights: s.weightCount)
             && min(s.inChannels, s.outChannels) >= 32 {
@@ -66,6 +70,24 @@ public enum ConvolutionAlgorithm: String, Sendable, CaseIterable, CustomStringCo
         return Conv2D.prefersChannelStrips(
             s, panelRows: microKernel.rows, minimumDepth: channelTile ? 128 : 256, narrowTails: !channelTile)
             ? .channelStrips : .pixelStrips
+    }
+
+    /// Whether a 3×3 layer F(2×2) would take goes to the AVX-512 channel tile instead: F(2×2)'s
+    /// ≤ 16 tiles make each of its 16 GEMMs one 8 × 16 register tile (8 accumulators: too few
+    /// chains for two FMA ports) streaming its transformed weights (16/9 of the filters) for 16
+    /// columns, while the channel tile multiplies 7- or 8-pixel panels by 32 channels over the whole
+    /// reduction. It computes 9 · (pixels rounded to panels) against F(2×2)'s 16 · 16 products
+    /// per input and output channel pair, and wins below 2× that: ResNet50's 3×3 512 → 512 at
+    /// 7×7 (441 against 256) ran 1.2–1.4× faster (`kernel-bench --algorithm winograd2x2 --ab
+    /// --ab-algorithm channelStrips`, one Emerald Rapids core, six alternations), Inception-V3's
+    /// 448 → 384 at 8×8 (576 against 256) 0.8× as fast.
+    static func prefersDirectChannelTile(_ s: Conv2DShape, microKernel: MicroKernel) -> Bool {
+        let tiles = ((s.outHeight + 1) / 2) * ((s.outWidth + 1) / 2)
+        guard tiles <= MicroKernel.columns, Conv2D.hasChannelTile(microKernel) else { return false }
+        let pixels = s.outHeight * s.outWidth
+        let panel = Conv2D.channelTilePixels(pixels: pixels)
+        let directProducts = s.kernelHeight * s.kernelWidth * ((pixels + panel - 1) / panel * panel)
+        return directProducts < 2 * 16 * MicroKernel.columns
     }
 
     /// m of the 1-D F(m, r) for an r-tap filter (`winogradLine`), by measurement on Inception's

@@ -121,6 +121,9 @@ let convCases: [ConvCase] = [
              shape: shape(1, 256, 7, 7, oc: 80, k: (1, 1)), residual: true, activation: .clip(min: 0, max: 6), algorithm: .channelStrips),
     ConvCase(name: "channel strips: ResNeXt-style groups 4 of 32, 3 pixels past the last panel",
              shape: shape(2, 128, 5, 7, oc: 128, k: (3, 3), pads: (1, 1, 1, 1), groups: 4), activation: .relu, threads: 2, algorithm: .channelStrips),
+    ConvCase(name: "channel strips: 3x3 at 7x7, 2304 deep (the C tile past 256 KB of weights a pair), residual, 2 threads",
+             shape: shape(1, 256, 7, 7, oc: 48, k: (3, 3), pads: (1, 1, 1, 1)), residual: true, activation: .relu, threads: 2,
+             algorithm: .channelStrips),
     // 3×3 stride 1: Winograd F(4×4, 3×3) from 24 outputs a side with 64+ channels, F(2×2, 3×3) there
     // with 32-63 channels and on smaller maps with 64+ (checked below; other F(4×4) shapes are forced). Odd sizes leave partial tiles;
     // widths past 16 (F(2×2)) or 32 (F(4×4)) take the vector store, others the lane-by-lane one.
@@ -131,10 +134,11 @@ let convCases: [ConvCase] = [
     ConvCase(name: "winograd 2x2: asymmetric pads, batch 2, 2 threads", shape: shape(2, 80, 20, 35, oc: 96, k: (3, 3),
              pads: (0, 1, 1, 0)), bias: false, activation: .leakyRelu(alpha: 0.1), threads: 2, algorithm: .winograd2x2),
     ConvCase(name: "winograd 2x2: deep (several k blocks), sigmoid", shape: shape(1, 300, 6, 6, oc: 81, k: (3, 3),
-             pads: (1, 1, 1, 1)), residual: true, activation: .sigmoid),
+             pads: (1, 1, 1, 1)), residual: true, activation: .sigmoid, algorithm: .winograd2x2),
     ConvCase(name: "winograd 2x2: several tile-row blocks, residual", shape: shape(1, 80, 60, 30, oc: 80, k: (3, 3),
              pads: (1, 1, 1, 1)), residual: true, activation: .relu, threads: 2, algorithm: .winograd2x2),
-    ConvCase(name: "winograd 2x2: 2x2 output", shape: shape(1, 64, 4, 4, oc: 64, k: (3, 3)), activation: .clip(min: 0, max: 6)),
+    ConvCase(name: "winograd 2x2: 2x2 output", shape: shape(1, 64, 4, 4, oc: 64, k: (3, 3)), activation: .clip(min: 0, max: 6),
+             algorithm: .winograd2x2),
     ConvCase(name: "winograd 4x4: pad 1, odd 13x15 (partial tiles both ways)", shape: shape(1, 80, 13, 15, oc: 72,
              k: (3, 3), pads: (1, 1, 1, 1)), activation: .relu, algorithm: .winograd4x4),
     ConvCase(name: "winograd 4x4: no pad, wide 16x47 (vector and partial stores), residual",
@@ -266,11 +270,13 @@ func conv2DMatchesReference(_ c: ConvCase, _ kernel: MicroKernel) throws {
     }
 }
 
-@Test("3x3 stride-1 convolutions take Winograd F(4x4) on maps of 24+ a side with 64+ channels, F(2x2) there with 32-63 and on smaller maps with 64+")
+@Test("3x3 stride-1 convolutions take Winograd F(4x4) on maps of 24+ a side with 64+ channels, F(2x2) there with 32-63 and on smaller maps with 64+ (but the AVX-512 channel tile at 7x7)")
 func winogradSelection() throws {
     // The Winograd choice must not depend on the micro-kernel (so on the host): every compiled
     // variant must agree with the expectation (the direct forms' pixel / channel choice does
-    // depend on the tile's rows, see `prefersChannelStrips`).
+    // depend on the tile's rows, see `prefersChannelStrips`), except on maps of at most 16
+    // F(2×2) tiles, where a variant with the AVX-512 channel tile takes it instead where F(2×2)
+    // saves less than 2× the products (`prefersDirectChannelTile`).
     func chosenByEvery(_ s: Conv2DShape) -> Set<ConvolutionAlgorithm> {
         Set(MicroKernel.compiled.map { ConvolutionAlgorithm.choose(for: s, microKernel: $0) })
     }
@@ -294,7 +300,15 @@ func winogradSelection() throws {
             #expect(direct(c.shape), "\(c.name)")
         }
     }
-    #expect(chosen(shape(1, 512, 7, 7, oc: 512, k: (3, 3), pads: (1, 1, 1, 1))) == .winograd2x2)
+    for kernel in MicroKernel.compiled {
+        // ResNet's 7×7 stage (9 · 49 products against F(2×2)'s 16 · 16) and a 6×6 map (9 · 40) take
+        // the channel tile where the variant has one; an 8×8 map (9 · 64) keeps F(2×2).
+        let tile: ConvolutionAlgorithm = Conv2D.hasChannelTile(kernel) ? .channelStrips : .winograd2x2
+        #expect(ConvolutionAlgorithm.choose(for: shape(1, 512, 7, 7, oc: 512, k: (3, 3), pads: (1, 1, 1, 1)), microKernel: kernel) == tile,
+                "\(kernel.name)")
+        #expect(ConvolutionAlgorithm.choose(for: shape(1, 300, 6, 6, oc: 81, k: (3, 3), pads: (1, 1, 1, 1)), microKernel: kernel) == tile,
+                "\(kernel.name)")
+    }
     #expect(chosen(shape(1, 448, 8, 8, oc: 384, k: (3, 3), pads: (1, 1, 1, 1))) == .winograd2x2)
     #expect(chosen(shape(1, 256, 14, 14, oc: 256, k: (3, 3), pads: (1, 1, 1, 1))) == .winograd2x2)
     #expect(chosen(shape(1, 80, 17, 17, oc: 192, k: (3, 3))) == .winograd2x2)
