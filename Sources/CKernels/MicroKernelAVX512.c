@@ -1,8 +1,8 @@
 // The AVX-512 variant: 8-row panels, multiplied three 16-column strips at a time where the
-// reduction is 128 deep or more (an 8 × 48 tile in 24 zmm accumulators of 32: per reduction step
-// 3 B loads and 8 broadcasts feed 24 FMAs), otherwise two (8 × 32, 16 accumulators: shallow
-// reductions spend more of their time storing the tile); enough independent chains for two FMA
-// ports with 4-cycle latency either way. 8 rows divide the channel counts of the ResNet /
+// reduction is 32 deep or more (an 8 × 48 tile in 24 zmm accumulators of 32: per reduction step
+// 3 B loads and 8 broadcasts feed 24 FMAs, against 2 and 8 per 16 for a pair), otherwise two
+// (8 × 32, 16 accumulators); enough independent chains for two FMA ports with 4-cycle latency
+// either way. 8 rows divide the channel counts of the ResNet /
 // Inception families (32, 48, 80, 1088, ...), so panels are full.
 // A block's last 1-4 columns (17×17 maps: 289 = 18·16 + 1) go column by column instead of as a
 // mostly empty strip.
@@ -13,14 +13,18 @@
 
 #define CK_AVX512 __attribute__((target("avx512f,fma,prfchw")))
 #ifndef CK_TRIPLE_DEPTH
-#define CK_TRIPLE_DEPTH 128
+#define CK_TRIPLE_DEPTH 32
 #endif
 enum { MR = CK_AVX512_ROWS };
 /// Reductions at least this deep prefetch the next pair's C and residual lines while they
 /// multiply (see `multiply_store_pair`). Shallower ones were measured slower with it
 /// (Inception-ResNet's 128 → 320 at 35×35: +5%), and their stores are a smaller share anyway.
 enum { EPILOGUE_PREFETCH_DEPTH = 256 };
-/// Reductions at least this deep take three strips at a time (`multiply_store_triple`).
+/// Reductions at least this deep take three strips at a time (`multiply_store_triple`). The
+/// stores per FMA are the same for both tiles (one per `depth` FMAs); the triple's fewer loads
+/// per FMA matter at two FMAs a cycle: on an Emerald Rapids core, 32- to 96-deep blocks of 12
+/// strips ran 0.84–0.96× the time with triples (128 was the threshold measured on Zen 4, whose
+/// one zmm FMA a cycle left the pair's loads room; its shallow reductions were not measured).
 enum { TRIPLE_DEPTH = CK_TRIPLE_DEPTH };
 /// How many reduction steps ahead a triple asks for its B lines (one 64-byte line per strip and
 /// step). At two FMAs a cycle (Intel's two 512-bit ports) a triple streams 16 bytes a cycle of B
