@@ -17,6 +17,11 @@ enum { MR = CK_AVX512_ROWS };
 /// Emerald Rapids core, same-process alternation against pairs only, 128- to 512-deep blocks read
 /// in place (ResNet50's and Inception-ResNet's 1×1 shapes) 0.80–0.90× the time, 64-deep 0.95.
 enum { IN_PLACE_TRIPLE_DEPTH = CK_IN_PLACE_TRIPLE_DEPTH };
+/// How many rows ahead a triple asks for its B lines: B's rows lie `ldb` apart, each step's
+/// 48 floats a new run of lines the prefetchers did not foresee. One Emerald Rapids core,
+/// same-process alternation: the in-place 1×1 shapes above 0.86–0.97× the time (8 rows ahead:
+/// no better than 4).
+enum { B_PREFETCH_ROWS = 4 };
 
 /// Row `row` of C, columns where `mask` is set, from accumulator `x`.
 CK_AVX512 static inline void store_row(__m512 x, ptrdiff_t row, ptrdiff_t column, __mmask16 mask, const CKEpilogue *e)
@@ -87,6 +92,12 @@ CK_AVX512 static inline __attribute__((always_inline)) void multiply_store_tripl
     for (ptrdiff_t k = 0; k < depth; k++) {
         _mm_prefetch((const char *)(ahead + MR * k), _MM_HINT_T0);
         const float *bk = b0 + ldb * k;
+        // Row k + B_PREFETCH_ROWS's 48 floats (four lines at most when unaligned).
+        const float *ahead_row = bk + ldb * B_PREFETCH_ROWS;
+        _mm_prefetch((const char *)ahead_row, _MM_HINT_T0);
+        _mm_prefetch((const char *)(ahead_row + 16), _MM_HINT_T0);
+        _mm_prefetch((const char *)(ahead_row + 32), _MM_HINT_T0);
+        _mm_prefetch((const char *)(ahead_row + 47), _MM_HINT_T0);
         __m512 x0 = _mm512_loadu_ps(bk), x1 = _mm512_loadu_ps(bk + 16), x2 = _mm512_loadu_ps(bk + 32);
         const float *ak = a + MR * k;
 #pragma clang loop unroll(full)
