@@ -52,6 +52,39 @@ static int detect_x86_level(void)
     return 1;
 }
 
+/// Intel family 6 models with two 512-bit FMA units: Skylake-SP / Cascade Lake (0x55; its Silver
+/// and Bronze parts have one), Ice Lake-SP (0x6A, 0x6C), Sapphire Rapids (0x8F), Emerald Rapids
+/// (0xCF), Granite Rapids (0xAD, 0xAE).
+static int detect_two_zmm_fma_ports(void)
+{
+    unsigned int a, b, c, d;
+    if (!__get_cpuid(0, &a, &b, &c, &d)) return 0;
+    const int intel = b == 0x756e6547 && d == 0x49656e69 && c == 0x6c65746e; // "GenuineIntel"
+    const int amd = b == 0x68747541 && d == 0x69746e65 && c == 0x444d4163;   // "AuthenticAMD"
+    if (!__get_cpuid(1, &a, &b, &c, &d)) return 0;
+    const unsigned int baseFamily = (a >> 8) & 0xF;
+    const unsigned int family = baseFamily + (baseFamily == 0xF ? (a >> 20) & 0xFF : 0);
+    const unsigned int model = ((a >> 4) & 0xF) | ((baseFamily == 6 || baseFamily == 0xF) ? ((a >> 16) & 0xF) << 4 : 0);
+    if (intel && family == 6) {
+        switch (model) {
+        case 0x55: case 0x6A: case 0x6C: case 0x8F: case 0xCF: case 0xAD: case 0xAE: return 1;
+        default: return 0;
+        }
+    }
+    return amd && family >= 0x1A;
+}
+
+int ck_two_zmm_fma_ports(void)
+{
+    static volatile int known = -1;
+    int value = known;
+    if (value < 0) {
+        value = ck_x86_level() >= 2 && detect_two_zmm_fma_ports();
+        known = value;
+    }
+    return value;
+}
+
 int ck_x86_level(void)
 {
     // Racing first calls all store the same value.
@@ -63,6 +96,10 @@ int ck_x86_level(void)
     }
     return known;
 }
+#endif
+
+#if !CK_X86
+int ck_two_zmm_fma_ports(void) { return 0; }
 #endif
 
 int ck_micro_kernel_supported(int index)

@@ -48,15 +48,17 @@ public enum ConvolutionAlgorithm: String, Sendable, CaseIterable, CustomStringCo
     /// - 1×7 / 7×1 stride-1 convolutions with 32+ input and output channels (the factorized
     ///   layers of Inception-V3/V4 and Inception-ResNet): the 1-D F(3, 7), see `lineOutputTile`
     ///   and `choosesLine` (1×3 / 3×1 ones with small filters: F(4, 3)).
-    /// - But the direct channel-vector form where F(2×2)'s tiles fill one strip at most and it
-    ///   saves less than 2× the multiplications (`prefersDirectChannelTile`: ResNet's 7×7 stage).
+    /// - With two 512-bit FMA ports (`MicroKernel.hasTwoZmmFMAPorts`): the direct form instead of
+    ///   F(2×2) on such maps with 32–47 channels (`directOutrunsWinograd2`), and the direct
+    ///   channel-vector form where F(2×2)'s tiles fill one strip at most and it saves less than
+    ///   2× the multiplications (`prefersDirectChannelTile`: ResNet's 7×7 stage).
     /// - Otherwise the channel-vector form where it fills the tile better, else pixel strips.
     public static func choose(for s: Conv2DShape, microKernel: MicroKernel) -> ConvolutionAlgorithm {
         if ConvolutionAlgorithm.winograd2x2.supports(s) {
             let channels = min(s.inChannels, s.outChannels), side = min(s.outHeight, s.outWidth)
             let wideMap = side >= winograd4MinimumSide
             if wideMap && channels >= winograd4MinimumChannels { return .winograd4x4 }
-            if channels >= (wideMap ? 32 : 64) {
+            if channels >= (wideMap ? 32 : 64) && !directOutrunsWinograd2(channels: channels, wideMap: wideMap, microKernel: microKernel) {
                 return prefersDirectChannelTile(s, microKernel: microKernel) ? .channelStrips : .winograd2x2
             }
         }
@@ -81,13 +83,26 @@ public enum ConvolutionAlgorithm: String, Sendable, CaseIterable, CustomStringCo
     /// 7×7 (441 against 256) ran 1.2–1.4× faster (`kernel-bench --algorithm winograd2x2 --ab
     /// --ab-algorithm channelStrips`, one Emerald Rapids core, six alternations), Inception-V3's
     /// 448 → 384 at 8×8 (576 against 256) 0.8× as fast.
+    /// Cores with one zmm FMA a cycle (Zen 4, where 8 chains keep it busy) keep F(2×2), the choice
+    /// measured there.
     static func prefersDirectChannelTile(_ s: Conv2DShape, microKernel: MicroKernel) -> Bool {
         let tiles = ((s.outHeight + 1) / 2) * ((s.outWidth + 1) / 2)
-        guard tiles <= MicroKernel.columns, Conv2D.hasChannelTile(microKernel) else { return false }
+        guard tiles <= MicroKernel.columns, microKernel.hasTwoZmmFMAPorts, Conv2D.hasChannelTile(microKernel) else { return false }
         let pixels = s.outHeight * s.outWidth
         let panel = Conv2D.channelTilePixels(pixels: pixels)
         let directProducts = s.kernelHeight * s.kernelWidth * ((pixels + panel - 1) / panel * panel)
         return directProducts < 2 * 16 * MicroKernel.columns
+    }
+
+    /// Whether the direct form outruns F(2×2) on a map of 24+ outputs a side with fewer than 48
+    /// channels: with two 512-bit FMA ports the direct GEMM runs twice as many FMAs a cycle as on
+    /// Zen 4 while F(2×2)'s transforms do not speed up. One Emerald Rapids core, `kernel-bench
+    /// --algorithm winograd2x2 --ab --ab-algorithm pixelStrips`, three alternations: Inception's
+    /// 32 → 32 at 147×147 and 35×35, 32 → 48 at 35×35 1.16–1.33× faster direct, 32 → 64 at 147×147
+    /// 1.1–1.2×, 48 → 64 at 35×35 even (so 48+ channels keep F(2×2)). On Zen 4 F(2×2) was 1.1–1.4×
+    /// faster than the direct form there.
+    static func directOutrunsWinograd2(channels: Int, wideMap: Bool, microKernel: MicroKernel) -> Bool {
+        wideMap && channels < 48 && microKernel.hasTwoZmmFMAPorts
     }
 
     /// m of the 1-D F(m, r) for an r-tap filter (`winogradLine`), by measurement on Inception's

@@ -19,12 +19,16 @@ public struct MicroKernel: @unchecked Sendable, Equatable, CustomStringConvertib
     public let tileStrips: Int
     /// Columns of a packed B strip (output pixels per tile): 16 in every variant.
     public static let columns = 16
+    /// Whether this is the AVX-512 variant on a CPU with two full-width FMA ports
+    /// (`ck_two_zmm_fma_ports`), whose FMA rate is twice Zen 4's per cycle.
+    public let hasTwoZmmFMAPorts: Bool
 
     private init(_ descriptor: UnsafePointer<CKMicroKernel>) {
         self.descriptor = descriptor
         rows = Int(descriptor.pointee.rows)
         name = String(cString: descriptor.pointee.name)
         tileStrips = Int(descriptor.pointee.tileStrips)
+        hasTwoZmmFMAPorts = name == "avx512" && ck_two_zmm_fma_ports() != 0
         precondition(Int(descriptor.pointee.columns) == Self.columns, "micro-kernel \(name) has a strip width other than 16")
     }
 

@@ -152,7 +152,7 @@ let convCases: [ConvCase] = [
     ConvCase(name: "winograd 4x4: clip, odd channels, 1 thread", shape: shape(1, 67, 12, 12, oc: 65, k: (3, 3),
              pads: (1, 1, 1, 1)), activation: .clip(min: -0.5, max: 0.5), algorithm: .winograd4x4),
     ConvCase(name: "winograd 2x2: 32 -> 48 channels on 26x27 (Inception branch)", shape: shape(1, 32, 26, 27, oc: 48,
-             k: (3, 3), pads: (1, 1, 1, 1)), residual: true, activation: .relu),
+             k: (3, 3), pads: (1, 1, 1, 1)), residual: true, activation: .relu, algorithm: .winograd2x2),
     // 15×15 tiles (225 = 14 strips + 1): V's rows read in place by the AVX-512 GEMM (≤ 32 channels).
     ConvCase(name: "winograd 2x2: 32 channels, V read in place, residual, 2 threads", shape: shape(1, 32, 30, 30, oc: 40,
              k: (3, 3), pads: (1, 1, 1, 1)), residual: true, activation: .relu, threads: 2, algorithm: .winograd2x2),
@@ -276,7 +276,9 @@ func winogradSelection() throws {
     // variant must agree with the expectation (the direct forms' pixel / channel choice does
     // depend on the tile's rows, see `prefersChannelStrips`), except on maps of at most 16
     // F(2×2) tiles, where a variant with the AVX-512 channel tile takes it instead where F(2×2)
-    // saves less than 2× the products (`prefersDirectChannelTile`).
+    // saves less than 2× the products (`prefersDirectChannelTile`), and on wide maps with 32–47
+    // channels, where a variant on two 512-bit FMA ports takes the direct form
+    // (`directOutrunsWinograd2`). Both only for the AVX-512 variant on such a CPU.
     func chosenByEvery(_ s: Conv2DShape) -> Set<ConvolutionAlgorithm> {
         Set(MicroKernel.compiled.map { ConvolutionAlgorithm.choose(for: s, microKernel: $0) })
     }
@@ -301,9 +303,11 @@ func winogradSelection() throws {
         }
     }
     for kernel in MicroKernel.compiled {
+        #expect(!kernel.hasTwoZmmFMAPorts || kernel.name == "avx512", "\(kernel.name)")
         // ResNet's 7×7 stage (9 · 49 products against F(2×2)'s 16 · 16) and a 6×6 map (9 · 40) take
-        // the channel tile where the variant has one; an 8×8 map (9 · 64) keeps F(2×2).
-        let tile: ConvolutionAlgorithm = Conv2D.hasChannelTile(kernel) ? .channelStrips : .winograd2x2
+        // the channel tile where the variant has one, on two zmm FMA ports; an 8×8 map (9 · 64) keeps F(2×2).
+        let twoPorts = kernel.hasTwoZmmFMAPorts && Conv2D.hasChannelTile(kernel)
+        let tile: ConvolutionAlgorithm = twoPorts ? .channelStrips : .winograd2x2
         #expect(ConvolutionAlgorithm.choose(for: shape(1, 512, 7, 7, oc: 512, k: (3, 3), pads: (1, 1, 1, 1)), microKernel: kernel) == tile,
                 "\(kernel.name)")
         #expect(ConvolutionAlgorithm.choose(for: shape(1, 300, 6, 6, oc: 81, k: (3, 3), pads: (1, 1, 1, 1)), microKernel: kernel) == tile,
@@ -317,9 +321,15 @@ func winogradSelection() throws {
     #expect(chosen(shape(1, 256, 35, 35, oc: 256, k: (3, 3), pads: (1, 1, 1, 1))) == .winograd4x4)
     #expect(chosen(shape(1, 64, 56, 56, oc: 64, k: (3, 3), pads: (1, 1, 1, 1))) == .winograd4x4)
     #expect(chosen(shape(1, 64, 35, 35, oc: 96, k: (3, 3), pads: (1, 1, 1, 1))) == .winograd4x4)
-    #expect(chosen(shape(1, 32, 147, 147, oc: 64, k: (3, 3), pads: (1, 1, 1, 1))) == .winograd2x2)
     #expect(chosen(shape(1, 48, 35, 35, oc: 64, k: (3, 3), pads: (1, 1, 1, 1))) == .winograd2x2)
-    #expect(chosen(shape(1, 32, 35, 35, oc: 32, k: (3, 3), pads: (1, 1, 1, 1))) == .winograd2x2)
+    for kernel in MicroKernel.compiled {
+        // Inception's 32-channel stem and branch layers: direct on two zmm FMA ports.
+        let expected: Set<ConvolutionAlgorithm> = kernel.hasTwoZmmFMAPorts ? [.pixelStrips, .channelStrips] : [.winograd2x2]
+        for s in [shape(1, 32, 147, 147, oc: 64, k: (3, 3), pads: (1, 1, 1, 1)), shape(1, 32, 35, 35, oc: 32, k: (3, 3), pads: (1, 1, 1, 1)),
+                  shape(1, 32, 35, 35, oc: 48, k: (3, 3), pads: (1, 1, 1, 1))] {
+            #expect(expected.contains(ConvolutionAlgorithm.choose(for: s, microKernel: kernel)), "\(kernel.name) \(s)")
+        }
+    }
     #expect(direct(shape(1, 32, 14, 14, oc: 32, k: (3, 3), pads: (1, 1, 1, 1))))
     #expect(chosen(shape(1, 24, 35, 35, oc: 64, k: (3, 3), pads: (1, 1, 1, 1))) == .pixelStrips)
     #expect(chosen(shape(1, 3, 299, 299, oc: 32, k: (3, 3))) == .pixelStrips)

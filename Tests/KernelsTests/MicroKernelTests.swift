@@ -161,5 +161,17 @@ func microKernelVariantsFollowCPUFeatures() throws {
     #expect(supported.contains("avx2") == (flags.contains("avx2") && flags.contains("fma")))
     #expect(MicroKernel.compiled.map(\.name) == ["avx512", "avx2", "portable"])
     #expect(MicroKernel.compiled.map(\.rows) == [8, 6, 6])
+    // Two 512-bit FMA ports (`ck_two_zmm_fma_ports`, from CPUID) against the kernel's own
+    // vendor, family and model: Intel's AVX-512 server cores, AMD from family 26 (Zen 5).
+    func field(_ prefix: String) -> String? {
+        cpuinfo.split(separator: "\n").first { $0.hasPrefix(prefix) }?
+            .split(separator: ":").last.map { $0.trimmingCharacters(in: .whitespaces) }
+    }
+    let vendor = field("vendor_id"), family = Int(field("cpu family") ?? ""), model = Int(field("model\t") ?? "")
+    let serverIntel = vendor == "GenuineIntel" && family == 6 && [0x55, 0x6A, 0x6C, 0x8F, 0xCF, 0xAD, 0xAE].contains(model ?? -1)
+    let zen5On = vendor == "AuthenticAMD" && (family ?? 0) >= 26
+    let avx512 = try #require(MicroKernel.compiled.first { $0.name == "avx512" })
+    #expect(avx512.hasTwoZmmFMAPorts == (supported.contains("avx512") && (serverIntel || zen5On)),
+            "vendor \(vendor ?? "?"), family \(family ?? -1), model \(model ?? -1)")
     #endif
 }

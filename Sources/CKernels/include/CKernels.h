@@ -119,6 +119,13 @@ const CKMicroKernel *ck_micro_kernel_at(int index);
 /// Whether this CPU can run variant `index`.
 int ck_micro_kernel_supported(int index);
 
+/// Whether this CPU runs two 512-bit FMAs a cycle (two full-width FMA ports): Intel's server
+/// cores from Skylake-SP to Granite Rapids and AMD from Zen 5, by CPUID family and model. Zen 4
+/// runs one (each zmm FMA as two 256-bit halves), as do Intel's client AVX-512 cores; unknown
+/// CPUs count as one. Some algorithm choices differ (`ConvolutionAlgorithm.choose`): at twice
+/// the FMA rate, the direct forms' GEMMs gain on Winograd's transforms.
+int ck_two_zmm_fma_ports(void);
+
 /// Asks for the cache line at `address` ahead of its use (a hint; never faults). Swift has no
 /// prefetch; packing B calls this for the input rows it reads next, which in a large network
 /// come from memory.
