@@ -60,14 +60,19 @@ extension Conv2D {
         /// pixel blocks and row chunks on the thread count too: work items come in a multiple
         /// of `threads` of about equal size, so no worker idles at the end of a convolution.
         /// `panelRows`: the micro-kernel's panel height; `stripGroup`: its `tileStrips`.
-        init(shape s: Conv2DShape, threads: Int, panelRows mr: Int, stripGroup g: Int = 1, sharesPackedB: Bool = true) {
+        /// `pixels`: the columns to block when not the output's pixels (the virtual columns of
+        /// `Conv2D+Taps`).
+        init(
+            shape s: Conv2DShape, threads: Int, panelRows mr: Int, stripGroup g: Int = 1, sharesPackedB: Bool = true,
+            pixels pixelOverride: Int? = nil
+        ) {
             let t = max(1, threads)
             self.sharesPackedB = sharesPackedB
             stripGroup = max(1, g)
             depth = s.inChannelsPerGroup * s.kernelHeight * s.kernelWidth
             let depthBlocks = (depth + Self.maximumDepthBlock - 1) / Self.maximumDepthBlock
             depthBlock = (depth + depthBlocks - 1) / depthBlocks
-            let pixels = s.outHeight * s.outWidth
+            let pixels = pixelOverride ?? s.outHeight * s.outWidth
             let strips = (pixels + 15) / 16
             let groups = (strips + stripGroup - 1) / stripGroup
             let maximumGroups = Self.maximumGroups(stripGroup: stripGroup, depthBlock: depthBlock)

@@ -166,9 +166,16 @@ public final class Conv2D: @unchecked Sendable {
         let m = s.outChannelsPerGroup
         // Threads on different dies would pass the packed B between their caches: there each
         // packs its own from the input (which then crosses over once, not twice).
-        let b = threads == 1 ? blocking : Blocking(
-            shape: s, threads: threads, panelRows: microKernel.rows, stripGroup: microKernel.tileStrips,
-            sharesPackedB: coresShareCache)
+        // Stride-1 layers on maps 16+ wide read B through their tap offsets (`Conv2D+Taps`), in
+        // blocks of virtual columns; activations other than clamps would need the real layout.
+        let taps = Self.readsTaps(s, microKernel: microKernel) && activation.clampBounds != nil
+        let b = taps
+            ? Blocking(
+                shape: s, threads: threads, panelRows: microKernel.rows, stripGroup: microKernel.tileStrips,
+                sharesPackedB: coresShareCache, pixels: virtualColumns)
+            : threads == 1 ? blocking : Blocking(
+                shape: s, threads: threads, panelRows: microKernel.rows, stripGroup: microKernel.tileStrips,
+                sharesPackedB: coresShareCache)
         let items = s.groups * b.pixelBlocks * b.rowChunks
         if s.batch == 0 || items == 0 { return }
         let workers = Parallel.workerCount(items: items, threads: threads)
@@ -192,7 +199,7 @@ public final class Conv2D: @unchecked Sendable {
                 } else {
                     source = imageInput
                 }
-                if sharesPacking(blocking: b, workers: workers) {
+                if !taps && sharesPacking(blocking: b, workers: workers) {
                     let channelOffset = image * s.outChannels
                     let epilogue = TileEpilogue(
                         c: output + channelOffset * pixels, ldc: pixels, bias: bias.map { UnsafePointer($0) },
@@ -215,6 +222,12 @@ public final class Conv2D: @unchecked Sendable {
                         activation: activation)
                     let image = source + group * s.inChannelsPerGroup * plane
                     let groupPanels = panels + group * panelsPerGroup
+                    if taps {
+                        computeTapsBlock(
+                            image: image, groupPanels: groupPanels, virtualColumns: b.pixels(ofBlock: pixelBlock),
+                            rows: chunkRows, epilogue: epilogue, blocking: b)
+                        return
+                    }
                     ScratchPool.local.withBuffers(count: 1, floats: b.workspaceFloats) { workspace in
                         computeBlock(
                             image: image, groupPanels: groupPanels, pixels: b.pixels(ofBlock: pixelBlock),

@@ -104,6 +104,24 @@ public struct MicroKernel: @unchecked Sendable, Equatable, CustomStringConvertib
         if last { epilogue.finish(rows: range, columns: firstColumn..<(firstColumn + columns)) }
     }
 
+    /// Whether `multiplyPanelsTaps` runs (the AVX-512 variant).
+    var readsTaps: Bool { name == "avx512" }
+
+    /// `multiplyPanels` with B read from a stride-1 convolution's zero-bordered input through
+    /// its tap offsets, over virtual columns (`ck_avx512_multiply_taps`). - Precondition: `readsTaps`.
+    @inline(__always)
+    func multiplyPanelsTaps(
+        depth: Int, panels: UnsafePointer<Float>, rows range: Range<Int>, image: UnsafePointer<Float>,
+        offsets: UnsafePointer<Int>, virtualColumns: Range<Int>, paddedWidth: Int, width: Int,
+        epilogue: TileEpilogue, first: Bool, last: Bool
+    ) {
+        if range.isEmpty || virtualColumns.isEmpty { return }
+        var e = epilogue.cEpilogue(first: first, last: last)
+        ck_avx512_multiply_taps(
+            depth, panels, range.lowerBound, range.count, image, offsets, virtualColumns.lowerBound, virtualColumns.count,
+            paddedWidth, width, &e)
+    }
+
     /// One full tile into memory: `tile[r·16 + j] = Σ_k a[k·rows + r] · b[k·16 + j]`
     /// (`tile` holds rows × 16 floats).
     @inline(__always)

@@ -75,6 +75,20 @@ let convCases: [ConvCase] = [
              pads: (0, 1, 0, 1)), residual: true, activation: .clip(min: -0.3, max: 0.4)),
     ConvCase(name: "many pixels (several pixel blocks), 2 threads", shape: shape(1, 3, 23, 19, oc: 7, k: (3, 3),
              pads: (1, 1, 1, 1)), threads: 2),
+    // Stride 1 on maps 16+ wide: the AVX-512 variant reads B through the tap offsets over virtual
+    // columns (`Conv2D+Taps`), storing each strip in up to two output rows.
+    ConvCase(name: "taps: 3x3 no pad on 23x37 (the input read to its last float), residual, batch 2",
+             shape: shape(2, 12, 23, 37, oc: 20, k: (3, 3)), residual: true, activation: .relu, algorithm: .pixelStrips),
+    ConvCase(name: "taps: 5x5 pad 2 on 18x16 (16 wide), 2 groups, 2 threads", shape: shape(1, 16, 18, 16, oc: 24,
+             k: (5, 5), pads: (2, 2, 2, 2), groups: 2), activation: .clip(min: -0.5, max: 0.5), threads: 2, algorithm: .pixelStrips),
+    ConvCase(name: "taps: 1x7 pad 3, 80 channels (two reduction blocks), no bias, 2 threads", shape: shape(1, 80, 5, 20,
+             oc: 40, k: (1, 7), pads: (0, 3, 0, 3)), bias: false, activation: .relu, threads: 2, algorithm: .pixelStrips),
+    ConvCase(name: "taps: 3x3 pad 1, 32 channels on 21x35 (the 96 rows limit), 2 threads", shape: shape(1, 32, 21, 35,
+             oc: 48, k: (3, 3), pads: (1, 1, 1, 1)), activation: .relu, threads: 2, algorithm: .pixelStrips),
+    ConvCase(name: "taps: 1x3 pad 1 on 9x33, residual, sigmoid (packed instead)", shape: shape(1, 8, 9, 33, oc: 16, k: (1, 3),
+             pads: (0, 1, 0, 1)), residual: true, activation: .sigmoid, algorithm: .pixelStrips),
+    ConvCase(name: "taps: 1x3 pad 1 on 9x33, residual", shape: shape(1, 8, 9, 33, oc: 17, k: (1, 3),
+             pads: (0, 1, 0, 1)), residual: true, activation: .none, algorithm: .pixelStrips),
     ConvCase(name: "few pixels, many channels, 2 threads (row split)", shape: shape(1, 16, 3, 3, oc: 70, k: (3, 3),
              pads: (1, 1, 1, 1)), residual: true, activation: .relu, threads: 2),
     // Wide strided outputs: column-phase layout gives contiguous and two-run strips.

@@ -59,6 +59,19 @@ void ck_avx512_multiply_panels_in_place(
     const float *b, ptrdiff_t ldb, ptrdiff_t column0, ptrdiff_t columnCount, const CKEpilogue *epilogue);
 #define CK_AVX512_NARROW_COLUMNS 4
 
+/// The AVX-512 variant's `CKMultiplyPanels` for a stride-1, undilated convolution whose B is
+/// read from its zero-bordered input `image` (one group's channels, rows `paddedWidth` floats
+/// long): B's element (k, v) is `image[offsets[k] + v]` for virtual columns v = oy · paddedWidth
+/// + ox, of which this block covers [virtual0, virtual0 + virtualCount) (virtual0 a multiple of
+/// 16). C's element for v with ox < `width` is column oy · width + ox (columns ox ≥ width are
+/// computed and dropped); `width` ≥ 16. The block's last, partial strip reads with masks, so
+/// no read passes image[offsets[k] + virtual0 + virtualCount - 1]. A no-op on CPUs without the
+/// AVX-512 variant.
+void ck_avx512_multiply_taps(
+    ptrdiff_t depth, const float *panels, ptrdiff_t row0, ptrdiff_t rowCount,
+    const float *image, const ptrdiff_t *offsets, ptrdiff_t virtual0, ptrdiff_t virtualCount,
+    ptrdiff_t paddedWidth, ptrdiff_t width, const CKEpilogue *epilogue);
+
 /// One full tile: `tile[r * 16 + j] = sum_k a[k * rows + r] * b[k * 16 + j]`.
 typedef void (*CKMultiplyTile)(ptrdiff_t depth, const float *a, const float *b, float *tile);
 
