@@ -62,7 +62,7 @@ public enum ConvolutionAlgorithm: String, Sendable, CaseIterable, CustomStringCo
                 return prefersDirectChannelTile(s, microKernel: microKernel) ? .channelStrips : .winograd2x2
             }
         }
-        if ConvolutionAlgorithm.winogradLine.supports(s) && choosesLine(taps: max(s.kernelHeight, s.kernelWidth), weights: s.weightCount)
+        if ConvolutionAlgorithm.winogradLine.supports(s) && choosesLine(taps: max(s.kernelHeight, s.kernelWidth), weights: s.weightCount, microKernel: microKernel)
             && min(s.inChannels, s.outChannels) >= 32 {
             return .winogradLine
         }
@@ -125,8 +125,14 @@ public enum ConvolutionAlgorithm: String, Sendable, CaseIterable, CustomStringCo
     /// 1×3 / 3×1 layers that was +67 MB of Inception-V4's peak RSS (417 → 492 MB, above
     /// onnxruntime's 464) for about 1% of its time; F(3, 7)'s cost 8 MB there. Inception-ResNet's
     /// 192 → 224 and 224 → 256 (≤ 172K weights) take it: +24 MB in all, lockstep A/B 0.99.
-    static func choosesLine(taps: Int, weights: Int) -> Bool {
-        taps == 7 || (taps == 3 && weights <= smallLineFilterWeights)
+    ///
+    /// With two 512-bit FMA ports (`MicroKernel.hasTwoZmmFMAPorts`) 3 taps never: in a network
+    /// the transformed weights come from memory, and there the direct form ran Inception-ResNet's
+    /// 1×3 192 → 224 and 3×1 224 → 256 at 8×8 1.3–1.7× faster than F(4, 3) (`kernel-bench
+    /// --cold-weights --algorithm winogradLine --ab --ab-algorithm pixelStrips`, one Emerald Rapids
+    /// core; from cache F(4, 3) was 1.0–1.25× faster), with twice the FMA rate to spend.
+    static func choosesLine(taps: Int, weights: Int, microKernel: MicroKernel) -> Bool {
+        taps == 7 || (taps == 3 && weights <= smallLineFilterWeights && !microKernel.hasTwoZmmFMAPorts)
     }
 
     /// The largest 1×3 / 3×1 filter (in weights, 1 MB) the 1-D F(4, 3) is chosen for;
