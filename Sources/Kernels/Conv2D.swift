@@ -251,9 +251,12 @@ public final class Conv2D: @unchecked Sendable {
             && shape.inChannelsPerGroup * shape.inHeight * shape.inWidth <= Self.inPlaceInputLimit
     }
 
-    /// Input floats per image and group up to which `readsInputInPlace` holds (768 KB, most
-    /// of one core's 1 MB L2 here, where the layer before left it).
-    static let inPlaceInputLimit = 192 << 10
+    /// Input floats per image and group up to which `readsInputInPlace` holds: the core's L2
+    /// but 256 KB (where the layer before left it; 768 KB of a Zen 4 core's 1 MB, as measured
+    /// there). With 2 MB of L2 (Emerald Rapids) that takes ResNet50's 256 → 64 at 56×56 (800 KB)
+    /// and 512 → 128 at 28×28 (1.6 MB) in place: 0.88 and 0.94× their time in the network
+    /// (per-node medians of six alternating `bench --profile` runs, one thread).
+    static let inPlaceInputLimit = max(192 << 10, (CacheSize.l2Bytes - (256 << 10)) / 4)
     /// Output channels per group up to which `readsInputInPlace` holds.
     static let inPlaceOutputChannelLimit = 128
 
