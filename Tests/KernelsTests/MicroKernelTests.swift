@@ -175,3 +175,26 @@ func microKernelVariantsFollowCPUFeatures() throws {
             "vendor \(vendor ?? "?"), family \(family ?? -1), model \(model ?? -1)")
     #endif
 }
+
+/// The L2 size the in-place limit follows (`CacheSize`, from `sysconf`) against the kernel's
+/// sysfs entry for cpu0's level-2 cache (an independent source), where Linux has one.
+@Test("The L2 size follows the kernel's cache description")
+func l2SizeFollowsSysfs() throws {
+    #if os(Linux)
+    let base = "/sys/devices/system/cpu/cpu0/cache"
+    let entries = (try? FileManager.default.contentsOfDirectory(atPath: base)) ?? []
+    let l2 = entries.filter { $0.hasPrefix("index") }.compactMap { entry -> Int? in
+        func read(_ name: String) -> String? {
+            (try? String(contentsOfFile: "\(base)/\(entry)/\(name)", encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        guard read("level") == "2", read("type") != "Instruction", let size = read("size"), size.hasSuffix("K"),
+              let kilobytes = Int(size.dropLast()) else { return nil }
+        return kilobytes << 10
+    }.first
+    if let l2 {
+        #expect(CacheSize.l2Bytes == l2)
+    } else {
+        #expect((256 << 10)...(64 << 20) ~= CacheSize.l2Bytes, "no sysfs L2 entry: sysconf's or the 1 MB default")
+    }
+    #endif
+}
