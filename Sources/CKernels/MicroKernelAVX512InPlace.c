@@ -47,74 +47,53 @@ static inline __mmask16 column_mask(ptrdiff_t columns)
     return columns >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << columns) - 1u);
 }
 
-/// Two strips (b0, b1 = the next strip): rows × (16 + columns1) of C. `ahead`: a panel to
-/// prefetch alongside, one k step of it per k step (the next panel during a panel's first pair).
-CK_AVX512 static inline __attribute__((always_inline)) void multiply_store_pair(
-    ptrdiff_t depth, const float *a, const float *b0, const float *b1, const ptrdiff_t ldb, ptrdiff_t row, ptrdiff_t column,
-    ptrdiff_t rows, ptrdiff_t columns1, const float *ahead, const CKEpilogue *e)
+/// `strips` (2 or 3) strips, strip j at b0 + j · stripStep: rows × (16 · (strips − 1) + lastColumns)
+/// of C, the packed kernel's 8 × 32 and 8 × 48 tiles (see `TRIPLE_DEPTH` in MicroKernelAVX512.c
+/// for when a triple). `ahead`: a panel to prefetch alongside, one k step of it per k step (the
+/// next panel during a panel's first tile). A triple also asks for B's row B_PREFETCH_ROWS ahead.
+CK_AVX512 static inline __attribute__((always_inline)) void multiply_store_strips(
+    ptrdiff_t depth, const float *a, const float *b0, const ptrdiff_t stripStep, const ptrdiff_t ldb, ptrdiff_t row,
+    ptrdiff_t column, ptrdiff_t rows, ptrdiff_t lastColumns, const float *ahead, const CKEpilogue *e, const int strips)
 {
     const CKEpilogue local = *e; // fields in registers across the stores (see MicroKernelAVX512.c)
-    __m512 c0[MR], c1[MR];
+    __m512 c[3][MR];
 #pragma clang loop unroll(full)
-    for (int r = 0; r < MR; r++) { c0[r] = _mm512_setzero_ps(); c1[r] = _mm512_setzero_ps(); }
-    for (ptrdiff_t k = 0; k < depth; k++) {
-        _mm_prefetch((const char *)(ahead + MR * k), _MM_HINT_T0);
-        __m512 x0 = _mm512_loadu_ps(b0 + ldb * k);
-        __m512 x1 = _mm512_loadu_ps(b1 + ldb * k);
-        const float *ak = a + MR * k;
+    for (int j = 0; j < 3; j++) {
 #pragma clang loop unroll(full)
-        for (int r = 0; r < MR; r++) {
-            __m512 s = _mm512_set1_ps(ak[r]);
-            c0[r] = _mm512_fmadd_ps(s, x0, c0[r]);
-            c1[r] = _mm512_fmadd_ps(s, x1, c1[r]);
-        }
+        for (int r = 0; r < MR; r++) c[j][r] = _mm512_setzero_ps();
     }
-    __mmask16 mask1 = column_mask(columns1);
-#pragma clang loop unroll(full)
-    for (int r = 0; r < MR; r++) {
-        if (r < rows) {
-            store_row(c0[r], row + r, column, 0xFFFF, &local);
-            store_row(c1[r], row + r, column + 16, mask1, &local);
-        }
-    }
-}
-
-/// Three strips (b0, b0 + 16, b0 + 32): rows × (32 + columns2) of C, the packed kernel's 8 × 48
-/// tile (see `TRIPLE_DEPTH` in MicroKernelAVX512.c for when).
-CK_AVX512 static inline __attribute__((always_inline)) void multiply_store_triple(
-    ptrdiff_t depth, const float *a, const float *b0, const ptrdiff_t ldb, ptrdiff_t row, ptrdiff_t column,
-    ptrdiff_t rows, ptrdiff_t columns2, const float *ahead, const CKEpilogue *e)
-{
-    const CKEpilogue local = *e;
-    __m512 c0[MR], c1[MR], c2[MR];
-#pragma clang loop unroll(full)
-    for (int r = 0; r < MR; r++) { c0[r] = _mm512_setzero_ps(); c1[r] = _mm512_setzero_ps(); c2[r] = _mm512_setzero_ps(); }
     for (ptrdiff_t k = 0; k < depth; k++) {
         _mm_prefetch((const char *)(ahead + MR * k), _MM_HINT_T0);
         const float *bk = b0 + ldb * k;
-        // Row k + B_PREFETCH_ROWS's 48 floats (four lines at most when unaligned).
-        const float *ahead_row = bk + ldb * B_PREFETCH_ROWS;
-        _mm_prefetch((const char *)ahead_row, _MM_HINT_T0);
-        _mm_prefetch((const char *)(ahead_row + 16), _MM_HINT_T0);
-        _mm_prefetch((const char *)(ahead_row + 32), _MM_HINT_T0);
-        _mm_prefetch((const char *)(ahead_row + 47), _MM_HINT_T0);
-        __m512 x0 = _mm512_loadu_ps(bk), x1 = _mm512_loadu_ps(bk + 16), x2 = _mm512_loadu_ps(bk + 32);
+        if (strips == 3) {
+            // Row k + B_PREFETCH_ROWS's strips (four lines at most when unaligned).
+            const float *ahead_row = bk + ldb * B_PREFETCH_ROWS;
+            _mm_prefetch((const char *)ahead_row, _MM_HINT_T0);
+            _mm_prefetch((const char *)(ahead_row + stripStep), _MM_HINT_T0);
+            _mm_prefetch((const char *)(ahead_row + 2 * stripStep), _MM_HINT_T0);
+            _mm_prefetch((const char *)(ahead_row + 2 * stripStep + 15), _MM_HINT_T0);
+        }
+        __m512 x[3];
+#pragma clang loop unroll(full)
+        for (int j = 0; j < 3; j++) x[j] = j < strips ? _mm512_loadu_ps(bk + j * stripStep) : x[0];
         const float *ak = a + MR * k;
 #pragma clang loop unroll(full)
         for (int r = 0; r < MR; r++) {
             __m512 s = _mm512_set1_ps(ak[r]);
-            c0[r] = _mm512_fmadd_ps(s, x0, c0[r]);
-            c1[r] = _mm512_fmadd_ps(s, x1, c1[r]);
-            c2[r] = _mm512_fmadd_ps(s, x2, c2[r]);
+#pragma clang loop unroll(full)
+            for (int j = 0; j < 3; j++) {
+                if (j < strips) c[j][r] = _mm512_fmadd_ps(s, x[j], c[j][r]);
+            }
         }
     }
-    __mmask16 mask2 = column_mask(columns2);
+    const __mmask16 lastMask = column_mask(lastColumns);
 #pragma clang loop unroll(full)
     for (int r = 0; r < MR; r++) {
         if (r < rows) {
-            store_row(c0[r], row + r, column, 0xFFFF, &local);
-            store_row(c1[r], row + r, column + 16, 0xFFFF, &local);
-            store_row(c2[r], row + r, column + 32, mask2, &local);
+#pragma clang loop unroll(full)
+            for (int j = 0; j < 3; j++) {
+                if (j < strips) store_row(c[j][r], row + r, column + 16 * j, j == strips - 1 ? lastMask : 0xFFFF, &local);
+            }
         }
     }
 }
@@ -209,7 +188,7 @@ CK_AVX512 static inline __attribute__((always_inline)) void multiply_panels(
         for (; depth >= IN_PLACE_TRIPLE_DEPTH && s + 2 < wideStrips; s += 3) {
             ptrdiff_t columns2 = columnCount - 16 * (s + 2) < 16 ? columnCount - 16 * (s + 2) : 16;
             const float *ahead = s == 0 ? a + MR * depth : a;
-            multiply_store_triple(depth, a, strips + s * stripStep, ldb, row0 + r, column0 + 16 * s, rows, columns2, ahead, e);
+            multiply_store_strips(depth, a, strips + s * stripStep, stripStep, ldb, row0 + r, column0 + 16 * s, rows, columns2, ahead, e, 3);
         }
         for (; s + 1 < wideStrips; s += 2) {
             const float *b = strips + s * stripStep;
@@ -217,7 +196,7 @@ CK_AVX512 static inline __attribute__((always_inline)) void multiply_panels(
             // The first pair pulls the next panel in (weights come from memory in a large network):
             // past the last one too, where the next row block's or depth block's panels follow.
             const float *ahead = s == 0 ? a + MR * depth : a;
-            multiply_store_pair(depth, a, b, b + stripStep, ldb, row0 + r, column0 + 16 * s, rows, columns1, ahead, e);
+            multiply_store_strips(depth, a, b, stripStep, ldb, row0 + r, column0 + 16 * s, rows, columns1, ahead, e, 2);
         }
         if (s < wideStrips) {
             ptrdiff_t columns = columnCount - 16 * s < 16 ? columnCount - 16 * s : 16;
