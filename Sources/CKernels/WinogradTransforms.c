@@ -99,46 +99,23 @@ CK_INLINE void output_body(
     }
 }
 
+/// The exported transforms of one variant: the same bodies, compiled for `ATTRIBUTE`'s target.
+#define CK_WINOGRAD_VARIANT(SUFFIX, ATTRIBUTE)                                                                 \
+    ATTRIBUTE void ck_##SUFFIX##_winograd_input(                                                               \
+        const float *padded, ptrdiff_t phaseWidth, ptrdiff_t tileRow0, ptrdiff_t tileRow1, ptrdiff_t tileColumns, \
+        float *v, ptrdiff_t xiStride)                                                                          \
+    {                                                                                                          \
+        input_body(padded, phaseWidth, tileRow0, tileRow1, tileColumns, v, xiStride);                          \
+    }                                                                                                          \
+    ATTRIBUTE void ck_##SUFFIX##_winograd_output(                                                              \
+        const float *products, ptrdiff_t xiStride, ptrdiff_t tileRow0, ptrdiff_t tileRow1, ptrdiff_t tileColumns, \
+        float bias, float *output, const float *residual, ptrdiff_t oh, ptrdiff_t ow, float lower, float upper) \
+    {                                                                                                          \
+        output_body(products, xiStride, tileRow0, tileRow1, tileColumns, bias, output, residual, oh, ow, lower, upper); \
+    }
+
 #if CK_X86
-__attribute__((target("avx2,fma"))) void ck_avx2_winograd_input(
-    const float *padded, ptrdiff_t phaseWidth, ptrdiff_t tileRow0, ptrdiff_t tileRow1, ptrdiff_t tileColumns,
-    float *v, ptrdiff_t xiStride)
-{
-    input_body(padded, phaseWidth, tileRow0, tileRow1, tileColumns, v, xiStride);
-}
-
-__attribute__((target("avx2,fma"))) void ck_avx2_winograd_output(
-    const float *products, ptrdiff_t xiStride, ptrdiff_t tileRow0, ptrdiff_t tileRow1, ptrdiff_t tileColumns,
-    float bias, float *output, const float *residual, ptrdiff_t oh, ptrdiff_t ow, float lower, float upper)
-{
-    output_body(products, xiStride, tileRow0, tileRow1, tileColumns, bias, output, residual, oh, ow, lower, upper);
-}
-
-__attribute__((target("avx512f,avx512vl,fma"))) void ck_avx512_winograd_input(
-    const float *padded, ptrdiff_t phaseWidth, ptrdiff_t tileRow0, ptrdiff_t tileRow1, ptrdiff_t tileColumns,
-    float *v, ptrdiff_t xiStride)
-{
-    input_body(padded, phaseWidth, tileRow0, tileRow1, tileColumns, v, xiStride);
-}
-
-__attribute__((target("avx512f,avx512vl,fma"))) void ck_avx512_winograd_output(
-    const float *products, ptrdiff_t xiStride, ptrdiff_t tileRow0, ptrdiff_t tileRow1, ptrdiff_t tileColumns,
-    float bias, float *output, const float *residual, ptrdiff_t oh, ptrdiff_t ow, float lower, float upper)
-{
-    output_body(products, xiStride, tileRow0, tileRow1, tileColumns, bias, output, residual, oh, ow, lower, upper);
-}
+CK_WINOGRAD_VARIANT(avx2, __attribute__((target("avx2,fma"))))
+CK_WINOGRAD_VARIANT(avx512, __attribute__((target("avx512f,avx512vl,fma"))))
 #endif
-
-void ck_portable_winograd_input(
-    const float *padded, ptrdiff_t phaseWidth, ptrdiff_t tileRow0, ptrdiff_t tileRow1, ptrdiff_t tileColumns,
-    float *v, ptrdiff_t xiStride)
-{
-    input_body(padded, phaseWidth, tileRow0, tileRow1, tileColumns, v, xiStride);
-}
-
-void ck_portable_winograd_output(
-    const float *products, ptrdiff_t xiStride, ptrdiff_t tileRow0, ptrdiff_t tileRow1, ptrdiff_t tileColumns,
-    float bias, float *output, const float *residual, ptrdiff_t oh, ptrdiff_t ow, float lower, float upper)
-{
-    output_body(products, xiStride, tileRow0, tileRow1, tileColumns, bias, output, residual, oh, ow, lower, upper);
-}
+CK_WINOGRAD_VARIANT(portable, )
