@@ -251,12 +251,17 @@ public final class Conv2D: @unchecked Sendable {
             && shape.inChannelsPerGroup * shape.inHeight * shape.inWidth <= Self.inPlaceInputLimit
     }
 
-    /// Input floats per image and group up to which `readsInputInPlace` holds: the core's L2
-    /// but 256 KB (where the layer before left it; 768 KB of a Zen 4 core's 1 MB, as measured
-    /// there). With 2 MB of L2 (Emerald Rapids) that takes ResNet50's 256 → 64 at 56×56 (800 KB)
-    /// and 512 → 128 at 28×28 (1.6 MB) in place: 0.88 and 0.94× their time in the network
-    /// (per-node medians of six alternating `bench --profile` runs, one thread).
-    static let inPlaceInputLimit = max(192 << 10, (CacheSize.l2Bytes - (256 << 10)) / 4)
+    /// Input floats per image and group up to which `readsInputInPlace` holds. With 2 MB of L2 or
+    /// more (Emerald Rapids), inputs up to twice the L2 in bytes: the in-place triple's B row
+    /// prefetch keeps its strided streams fed from L3, and ResNet50's 256 → 64 at 56×56 (3.2 MB)
+    /// ran 0.85–0.87× its packed time in the network on one thread, 0.90 on two (per-node
+    /// medians of eight alternating `bench --profile` runs; the 1×1 layers beside it unchanged;
+    /// 512 → 128 at 28×28, 1.6 MB, was in place already: 0.94×).
+    /// Smaller L2s keep the limit measured on Zen 4 (1 MB): the L2 but 256 KB, where the layer
+    /// before left it, as packing's plane-by-plane reads beat the strided streams from memory
+    /// there (144 → 24 at 56×56 and 2080 → 192 at 8×8, cold caches: 1.25–1.6× slower in place).
+    static let inPlaceInputLimit = CacheSize.l2Bytes >= 2 << 20
+        ? CacheSize.l2Bytes / 2 : max(192 << 10, (CacheSize.l2Bytes - (256 << 10)) / 4)
     /// Output channels per group up to which `readsInputInPlace` holds.
     static let inPlaceOutputChannelLimit = 128
 
