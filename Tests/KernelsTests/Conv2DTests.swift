@@ -42,6 +42,10 @@ let convCases: [ConvCase] = [
     ConvCase(name: "1x1 packed 5x5 (tail 9), 130 deep", shape: shape(1, 130, 5, 5, oc: 12, k: (1, 1)), bias: false),
     ConvCase(name: "1x1 in place 28x28, 120 output channels, 2 threads", shape: shape(1, 33, 28, 28, oc: 120, k: (1, 1)),
              activation: .leakyRelu(alpha: 0.1), threads: 2),
+    // An input past the L2 (3.3 MB): read in place where the L2 is 2 MB or more
+    // (`Conv2D.inPlaceInputLimit`), packed elsewhere; 2 threads split its pixel blocks.
+    ConvCase(name: "1x1 input past the L2, 264 deep at 56x56, 2 threads", shape: shape(1, 264, 56, 56, oc: 10, k: (1, 1)),
+             residual: true, activation: .relu, threads: 2),
     ConvCase(name: "3x3 same pad", shape: shape(1, 4, 10, 13, oc: 9, k: (3, 3), pads: (1, 1, 1, 1)),
              activation: .relu),
     ConvCase(name: "3x3 no pad", shape: shape(1, 3, 8, 8, oc: 13, k: (3, 3))),
@@ -497,4 +501,20 @@ func conv2DShapeOutputSize() {
     let dilated = shape(1, 1, 10, 10, oc: 1, k: (3, 3), dilation: (3, 3))
     #expect(dilated.outHeight == 4)
     #expect(!shape(1, 3, 2, 2, oc: 1, k: (3, 3)).isValid)
+}
+
+@Test("1x1 inputs go in place up to the L2 limit of this host: past the L2 only where it is 2 MB or more")
+func inPlaceInputLimitFollowsTheL2() {
+    func readsInPlace(channels: Int, side: Int, outputs: Int) -> Bool {
+        let s = Conv2DShape(
+            batch: 1, inChannels: channels, inHeight: side, inWidth: side, outChannels: outputs,
+            kernelHeight: 1, kernelWidth: 1)
+        return Conv2D(shape: s, weights: [Float](repeating: 0, count: s.weightCount), bias: nil).readsInputInPlace
+    }
+    // ResNet50's 256 → 64 at 56×56: 3.2 MB of input.
+    #expect(readsInPlace(channels: 256, side: 56, outputs: 64) == (CacheSize.l2Bytes >= 2 << 20))
+    // Always in place: 64 → 64 at 56×56 (800 KB); never: 256 outputs, or 16 MB of input.
+    #expect(readsInPlace(channels: 64, side: 56, outputs: 64))
+    #expect(!readsInPlace(channels: 64, side: 56, outputs: 256))
+    #expect(!readsInPlace(channels: 1024, side: 64, outputs: 64) || CacheSize.l2Bytes >= 8 << 20)
 }
