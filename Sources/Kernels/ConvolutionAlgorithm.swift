@@ -49,17 +49,19 @@ public enum ConvolutionAlgorithm: String, Sendable, CaseIterable, CustomStringCo
     ///   layers of Inception-V3/V4 and Inception-ResNet): the 1-D F(3, 7), see `lineOutputTile`
     ///   and `choosesLine` (1×3 / 3×1 ones with small filters: F(4, 3)).
     /// - With two 512-bit FMA ports (`MicroKernel.hasTwoZmmFMAPorts`): the direct form instead of
-    ///   F(2×2) on such maps with 32–47 channels (`directOutrunsWinograd2`), and the direct
-    ///   channel-vector form where F(2×2)'s tiles fill one strip at most and it saves less than
-    ///   2× the multiplications (`prefersDirectChannelTile`: ResNet's 7×7 stage).
-    /// - Otherwise the channel-vector form where it fills the tile better, else pixel strips.
+    ///   F(2×2) on such maps with 32–47 channels (`directOutrunsWinograd2`), and where F(2×2)'s
+    ///   tiles fill one strip at most (`directOutrunsWinograd2OnSmallMap`: ResNet's 7×7 stage,
+    ///   Inception-V3's 8×8 one).
+    /// - Otherwise the channel-vector form where it fills the tile better, else pixel strips
+    ///   (with two 512-bit FMA ports: pixel strips, `channelTileLosesToPixelStrips`).
     public static func choose(for s: Conv2DShape, microKernel: MicroKernel) -> ConvolutionAlgorithm {
         if ConvolutionAlgorithm.winograd2x2.supports(s) {
             let channels = min(s.inChannels, s.outChannels), side = min(s.outHeight, s.outWidth)
             let wideMap = side >= winograd4MinimumSide
             if wideMap && channels >= winograd4MinimumChannels { return .winograd4x4 }
-            if channels >= (wideMap ? 32 : 64) && !directOutrunsWinograd2(channels: channels, wideMap: wideMap, microKernel: microKernel) {
-                return prefersDirectChannelTile(s, microKernel: microKernel) ? .channelStrips : .winograd2x2
+            if channels >= (wideMap ? 32 : 64) && !directOutrunsWinograd2(channels: channels, wideMap: wideMap, microKernel: microKernel)
+                && !directOutrunsWinograd2OnSmallMap(s, microKernel: microKernel) {
+                return .winograd2x2
             }
         }
         if ConvolutionAlgorithm.winogradLine.supports(s) && choosesLine(taps: max(s.kernelHeight, s.kernelWidth), weights: s.weightCount, microKernel: microKernel)
@@ -67,31 +69,37 @@ public enum ConvolutionAlgorithm: String, Sendable, CaseIterable, CustomStringCo
             return .winogradLine
         }
         // The AVX-512 C channel tile pays from a 128-deep reduction, the Swift form from 256
-        // and only against pixel strips without a narrow tail.
+        // and only against pixel strips without a narrow tail. With two 512-bit FMA ports the
+        // pixel strips' narrow tail counts as well (`channelTileLosesToPixelStrips`).
         let channelTile = Conv2D.hasChannelTile(microKernel)
         return Conv2D.prefersChannelStrips(
-            s, panelRows: microKernel.rows, minimumDepth: channelTile ? 128 : 256, narrowTails: !channelTile)
+            s, panelRows: microKernel.rows, minimumDepth: channelTile ? 128 : 256,
+            narrowTails: !channelTile || channelTileLosesToPixelStrips(microKernel))
             ? .channelStrips : .pixelStrips
     }
 
-    /// Whether a 3×3 layer F(2×2) would take goes to the AVX-512 channel tile instead: F(2×2)'s
-    /// ≤ 16 tiles make each of its 16 GEMMs one 8 × 16 register tile (8 accumulators: too few
-    /// chains for two FMA ports) streaming its transformed weights (16/9 of the filters) for 16
-    /// columns, while the channel tile multiplies 7- or 8-pixel panels by 32 channels over the whole
-    /// reduction. It computes 9 · (pixels rounded to panels) against F(2×2)'s 16 · 16 products
-    /// per input and output channel pair, and wins below 2× that: ResNet50's 3×3 512 → 512 at
-    /// 7×7 (441 against 256) ran 1.2–1.4× faster (`kernel-bench --algorithm winograd2x2 --ab
-    /// --ab-algorithm channelStrips`, one Emerald Rapids core, six alternations), Inception-V3's
-    /// 448 → 384 at 8×8 (576 against 256) 0.8× as fast.
-    /// Cores with one zmm FMA a cycle (Zen 4, where 8 chains keep it busy) keep F(2×2), the choice
-    /// measured there.
-    static func prefersDirectChannelTile(_ s: Conv2DShape, microKernel: MicroKernel) -> Bool {
+    /// Whether a 3×3 layer F(2×2) would take goes direct instead, on two 512-bit FMA ports
+    /// (`MicroKernel.hasTwoZmmFMAPorts`): maps of at most 16 F(2×2) tiles, where each of F(2×2)'s
+    /// 16 GEMMs is one 16-column strip streaming its transformed weights (16/9 of the filters,
+    /// from memory in a network) for those 16 columns alone, while the direct pixel strips use
+    /// each weight across the whole map with the 8 × 48 tile. `kernel-bench --cold-weights
+    /// --algorithm winograd2x2 --ab --ab-algorithm pixelStrips`, one Emerald Rapids core, three
+    /// alternations: Inception-V3's 448 → 384 at 8×8 1.27–1.67× faster direct, ResNet50's 512 →
+    /// 512 at 7×7 1.6–1.8×; at 14×14 (49 tiles) and 17×17 (81) F(2×2) stays 1.3–1.5× faster.
+    /// Cores with one zmm FMA a cycle (Zen 4) keep F(2×2), the choice measured there.
+    static func directOutrunsWinograd2OnSmallMap(_ s: Conv2DShape, microKernel: MicroKernel) -> Bool {
         let tiles = ((s.outHeight + 1) / 2) * ((s.outWidth + 1) / 2)
-        guard tiles <= MicroKernel.columns, microKernel.hasTwoZmmFMAPorts, Conv2D.hasChannelTile(microKernel) else { return false }
-        let pixels = s.outHeight * s.outWidth
-        let panel = Conv2D.channelTilePixels(pixels: pixels)
-        let directProducts = s.kernelHeight * s.kernelWidth * ((pixels + panel - 1) / panel * panel)
-        return directProducts < 2 * 16 * MicroKernel.columns
+        return tiles <= MicroKernel.columns && microKernel.hasTwoZmmFMAPorts
+    }
+
+    /// Whether the AVX-512 channel tile (8 pixels × 32 channels, 16 accumulators) loses to pixel
+    /// strips even where they end in a narrow tail: with two 512-bit FMA ports, whose 8 × 48
+    /// triple keeps 24 accumulators busy. `kernel-bench --cold-weights --algorithm channelStrips
+    /// --ab --ab-algorithm pixelStrips`, one Emerald Rapids core, two alternations each: ResNet50's
+    /// 7×7 layers 1.12–1.33× faster in pixel strips (3×3 512 → 512 1.25–1.4×, 1.14× on two
+    /// threads), Inception-ResNet-V2's 1×1s at 8×8 1.14–1.2×, MobileNetV2's at 7×7 1.04–1.22×.
+    static func channelTileLosesToPixelStrips(_ microKernel: MicroKernel) -> Bool {
+        microKernel.hasTwoZmmFMAPorts
     }
 
     /// Whether the direct form outruns F(2×2) on a map of 24+ outputs a side with fewer than 48

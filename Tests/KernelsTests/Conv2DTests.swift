@@ -288,15 +288,14 @@ func conv2DMatchesReference(_ c: ConvCase, _ kernel: MicroKernel) throws {
     }
 }
 
-@Test("3x3 stride-1 convolutions take Winograd F(4x4) on maps of 24+ a side with 64+ channels, F(2x2) there with 32-63 and on smaller maps with 64+ (but the AVX-512 channel tile at 7x7)")
+@Test("3x3 stride-1 convolutions take Winograd F(4x4) on maps of 24+ a side with 64+ channels, F(2x2) there with 32-63 and on smaller maps with 64+ (but direct on maps of ≤ 16 tiles with two zmm FMA ports)")
 func winogradSelection() throws {
     // The Winograd choice must not depend on the micro-kernel (so on the host): every compiled
     // variant must agree with the expectation (the direct forms' pixel / channel choice does
     // depend on the tile's rows, see `prefersChannelStrips`), except on maps of at most 16
-    // F(2×2) tiles, where a variant with the AVX-512 channel tile takes it instead where F(2×2)
-    // saves less than 2× the products (`prefersDirectChannelTile`), and on wide maps with 32–47
-    // channels, where a variant on two 512-bit FMA ports takes the direct form
-    // (`directOutrunsWinograd2`). Both only for the AVX-512 variant on such a CPU.
+    // F(2×2) tiles (`directOutrunsWinograd2OnSmallMap`) and on wide maps with 32–47 channels
+    // (`directOutrunsWinograd2`), where a variant on two 512-bit FMA ports takes the direct
+    // form: only the AVX-512 variant on such a CPU.
     func chosenByEvery(_ s: Conv2DShape) -> Set<ConvolutionAlgorithm> {
         Set(MicroKernel.compiled.map { ConvolutionAlgorithm.choose(for: s, microKernel: $0) })
     }
@@ -322,16 +321,16 @@ func winogradSelection() throws {
     }
     for kernel in MicroKernel.compiled {
         #expect(!kernel.hasTwoZmmFMAPorts || kernel.name == "avx512", "\(kernel.name)")
-        // ResNet's 7×7 stage (9 · 49 products against F(2×2)'s 16 · 16) and a 6×6 map (9 · 40) take
-        // the channel tile where the variant has one, on two zmm FMA ports; an 8×8 map (9 · 64) keeps F(2×2).
-        let twoPorts = kernel.hasTwoZmmFMAPorts && Conv2D.hasChannelTile(kernel)
-        let tile: ConvolutionAlgorithm = twoPorts ? .channelStrips : .winograd2x2
-        #expect(ConvolutionAlgorithm.choose(for: shape(1, 512, 7, 7, oc: 512, k: (3, 3), pads: (1, 1, 1, 1)), microKernel: kernel) == tile,
-                "\(kernel.name)")
-        #expect(ConvolutionAlgorithm.choose(for: shape(1, 300, 6, 6, oc: 81, k: (3, 3), pads: (1, 1, 1, 1)), microKernel: kernel) == tile,
+        // ResNet's 7×7 stage, Inception-V3's 8×8 one and a 6×6 map (16, 16 and 9 F(2×2) tiles) go
+        // to pixel strips on two zmm FMA ports, F(2×2) elsewhere; 9×9 (25 tiles) keeps F(2×2).
+        let small: ConvolutionAlgorithm = kernel.hasTwoZmmFMAPorts ? .pixelStrips : .winograd2x2
+        for s in [shape(1, 512, 7, 7, oc: 512, k: (3, 3), pads: (1, 1, 1, 1)), shape(1, 448, 8, 8, oc: 384, k: (3, 3), pads: (1, 1, 1, 1)),
+                  shape(1, 300, 6, 6, oc: 81, k: (3, 3), pads: (1, 1, 1, 1))] {
+            #expect(ConvolutionAlgorithm.choose(for: s, microKernel: kernel) == small, "\(kernel.name) \(s)")
+        }
+        #expect(ConvolutionAlgorithm.choose(for: shape(1, 64, 9, 9, oc: 64, k: (3, 3), pads: (1, 1, 1, 1)), microKernel: kernel) == .winograd2x2,
                 "\(kernel.name)")
     }
-    #expect(chosen(shape(1, 448, 8, 8, oc: 384, k: (3, 3), pads: (1, 1, 1, 1))) == .winograd2x2)
     #expect(chosen(shape(1, 256, 14, 14, oc: 256, k: (3, 3), pads: (1, 1, 1, 1))) == .winograd2x2)
     #expect(chosen(shape(1, 80, 17, 17, oc: 192, k: (3, 3))) == .winograd2x2)
     #expect(chosen(shape(1, 64, 23, 30, oc: 64, k: (3, 3), pads: (1, 1, 1, 1))) == .winograd2x2)
@@ -395,9 +394,10 @@ func channelStripSelection() throws {
         ConvolutionAlgorithm.choose(for: s, microKernel: kernel) == .channelStrips
     }
     for kernel in MicroKernel.compiled {
-        // ResNet50's 7×7 stage takes the AVX-512 C tile; the Swift form does not, since 16-pixel
-        // strips take its 49th pixel as a narrow tail (see `prefersChannelStrips`).
-        let tile = Conv2D.hasChannelTile(kernel)
+        // ResNet50's 7×7 stage takes the AVX-512 C tile, but not with two zmm FMA ports
+        // (`channelTileLosesToPixelStrips`); the Swift form does not, since 16-pixel strips take
+        // its 49th pixel as a narrow tail (see `prefersChannelStrips`).
+        let tile = Conv2D.hasChannelTile(kernel) && !kernel.hasTwoZmmFMAPorts
         #expect(selects(shape(1, 2048, 7, 7, oc: 512, k: (1, 1)), kernel) == tile, "\(kernel)")
         #expect(selects(shape(1, 512, 7, 7, oc: 2048, k: (1, 1)), kernel) == tile, "\(kernel)")
         #expect(selects(shape(1, 256, 7, 7, oc: 80, k: (1, 1)), kernel) == tile, "\(kernel)")
