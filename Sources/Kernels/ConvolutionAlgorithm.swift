@@ -53,7 +53,7 @@ public enum ConvolutionAlgorithm: String, Sendable, CaseIterable, CustomStringCo
     ///   tiles fill one strip at most (`directOutrunsWinograd2OnSmallMap`: ResNet's 7×7 stage,
     ///   Inception-V3's 8×8 one).
     /// - Otherwise the channel-vector form where it fills the tile better, else pixel strips
-    ///   (with two 512-bit FMA ports: pixel strips, `channelTileLosesToPixelStrips`).
+    ///   (with two 512-bit FMA ports and 256+ outputs: pixel strips, `channelTileLosesToPixelStrips`).
     public static func choose(for s: Conv2DShape, microKernel: MicroKernel) -> ConvolutionAlgorithm {
         if ConvolutionAlgorithm.winograd2x2.supports(s) {
             let channels = min(s.inChannels, s.outChannels), side = min(s.outHeight, s.outWidth)
@@ -69,12 +69,12 @@ public enum ConvolutionAlgorithm: String, Sendable, CaseIterable, CustomStringCo
             return .winogradLine
         }
         // The AVX-512 C channel tile pays from a 128-deep reduction, the Swift form from 256
-        // and only against pixel strips without a narrow tail. With two 512-bit FMA ports the
-        // pixel strips' narrow tail counts as well (`channelTileLosesToPixelStrips`).
+        // and only against pixel strips without a narrow tail. With two 512-bit FMA ports and
+        // 256+ outputs the pixel strips' narrow tail counts as well (`channelTileLosesToPixelStrips`).
         let channelTile = Conv2D.hasChannelTile(microKernel)
         return Conv2D.prefersChannelStrips(
             s, panelRows: microKernel.rows, minimumDepth: channelTile ? 128 : 256,
-            narrowTails: !channelTile || channelTileLosesToPixelStrips(microKernel))
+            narrowTails: !channelTile || channelTileLosesToPixelStrips(s, microKernel: microKernel))
             ? .channelStrips : .pixelStrips
     }
 
@@ -94,12 +94,16 @@ public enum ConvolutionAlgorithm: String, Sendable, CaseIterable, CustomStringCo
 
     /// Whether the AVX-512 channel tile (8 pixels × 32 channels, 16 accumulators) loses to pixel
     /// strips even where they end in a narrow tail: with two 512-bit FMA ports, whose 8 × 48
-    /// triple keeps 24 accumulators busy. `kernel-bench --cold-weights --algorithm channelStrips
-    /// --ab --ab-algorithm pixelStrips`, one Emerald Rapids core, two alternations each: ResNet50's
-    /// 7×7 layers 1.12–1.33× faster in pixel strips (3×3 512 → 512 1.25–1.4×, 1.14× on two
-    /// threads), Inception-ResNet-V2's 1×1s at 8×8 1.14–1.2×, MobileNetV2's at 7×7 1.04–1.22×.
-    static func channelTileLosesToPixelStrips(_ microKernel: MicroKernel) -> Bool {
-        microKernel.hasTwoZmmFMAPorts
+    /// triple keeps 24 accumulators busy, for 256 or more output channels. `kernel-bench
+    /// --cold-weights --algorithm pixelStrips --ab --ab-algorithm channelStrips`, one Emerald Rapids
+    /// core, two or three alternations each: pixel strips ran ResNet50's 7×7 layers 1.12–1.33×
+    /// faster (3×3 512 → 512 1.25–1.4×), Inception-ResNet-V2's merged 2080 → 384 at 8×8
+    /// 1.12–1.24×, MobileNetV2's 320 → 1280 at 7×7 1.2×, and on two threads 1.04–1.2× (2048 → 512,
+    /// 512 → 2048, 448 → 2080, 2080 → 384, 3×3 512 → 512). With 160 or 192 outputs (960 → 160,
+    /// 2080 → 192) pixel strips won on one thread (1.04–1.2×) but lost on two (1.03–1.45×), whose
+    /// row split leaves each thread 10–12 panels: those keep the channel tile.
+    static func channelTileLosesToPixelStrips(_ s: Conv2DShape, microKernel: MicroKernel) -> Bool {
+        microKernel.hasTwoZmmFMAPorts && s.outChannelsPerGroup >= 256
     }
 
     /// Whether the direct form outruns F(2×2) on a map of 24+ outputs a side with fewer than 48

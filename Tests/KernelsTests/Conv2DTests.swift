@@ -321,13 +321,16 @@ func winogradSelection() throws {
     }
     for kernel in MicroKernel.compiled {
         #expect(!kernel.hasTwoZmmFMAPorts || kernel.name == "avx512", "\(kernel.name)")
-        // ResNet's 7×7 stage, Inception-V3's 8×8 one and a 6×6 map (16, 16 and 9 F(2×2) tiles) go
-        // to pixel strips on two zmm FMA ports, F(2×2) elsewhere; 9×9 (25 tiles) keeps F(2×2).
+        // ResNet's 7×7 stage and Inception-V3's 8×8 one (16 F(2×2) tiles) go to pixel strips on two
+        // zmm FMA ports, F(2×2) elsewhere; a 6×6 map with 81 outputs (9 tiles) goes direct there
+        // too, to the channel tile where the variant has one; 9×9 (25 tiles) keeps F(2×2).
         let small: ConvolutionAlgorithm = kernel.hasTwoZmmFMAPorts ? .pixelStrips : .winograd2x2
-        for s in [shape(1, 512, 7, 7, oc: 512, k: (3, 3), pads: (1, 1, 1, 1)), shape(1, 448, 8, 8, oc: 384, k: (3, 3), pads: (1, 1, 1, 1)),
-                  shape(1, 300, 6, 6, oc: 81, k: (3, 3), pads: (1, 1, 1, 1))] {
+        for s in [shape(1, 512, 7, 7, oc: 512, k: (3, 3), pads: (1, 1, 1, 1)), shape(1, 448, 8, 8, oc: 384, k: (3, 3), pads: (1, 1, 1, 1))] {
             #expect(ConvolutionAlgorithm.choose(for: s, microKernel: kernel) == small, "\(kernel.name) \(s)")
         }
+        let narrow = shape(1, 300, 6, 6, oc: 81, k: (3, 3), pads: (1, 1, 1, 1))
+        let narrowExpected: Set<ConvolutionAlgorithm> = kernel.hasTwoZmmFMAPorts ? [.pixelStrips, .channelStrips] : [.winograd2x2]
+        #expect(narrowExpected.contains(ConvolutionAlgorithm.choose(for: narrow, microKernel: kernel)), "\(kernel.name)")
         #expect(ConvolutionAlgorithm.choose(for: shape(1, 64, 9, 9, oc: 64, k: (3, 3), pads: (1, 1, 1, 1)), microKernel: kernel) == .winograd2x2,
                 "\(kernel.name)")
     }
@@ -394,13 +397,16 @@ func channelStripSelection() throws {
         ConvolutionAlgorithm.choose(for: s, microKernel: kernel) == .channelStrips
     }
     for kernel in MicroKernel.compiled {
-        // ResNet50's 7×7 stage takes the AVX-512 C tile, but not with two zmm FMA ports
-        // (`channelTileLosesToPixelStrips`); the Swift form does not, since 16-pixel strips take
-        // its 49th pixel as a narrow tail (see `prefersChannelStrips`).
-        let tile = Conv2D.hasChannelTile(kernel) && !kernel.hasTwoZmmFMAPorts
-        #expect(selects(shape(1, 2048, 7, 7, oc: 512, k: (1, 1)), kernel) == tile, "\(kernel)")
-        #expect(selects(shape(1, 512, 7, 7, oc: 2048, k: (1, 1)), kernel) == tile, "\(kernel)")
+        // ResNet50's 7×7 stage takes the AVX-512 C tile, but not with two zmm FMA ports and
+        // 256+ outputs (`channelTileLosesToPixelStrips`); the Swift form does not, since 16-pixel
+        // strips take its 49th pixel as a narrow tail (see `prefersChannelStrips`).
+        let tile = Conv2D.hasChannelTile(kernel)
+        let wideTile = tile && !kernel.hasTwoZmmFMAPorts
+        #expect(selects(shape(1, 2048, 7, 7, oc: 512, k: (1, 1)), kernel) == wideTile, "\(kernel)")
+        #expect(selects(shape(1, 512, 7, 7, oc: 2048, k: (1, 1)), kernel) == wideTile, "\(kernel)")
+        #expect(selects(shape(1, 2080, 8, 8, oc: 384, k: (1, 1)), kernel) == false, "\(kernel)")
         #expect(selects(shape(1, 256, 7, 7, oc: 80, k: (1, 1)), kernel) == tile, "\(kernel)")
+        #expect(selects(shape(1, 960, 7, 7, oc: 160, k: (1, 1)), kernel) == tile, "\(kernel)")
         // A 2×3 map's 6 pixels fill a 16-pixel strip 38% (6- and 8-pixel panels 75-100%):
         // every form takes channel strips.
         #expect(selects(shape(1, 512, 2, 3, oc: 64, k: (1, 1)), kernel), "\(kernel)")
