@@ -47,7 +47,8 @@ public enum ConvolutionAlgorithm: String, Sendable, CaseIterable, CustomStringCo
     ///   take, then missed the equivalence rule: 2.1e-5 against a ~2e-5 bound).
     /// - 1×7 / 7×1 stride-1 convolutions with 32+ input and output channels (the factorized
     ///   layers of Inception-V3/V4 and Inception-ResNet): the 1-D F(3, 7), see `lineOutputTile`
-    ///   and `choosesLine` (1×3 / 3×1 ones with small filters: F(4, 3)).
+    ///   and `choosesLine` (1×3 / 3×1 ones with small filters: F(4, 3)), but not where the
+    ///   direct form reads taps on two 512-bit FMA ports (`tapsOutrunLine`).
     /// - With two 512-bit FMA ports (`MicroKernel.hasTwoZmmFMAPorts`): the direct form instead of
     ///   F(2×2) on such maps with 32–47 channels (`directOutrunsWinograd2`), and where F(2×2)'s
     ///   tiles fill one strip at most (`directOutrunsWinograd2OnSmallMap`: ResNet's 7×7 stage,
@@ -65,7 +66,7 @@ public enum ConvolutionAlgorithm: String, Sendable, CaseIterable, CustomStringCo
             }
         }
         if ConvolutionAlgorithm.winogradLine.supports(s) && choosesLine(taps: max(s.kernelHeight, s.kernelWidth), weights: s.weightCount, microKernel: microKernel)
-            && min(s.inChannels, s.outChannels) >= 32 {
+            && min(s.inChannels, s.outChannels) >= 32 && !tapsOutrunLine(s, microKernel: microKernel) {
             return .winogradLine
         }
         // The AVX-512 C channel tile pays from a 128-deep reduction, the Swift form from 256
@@ -145,6 +146,17 @@ public enum ConvolutionAlgorithm: String, Sendable, CaseIterable, CustomStringCo
     /// core; from cache F(4, 3) was 1.0–1.25× faster), with twice the FMA rate to spend.
     static func choosesLine(taps: Int, weights: Int, microKernel: MicroKernel) -> Bool {
         taps == 7 || (taps == 3 && weights <= smallLineFilterWeights && !microKernel.hasTwoZmmFMAPorts)
+    }
+
+    /// Whether a layer the 1-D F(m, r) would take goes direct instead, on two 512-bit FMA ports,
+    /// where the direct form reads its input through tap offsets (`Conv2D.readsTaps`: a 1×7 layer
+    /// with at most 96 input channels): Inception-V4's stem 1×7 64 → 64 at 73×73 ran 1.15–1.2×
+    /// faster direct on one Emerald Rapids core, 1.08–1.4× on two (`kernel-bench --cold-weights
+    /// --ab --ab-algorithm pixelStrips`, three alternations each); its 7×1 twin, whose 448 input
+    /// rows per tile pack B, was even. (A non-clamp activation would pack B too; no network here
+    /// has one on such a layer.)
+    static func tapsOutrunLine(_ s: Conv2DShape, microKernel: MicroKernel) -> Bool {
+        microKernel.hasTwoZmmFMAPorts && Conv2D.readsTaps(s, microKernel: microKernel)
     }
 
     /// The largest 1×3 / 3×1 filter (in weights, 1 MB) the 1-D F(4, 3) is chosen for;

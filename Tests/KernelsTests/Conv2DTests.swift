@@ -313,7 +313,13 @@ func winogradSelection() throws {
         let expected: ConvolutionAlgorithm? = c.name.hasPrefix("winograd 2x2")
             ? .winograd2x2 : c.name.hasPrefix("winograd 4x4") ? .winograd4x4
             : c.name.hasPrefix("winograd line") ? .winogradLine : nil
-        if let expected {
+        if expected == .winogradLine {
+            // Every variant but one reading the taps on two zmm FMA ports (`tapsOutrunLine`).
+            for kernel in MicroKernel.compiled {
+                let line: ConvolutionAlgorithm = ConvolutionAlgorithm.tapsOutrunLine(c.shape, microKernel: kernel) ? .pixelStrips : .winogradLine
+                #expect(ConvolutionAlgorithm.choose(for: c.shape, microKernel: kernel) == line, "\(c.name) \(kernel.name)")
+            }
+        } else if let expected {
             #expect(chosen(c.shape) == expected, "\(c.name)")
         } else {
             #expect(direct(c.shape), "\(c.name)")
@@ -369,6 +375,12 @@ func lineWinogradSelection() throws {
     #expect(chosen(shape(1, 224, 17, 17, oc: 256, k: (7, 1), pads: (3, 0, 3, 0))) == .winogradLine)
     #expect(chosen(shape(1, 128, 17, 17, oc: 160, k: (1, 7), pads: (0, 3, 0, 3))) == .winogradLine)
     #expect(chosen(shape(1, 64, 73, 73, oc: 64, k: (7, 1), pads: (3, 0, 3, 0))) == .winogradLine)
+    // Its 1×7 twin reads taps directly on two zmm FMA ports (64 input rows per tile: `tapsOutrunLine`).
+    for kernel in MicroKernel.compiled {
+        let twin = shape(1, 64, 73, 73, oc: 64, k: (1, 7), pads: (0, 3, 0, 3))
+        let expected: ConvolutionAlgorithm = kernel.hasTwoZmmFMAPorts && kernel.readsTaps ? .pixelStrips : .winogradLine
+        #expect(ConvolutionAlgorithm.choose(for: twin, microKernel: kernel) == expected, "\(kernel.name)")
+    }
     // 1×3 / 3×1: F(4, 3) for small filters only (memory, see `ConvolutionAlgorithm.choosesLine`):
     // Inception-ResNet-V2's 192 → 224 and 224 → 256 take it, but not on two zmm FMA ports;
     // Inception-V4's 384 → 256 does not.
@@ -453,7 +465,7 @@ func conv2DResidualAliasingOutput(channels: Int, kernel: MicroKernel) {
     // 33 and 34: the 1-D F(3, 7) along the width and the height.
     let s = switch channels {
     case 64: shape(1, channels, 13, 18, oc: 64, k: (3, 3), pads: (1, 1, 1, 1))
-    case 33: shape(1, channels, 11, 17, oc: 36, k: (1, 7), pads: (0, 3, 0, 3))
+    case 33: shape(1, channels, 11, 15, oc: 36, k: (1, 7), pads: (0, 3, 0, 3))  // < 16 wide: no taps
     case 34: shape(1, channels, 17, 11, oc: 36, k: (7, 1), pads: (3, 0, 3, 0))
     default: shape(1, channels, 5, 7, oc: 8, k: (3, 3), pads: (1, 1, 1, 1))
     }
