@@ -66,7 +66,8 @@ let poolCases: [PoolCase] = [
     // MaxPool 3×3/2 in one pass per row (`StrideTwoMaxPool`): rows of several 16-output vectors
     // and a tail (114 → 56), an unused last column and row (36×38 → 17×18), 2 threads.
     PoolCase(name: "unpadded 3x3/2 114->56, 2 threads", shape: pool(1, 3, 114, 114, k: (3, 3), stride: (2, 2)), threads: 2),
-    PoolCase(name: "unpadded 3x3/2 wider than StrideTwoMaxPool takes (147)", shape: pool(1, 2, 147, 149, k: (3, 3), stride: (2, 2))),
+    PoolCase(name: "unpadded 3x3/2 147x149 (Inception's stem pool)", shape: pool(1, 2, 147, 149, k: (3, 3), stride: (2, 2))),
+    PoolCase(name: "unpadded 3x3/2 wide 7x301, 2 threads", shape: pool(1, 3, 7, 301, k: (3, 3), stride: (2, 2)), threads: 2),
     PoolCase(name: "unpadded 3x3/2 36x38 -> 17x18, batch 2", shape: pool(2, 2, 36, 38, k: (3, 3), stride: (2, 2))),
     PoolCase(name: "unpadded 2x3 stride (3, 2) 13x21", shape: pool(1, 2, 13, 21, k: (2, 3), stride: (3, 2))),
     PoolCase(name: "unpadded 3x3/1 valid 9x40", shape: pool(1, 2, 9, 40, k: (3, 3))),
