@@ -34,16 +34,23 @@ public final class Conv2D: @unchecked Sendable {
     /// A strided 1×1 convolution runs as this stride-1 one on its subsampled input (see
     /// `Conv2D+Subsampling`), which holds the packed weights.
     let pointwise: Conv2D?
+    /// A strided convolution that reads its taps (`Conv2D+Taps`) reads them from these phases
+    /// of its input.
+    let phasePlanes: PhasePlanes?
+    /// Whether the direct form reads its taps where `readsTaps(_:microKernel:)` allows (see `init`).
+    let readsTapsWhereItCan: Bool
 
     /// - Parameters:
     ///   - weights: OIHW, `outChannels × inChannels/groups × kernelHeight × kernelWidth`.
     ///   - bias: `outChannels` values, or nil.
     ///   - microKernel: the variant to run (tests pin each one the CPU supports).
     ///   - algorithm: the algorithm to run (tests and benchmarks); nil chooses by shape.
+    ///   - readsTaps: false packs B where the direct form could read its taps instead
+    ///     (`Conv2D+Taps`; `kernel-bench --ab-packed` times the two).
     /// - Precondition: `shape.isValid`, and `algorithm` supports it.
     public init(
         shape: Conv2DShape, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-        microKernel: MicroKernel = .preferred, algorithm: ConvolutionAlgorithm? = nil
+        microKernel: MicroKernel = .preferred, algorithm: ConvolutionAlgorithm? = nil, readsTaps: Bool = true
     ) {
         precondition(shape.isValid, "invalid convolution shape \(shape)")
         let algorithm = algorithm ?? ConvolutionAlgorithm.choose(for: shape, microKernel: microKernel)
@@ -109,6 +116,10 @@ public final class Conv2D: @unchecked Sendable {
         }
         self.blocking = blocking
         columns = ColumnSource(shape: shape)
+        let strided = shape.strideHeight > 1 || shape.strideWidth > 1
+        readsTapsWhereItCan = readsTaps
+        phasePlanes = readsTaps && strided && pointwise == nil && Self.readsTaps(shape, microKernel: microKernel)
+            ? PhasePlanes(shape: shape) : nil
     }
 
     deinit {
@@ -168,7 +179,7 @@ public final class Conv2D: @unchecked Sendable {
         // packs its own from the input (which then crosses over once, not twice).
         // Stride-1 layers on maps 16+ wide read B through their tap offsets (`Conv2D+Taps`), in
         // blocks of virtual columns; activations other than clamps would need the real layout.
-        let taps = Self.readsTaps(s, microKernel: microKernel) && activation.clampBounds != nil
+        let taps = readsTapsWhereItCan && Self.readsTaps(s, microKernel: microKernel) && activation.clampBounds != nil
         let b = taps
             ? Blocking(
                 shape: s, threads: threads, panelRows: microKernel.rows, stripGroup: microKernel.tileStrips,
@@ -179,14 +190,24 @@ public final class Conv2D: @unchecked Sendable {
         let items = s.groups * b.pixelBlocks * b.rowChunks
         if s.batch == 0 || items == 0 { return }
         let workers = Parallel.workerCount(items: items, threads: threads)
-        let paddedFloats = columns.paddedFloats(channels: s.inChannels)
-        let plane = columns.paddedHeight * columns.paddedWidth
-        ScratchPool.shared.withBuffers(count: 1, floats: columns.needsPaddedCopy ? paddedFloats : 0) { buffers in
+        // Strided taps read the input's stride phases (`PhasePlanes`), packing its padded copy.
+        let phases = taps ? phasePlanes : nil
+        let paddedFloats = phases?.floats(channels: s.inChannels) ?? columns.paddedFloats(channels: s.inChannels)
+        let plane = phases?.channelFloats ?? columns.paddedHeight * columns.paddedWidth
+        ScratchPool.shared.withBuffers(count: 1, floats: phases != nil || columns.needsPaddedCopy ? paddedFloats : 0) { buffers in
             let padded = buffers[0]
             for image in 0..<s.batch {
                 let imageInput = input + image * s.inChannels * s.inHeight * s.inWidth
                 let source: UnsafePointer<Float>
-                if columns.needsPaddedCopy {
+                if let phases {
+                    let channelsPerWorker = (s.inChannels + workers - 1) / workers
+                    Parallel.forEach(items: workers, threads: workers) { chunk, _ in
+                        let lo = chunk * channelsPerWorker
+                        let hi = min(s.inChannels, lo + channelsPerWorker)
+                        if lo < hi { phases.copy(input: imageInput, channels: lo..<hi, into: padded) }
+                    }
+                    source = UnsafePointer(padded)
+                } else if columns.needsPaddedCopy {
                     let channelsPerWorker = (s.inChannels + workers - 1) / workers
                     Parallel.forEach(items: workers, threads: workers) { chunk, _ in
                         let lo = chunk * channelsPerWorker

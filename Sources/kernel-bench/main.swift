@@ -1,7 +1,8 @@
 // Micro benchmark of the convolution kernels on ResNet50-like shapes (tools/bench_kernels.sh).
 // Prints one JSON object per shape: name, shape, median/min milliseconds and GFLOP/s.
 // Usage: kernel-bench [--threads N] [--runs N] [--filter SUBSTRING [--exact]] [--cold] [--cold-weights] [--residual]
-//                     [--remote-input] [--remote-output] [--kernel NAME] [--algorithm NAME] [--ab [--ab-kernel NAME] [--ab-algorithm NAME]] [--times] [--list]
+//                     [--remote-input] [--remote-output] [--kernel NAME] [--algorithm NAME]
+//                     [--ab [--ab-kernel NAME] [--ab-algorithm NAME] [--ab-packed]] [--times] [--list]
 // --cold evicts the caches before each call; --cold-weights cycles through enough copies of the
 // layer that each call's weights come from memory while its input, output and scratch stay
 // cached (a layer inside a network whose weights exceed the last-level cache); --residual fuses a residual add; --remote-input /
@@ -10,7 +11,8 @@
 // micro-kernel variant (avx512, avx2, portable; default: the best this CPU runs); --ab times a
 // second instance against the first, built with --ab-kernel's variant and --ab-algorithm's
 // algorithm (pixelStrips, channelStrips, winograd2x2, winograd4x4, winogradLine; default: chosen by
-// shape); --times adds every timed call's milliseconds, in the order they ran ("timesMs": a slow
+// shape); --ab-packed makes B pack its input where the direct form would read the taps
+// (`Conv2D+Taps`); --times adds every timed call's milliseconds, in the order they ran ("timesMs": a slow
 // run of two-thread calls shows whether the slowness is in every call or in some).
 import Foundation
 import Kernels
@@ -91,6 +93,7 @@ let cases: [Case] = [
     rect("irv2 3x1 224->256 @8", 224, 8, 256, (3, 1), pads: (1, 0)),
     conv("irv2 1x1 448->2080 @8", 448, 8, 2080, 1),
     // MobileNetV2 (torchvision, 224): the pointwise convolutions around the depthwise ones.
+    conv("mnv2 stem 3x3/2 3->32 @224", 3, 224, 32, 3, stride: 2, pad: 1),
     conv("mnv2 1x1 16->96 @112", 16, 112, 96, 1),
     conv("mnv2 1x1 32->16 @112", 32, 112, 16, 1),
     conv("mnv2 1x1 24->144 @56", 24, 56, 144, 1),
@@ -115,6 +118,8 @@ var kernelA = MicroKernel.preferred
 var kernelB = MicroKernel.preferred
 var algorithmA: String?
 var algorithmB: String?
+/// --ab-packed: instance B packs B where A reads the taps.
+var packedB = false
 func algorithm(_ name: String?, for s: Conv2DShape) -> ConvolutionAlgorithm? {
     guard let name else { return nil }
     guard let a = ConvolutionAlgorithm(rawValue: name) else {
@@ -167,6 +172,7 @@ while let argument = arguments.next() {
     case "--ab-kernel": kernelB = kernelNamed(arguments.next())
     case "--algorithm": algorithmA = arguments.next()
     case "--ab-algorithm": algorithmB = arguments.next()
+    case "--ab-packed": packedB = true
     case "--cold": cold = true
     case "--cold-weights": coldWeights = true
     case "--residual": withResidual = true
@@ -177,7 +183,7 @@ while let argument = arguments.next() {
         for c in cases { print(c.name) }
         exit(0)
     default:
-        FileHandle.standardError.write("usage: kernel-bench [--threads N] [--runs N] [--filter S [--exact]] [--cold] [--cold-weights] [--residual] [--remote-input] [--remote-output] [--kernel NAME] [--algorithm NAME] [--ab [--ab-kernel NAME] [--ab-algorithm NAME]] [--times] [--list]\n".data(using: .utf8)!)
+        FileHandle.standardError.write("usage: kernel-bench [--threads N] [--runs N] [--filter S [--exact]] [--cold] [--cold-weights] [--residual] [--remote-input] [--remote-output] [--kernel NAME] [--algorithm NAME] [--ab [--ab-kernel NAME] [--ab-algorithm NAME] [--ab-packed]] [--times] [--list]\n".data(using: .utf8)!)
         exit(2)
     }
 }
@@ -211,12 +217,14 @@ for c in cases where filter.isEmpty || (exact ? c.name == filter : c.name.contai
         shape: s, weights: weights, bias: bias, microKernel: kernelA, algorithm: algorithm(algorithmA, for: s))
     // --ab: a second instance to compare against (--ab-kernel / --ab-algorithm).
     let instanceB = Conv2D(
-        shape: s, weights: weights, bias: bias, microKernel: kernelB, algorithm: algorithm(algorithmB, for: s))
+        shape: s, weights: weights, bias: bias, microKernel: kernelB, algorithm: algorithm(algorithmB, for: s),
+        readsTaps: !packedB)
     let copiesA = [kernel] + (1..<weightCopies(s)).map { _ in
         Conv2D(shape: s, weights: weights, bias: bias, microKernel: kernelA, algorithm: algorithm(algorithmA, for: s))
     }
     let copiesB = [instanceB] + (1..<(abTest ? weightCopies(s) : 1)).map { _ in
-        Conv2D(shape: s, weights: weights, bias: bias, microKernel: kernelB, algorithm: algorithm(algorithmB, for: s))
+        Conv2D(shape: s, weights: weights, bias: bias, microKernel: kernelB, algorithm: algorithm(algorithmB, for: s),
+               readsTaps: !packedB)
     }
     var times: [Double] = []
     var timesB: [Double] = []

@@ -95,9 +95,30 @@ let convCases: [ConvCase] = [
              pads: (0, 1, 0, 1)), residual: true, activation: .none, algorithm: .pixelStrips),
     ConvCase(name: "few pixels, many channels, 2 threads (row split)", shape: shape(1, 16, 3, 3, oc: 70, k: (3, 3),
              pads: (1, 1, 1, 1)), residual: true, activation: .relu, threads: 2),
-    // Wide strided outputs: column-phase layout gives contiguous and two-run strips.
+    // Strided, on outputs 16+ wide with few input rows per tile: the AVX-512 variant reads the
+    // taps from the input's stride phases (`PhasePlanes`); the others pack.
+    ConvCase(name: "strided taps: 7x7/2 pad 3 on 3 channels (ResNet's stem), residual, batch 2", shape: shape(2, 3, 37, 41,
+             oc: 20, k: (7, 7), stride: (2, 2), pads: (3, 3, 3, 3)), residual: true, activation: .relu),
+    ConvCase(name: "strided taps: 3x3/2 no pad, 3 -> 32 (Inception's stem), odd sizes, 2 threads", shape: shape(1, 3, 39, 35,
+             oc: 32, k: (3, 3), stride: (2, 2)), activation: .relu, threads: 2),
+    ConvCase(name: "strided taps: 3x3/2 pads (0, 0, 1, 1) (TF same), 2 groups, clip", shape: shape(1, 4, 34, 40, oc: 18,
+             k: (3, 3), stride: (2, 2), pads: (0, 0, 1, 1), groups: 2), activation: .clip(min: -0.5, max: 0.5)),
+    ConvCase(name: "strided taps: 2x2/2 (phase width = output width), no bias", shape: shape(1, 3, 20, 36, oc: 9,
+             k: (2, 2), stride: (2, 2)), bias: false, activation: .none),
+    ConvCase(name: "strided taps: 3x3 stride (2, 1) pad 1, residual, 2 threads", shape: shape(1, 5, 21, 18, oc: 12,
+             k: (3, 3), stride: (2, 1), pads: (1, 1, 1, 1)), residual: true, activation: .relu, threads: 2),
+    ConvCase(name: "strided taps: 3x5 stride (1, 2) pad 2", shape: shape(1, 3, 9, 40, oc: 10, k: (3, 5), stride: (1, 2),
+             pads: (1, 2, 1, 2)), activation: .relu),
+    ConvCase(name: "strided taps: 5x5/3 pad 2, 40 channels (too many rows: packed)", shape: shape(1, 40, 20, 60, oc: 8,
+             k: (5, 5), stride: (3, 3), pads: (2, 2, 2, 2)), activation: .relu),
+    ConvCase(name: "strided taps: 5x5/3 pad 2 on 50x60, batch 2", shape: shape(2, 3, 50, 60, oc: 8, k: (5, 5),
+             stride: (3, 3), pads: (2, 2, 2, 2)), residual: true, activation: .relu),
+    // Wide strided outputs: column-phase layout gives contiguous and two-run strips (packed:
+    // a sigmoid is not a clamp, so every variant packs).
     ConvCase(name: "wide stride 2 pad 1", shape: shape(1, 3, 9, 41, oc: 7, k: (3, 3), stride: (2, 2),
              pads: (1, 1, 1, 1)), activation: .relu),
+    ConvCase(name: "wide stride 2 pad 1, sigmoid (packed)", shape: shape(1, 3, 9, 41, oc: 7, k: (3, 3), stride: (2, 2),
+             pads: (1, 1, 1, 1)), residual: true, activation: .sigmoid),
     ConvCase(name: "wide stride 2, dilation 2, odd pads", shape: shape(1, 2, 10, 45, oc: 5, k: (3, 3), stride: (2, 2),
              dilation: (2, 2), pads: (1, 0, 2, 3))),
     ConvCase(name: "wide stride 3 width-7 kernel", shape: shape(1, 2, 8, 70, oc: 6, k: (2, 7), stride: (1, 3),
@@ -286,6 +307,26 @@ func conv2DMatchesReference(_ c: ConvCase, _ kernel: MicroKernel) throws {
         // (Not always the same bits: a block's last 1-4 columns are summed in another order.)
         #expect(worstViolation(y, expected, scale: scale) <= 1, "\(c.name) with \(kernel), \(index == 0 ? "shared" : "per-thread") split")
     }
+}
+
+@Test("Strided stems read their taps from stride phases with the AVX-512 variant, others pack", arguments: MicroKernel.supported)
+func stridedTapsSelection(_ kernel: MicroKernel) {
+    let strided = convCases.filter { $0.name.hasPrefix("strided taps:") }
+    #expect(strided.count == 8)
+    for c in strided {
+        let conv = Conv2D(shape: c.shape, weights: [Float](repeating: 0, count: c.shape.weightCount), bias: nil,
+                          microKernel: kernel)
+        let expected = kernel.readsTaps && !c.name.contains("packed")
+        #expect((conv.phasePlanes != nil) == expected, "\(c.name) on \(kernel.name)")
+    }
+    // The networks' stems: ResNet's 7×7/2 at 224 (pads 3), Inception's 3×3/2 at 299, MobileNetV2's at 224.
+    for s in [shape(1, 3, 224, 224, oc: 64, k: (7, 7), stride: (2, 2), pads: (3, 3, 3, 3)),
+              shape(1, 3, 299, 299, oc: 32, k: (3, 3), stride: (2, 2)),
+              shape(1, 3, 224, 224, oc: 32, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1))] {
+        #expect(Conv2D.readsTaps(s, microKernel: kernel) == kernel.readsTaps)
+    }
+    // Inception-V4's 3×3/2 64 → 96 at 147 reads 384 input rows per tile: packed.
+    #expect(!Conv2D.readsTaps(shape(1, 64, 147, 147, oc: 96, k: (3, 3), stride: (2, 2)), microKernel: kernel))
 }
 
 @Test("3x3 stride-1 convolutions take Winograd F(4x4) on maps of 24+ a side with 64+ channels, F(2x2) there with 32-63 and on smaller maps with 64+ (but direct on maps of ≤ 16 tiles with two zmm FMA ports)")
