@@ -24,7 +24,9 @@ extension Conv2D {
     /// about 4 lines each, 24 KB at 96, half of L1, where the tile re-reads them for every tap
     /// of the row. 32 → 32, 32 → 48 and 32 → 64 3×3 layers (96 rows) ran 0.73–0.88× packing's
     /// time; Inception-V4's 64 → 96 at 73×73 (192 rows) 1.12× (`kernel-bench`, seven
-    /// alternations of the two builds, one Emerald Rapids core).
+    /// alternations of the two builds, one Emerald Rapids core). Strided layers past it lose
+    /// too: Inception's 3×3/2 reductions (64 → 96 at 147, 192 → 192 at 71, 288 / 320 → 384 at
+    /// 35) ran 1.08–1.6× packing's time reading their phases (`kernel-bench --ab --ab-packed`).
     static let maximumTapRows = 96
 
     /// The taps' virtual row pitch: the padded width, or a stride phase's width.
