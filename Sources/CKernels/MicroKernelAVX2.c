@@ -118,7 +118,7 @@ CK_AVX2 static inline void multiply_store(
 }
 
 /// Columns left past whole strips that go to `multiply_store_narrow` instead of a strip.
-enum { NARROW_COLUMNS = CK_AVX2_NARROW_COLUMNS };
+enum { NARROW_COLUMNS = 4 };
 
 /// The last `T` (1...NARROW_COLUMNS) columns of a block, as 6-row column vectors (256-bit loads
 /// of a panel's 6 values per k and the next k's first 2, unused; the last k loads exactly its 6),

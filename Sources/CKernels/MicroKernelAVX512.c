@@ -214,14 +214,8 @@ CK_AVX512 static inline void multiply_store(
     }
 }
 
-/// Columns left past whole strips that go to `multiply_store_narrow` instead of a strip: one
-/// or two. Three and four (14×14 maps: 196 = 12·16 + 4) cost more column by column, at half
-/// the vector width, than a masked 16-column strip: one Emerald Rapids core, same-process
-/// alternation of the two past 12 strips on ResNet50's and Inception-ResNet's GEMM shapes (M × K
-/// 256 × 1024, 1024 × 256, 512 × 512, 192 × 1088, 1088 × 384), a 4-column tail took 1.0–3.5× the
-/// strip's time (the whole GEMM up to 23% longer), 3 columns 0.9–2.0×, 2 columns 0.6–0.8×,
-/// 1 column 0.6–1.06×.
-enum { NARROW_COLUMNS = CK_AVX512_PACKED_NARROW_COLUMNS };
+/// Columns left past whole strips that go to `multiply_store_narrow` instead of a strip.
+enum { NARROW_COLUMNS = CK_AVX512_NARROW_COLUMNS };
 
 /// The last `T` (1...NARROW_COLUMNS) columns of a block, as 8-row column vectors (256-bit),
 /// four interleaved partial sums over k per column. A 16-column strip would spend 16 columns'
@@ -320,8 +314,12 @@ CK_AVX512 void ck_avx512_multiply_panels(
         if (narrow) {
             const float *b = strips + (stripCount - 1) * depth * 16;
             ptrdiff_t column = column0 + 16 * (stripCount - 1);
-            if (tail == 1) multiply_store_narrow(depth, a, b, row0 + r, column, rows, 1, e);
-            else multiply_store_narrow(depth, a, b, row0 + r, column, rows, 2, e);
+            switch (tail) {
+            case 1: multiply_store_narrow(depth, a, b, row0 + r, column, rows, 1, e); break;
+            case 2: multiply_store_narrow(depth, a, b, row0 + r, column, rows, 2, e); break;
+            case 3: multiply_store_narrow(depth, a, b, row0 + r, column, rows, 3, e); break;
+            default: multiply_store_narrow(depth, a, b, row0 + r, column, rows, 4, e); break;
+            }
         }
     }
 }

@@ -3,14 +3,14 @@
 
 static const CKMicroKernel variants[] = {
 #if CK_X86
-    {"avx512", CK_AVX512_ROWS, 16, 3, CK_AVX512_PACKED_NARROW_COLUMNS, ck_avx512_multiply_panels, ck_avx512_multiply_tile,
+    {"avx512", CK_AVX512_ROWS, 16, 3, ck_avx512_multiply_panels, ck_avx512_multiply_tile,
         ck_avx512_winograd_input, ck_avx512_winograd_output,
         ck_avx2_winograd4_input, ck_avx2_winograd4_output, ck_avx2_winograd4_split, ck_avx512_subsample2},
-    {"avx2", CK_AVX2_ROWS, 16, 1, CK_AVX2_NARROW_COLUMNS, ck_avx2_multiply_panels, ck_avx2_multiply_tile,
+    {"avx2", CK_AVX2_ROWS, 16, 1, ck_avx2_multiply_panels, ck_avx2_multiply_tile,
         ck_avx2_winograd_input, ck_avx2_winograd_output,
         ck_avx2_winograd4_input, ck_avx2_winograd4_output, ck_avx2_winograd4_split, ck_avx2_subsample2},
 #endif
-    {"portable", CK_PORTABLE_ROWS, 16, 1, 0, ck_portable_multiply_panels, ck_portable_multiply_tile,
+    {"portable", CK_PORTABLE_ROWS, 16, 1, ck_portable_multiply_panels, ck_portable_multiply_tile,
         ck_portable_winograd_input, ck_portable_winograd_output,
         ck_portable_winograd4_input, ck_portable_winograd4_output, ck_portable_winograd4_split,
         ck_portable_subsample2},

@@ -9,9 +9,6 @@
 #define CK_X86 1
 #define CK_AVX512_ROWS 8
 #define CK_AVX2_ROWS 6
-/// The packed kernels' narrow tails (`CKMicroKernel.narrowColumns`).
-#define CK_AVX512_PACKED_NARROW_COLUMNS 2
-#define CK_AVX2_NARROW_COLUMNS 4
 void ck_avx512_multiply_panels(
     ptrdiff_t depth, const float *panels, ptrdiff_t row0, ptrdiff_t rowCount,
     const float *strips, ptrdiff_t column0, ptrdiff_t columnCount, const CKEpilogue *epilogue);

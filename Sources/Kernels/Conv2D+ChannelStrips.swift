@@ -16,27 +16,30 @@ extension Conv2D {
     /// (measured with the AVX-512 kernel: 7×7 maps gained 1.2–1.4×; at 14×14, a 6% better fill
     /// does not pay for the extra packing). `minimumDepth`: see `hasChannelTile`.
     ///
-    /// `narrowColumns`: count a last pixel strip of at most this many columns as 75% full
-    /// instead of as a whole strip (the packed micro-kernels multiply such columns one by one
-    /// with 6- or 8-row vectors: `MicroKernel.narrowColumns`); 0 counts every strip whole.
-    /// The caller sets it for the Swift form: on an AVX2-only AMD Zen 1 core, 16-pixel strips
-    /// with the 1-column tail ran 7×7 layers 1.10–1.40× faster than it (`kernel-bench --algorithm pixelStrips --ab --ab-algorithm channelStrips`:
+    /// `narrowTails`: count a last pixel strip of at most `narrowStripColumns` columns as 75%
+    /// full instead of as a whole strip (the micro-kernels multiply such columns one by one
+    /// with 6- or 8-row vectors). The caller sets it for the Swift form: on an AVX2-only AMD
+    /// Zen 1 core, 16-pixel strips with the 1-column tail ran 7×7 layers 1.10–1.40× faster
+    /// than it (`kernel-bench --algorithm pixelStrips --ab --ab-algorithm channelStrips`:
     /// ResNet50's 512 → 2048 1.19, 2048 → 512 1.11, 3×3 512 → 512 1.10, MobileNetV2's 160 → 960
     /// 1.40, 320 → 1280 1.23, 960 → 160 0.99).
-    static func prefersChannelStrips(_ s: Conv2DShape, panelRows: Int, minimumDepth: Int = 256, narrowColumns: Int = 0) -> Bool {
+    static func prefersChannelStrips(_ s: Conv2DShape, panelRows: Int, minimumDepth: Int = 256, narrowTails: Bool = false) -> Bool {
         let pixels = s.outHeight * s.outWidth
         let m = s.outChannelsPerGroup
         let depth = s.inChannelsPerGroup * s.kernelHeight * s.kernelWidth
         guard pixels > 0, m > 0, depth >= minimumDepth, pixels * depth * s.groups <= 1 << 20 else { return false }
         func fill(_ n: Int, _ width: Int) -> Double { Double(n) / Double((n + width - 1) / width * width) }
         let whole = pixels / MicroKernel.columns * MicroKernel.columns, tail = pixels - whole
-        let pixelFill = tail > 0 && tail <= narrowColumns
+        let pixelFill = narrowTails && tail > 0 && tail <= narrowStripColumns
             ? Double(pixels) / (Double(whole) + Double(tail) / 0.75) : fill(pixels, MicroKernel.columns)
         let pixelStripFill = pixelFill * fill(m, panelRows)
         let channelStripFill = fill(pixels, panelRows) * fill(m, MicroKernel.columns)
         return channelStripFill > pixelStripFill * 1.12
     }
 
+    /// The widest last pixel strip the micro-kernels multiply column by column (`NARROW_COLUMNS`
+    /// in `MicroKernelAVX2.c` and `MicroKernelAVX512.c`).
+    static let narrowStripColumns = 4
 
     /// Whether `kernel` has the C channel tile (8 pixels × 32 channels, transposed store in
     /// registers): then a reduction of 128 already pays for the form (160 → 960 channels at 7×7

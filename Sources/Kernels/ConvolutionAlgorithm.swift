@@ -72,13 +72,10 @@ public enum ConvolutionAlgorithm: String, Sendable, CaseIterable, CustomStringCo
         // The AVX-512 C channel tile pays from a 128-deep reduction, the Swift form from 256
         // and only against pixel strips without a narrow tail. With two 512-bit FMA ports and
         // 256+ outputs the pixel strips' narrow tail counts as well (`channelTileLosesToPixelStrips`).
-        // (The portable kernel, which has no narrow tail and was never measured against the Swift
-        // form, keeps the AVX2 kernel's rule.)
         let channelTile = Conv2D.hasChannelTile(microKernel)
-        let narrowColumns = microKernel.narrowColumns > 0 ? microKernel.narrowColumns : 4
         return Conv2D.prefersChannelStrips(
             s, panelRows: microKernel.rows, minimumDepth: channelTile ? 128 : 256,
-            narrowColumns: !channelTile || channelTileLosesToPixelStrips(s, microKernel: microKernel) ? narrowColumns : 0)
+            narrowTails: !channelTile || channelTileLosesToPixelStrips(s, microKernel: microKernel))
             ? .channelStrips : .pixelStrips
     }
 

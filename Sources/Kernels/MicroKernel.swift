@@ -17,9 +17,6 @@ public struct MicroKernel: @unchecked Sendable, Equatable, CustomStringConvertib
     public let name: String
     /// Strips its widest register tile multiplies at once (AVX-512: 3, the others 1).
     public let tileStrips: Int
-    /// The widest last strip the packed kernel multiplies column by column (AVX-512: 2, AVX2: 4,
-    /// portable: none), rather than as a masked strip.
-    public let narrowColumns: Int
     /// Columns of a packed B strip (output pixels per tile): 16 in every variant.
     public static let columns = 16
     /// Whether this is the AVX-512 variant on a CPU with two full-width FMA ports
@@ -31,7 +28,6 @@ public struct MicroKernel: @unchecked Sendable, Equatable, CustomStringConvertib
         rows = Int(descriptor.pointee.rows)
         name = String(cString: descriptor.pointee.name)
         tileStrips = Int(descriptor.pointee.tileStrips)
-        narrowColumns = Int(descriptor.pointee.narrowColumns)
         hasTwoZmmFMAPorts = name == "avx512" && ck_two_zmm_fma_ports() != 0
         precondition(Int(descriptor.pointee.columns) == Self.columns, "micro-kernel \(name) has a strip width other than 16")
     }

@@ -113,9 +113,6 @@ typedef struct CKMicroKernel {
     /// Strips multiplied together in the widest register tile (AVX-512: three, an 8 × 48 tile;
     /// the others one), so pixel blocks are cut in whole groups of them.
     int tileStrips;
-    /// The widest last strip `multiplyPanels` multiplies column by column rather than as a
-    /// masked 16-column strip (0: none).
-    int narrowColumns;
     CKMultiplyPanels multiplyPanels;
     CKMultiplyTile multiplyTile;
     CKWinogradInput winogradInput;
