@@ -72,7 +72,7 @@ func microKernelNarrowTails(_ kernel: MicroKernel) {
 @Test("Micro-kernel panels over deep reductions (three strips at a time) match a scalar product",
       arguments: MicroKernel.supported)
 func microKernelDeepTriples(_ kernel: MicroKernel) {
-    for columns in [40, 47, 48, 49, 64, 80, 96, 97, 100, 145, 289] {
+    for columns in [40, 47, 48, 49, 64, 80, 96, 97, 100, 145, 195, 196, 289] {
         for depth in [31, 32, 33, 64, 127, 128, 131, 256, 300] {
             checkPanels(panelsCases[1], kernel, columns: columns, depth: depth)
             checkPanels(panelsCases[3], kernel, columns: columns, depth: depth)
