@@ -50,3 +50,36 @@ import Testing
         }
     }
 }
+
+/// The elementwise maps that run 16 lanes at a time (`vectorFloatUnary`) against their scalar
+/// definitions, element by element and bit for bit (NaN stays NaN, −0 and ±∞ as the scalar
+/// form gives them), on a length with a partial last vector, on one and two threads.
+@Suite struct VectorUnaryTests {
+    static let maps: [(String, (Float) -> Float)] = [
+        ("Relu", { Swift.max($0, 0) }),
+        ("Sqrt", { $0.squareRoot() }),
+        ("Floor", { $0.rounded(.down) }),
+        ("Ceil", { $0.rounded(.up) }),
+        ("Round", { $0.rounded(.toNearestOrEven) }),
+        ("Reciprocal", { 1 / $0 }),
+        ("Softsign", { $0 / (1 + Swift.abs($0)) }),
+    ]
+
+    @Test(arguments: maps.map(\.0), [1, 2])
+    func matchesTheScalarDefinition(_ op: String, _ threads: Int) throws {
+        let scalar = Self.maps.first { $0.0 == op }!.1
+        let specials: [Float] = [.nan, -.nan, 0, -0.0, .infinity, -.infinity, 2.5, -2.5, 0.5, -0.5, 1.5, 1e-40, -1e-40, 3.4e38]
+        let values = specials + (0..<(1000 - specials.count)).map { Float($0 % 97) * 0.37 - 17.3 }
+        let length = Dimension(.value(Int64(values.count)))
+        let node = Node(opType: op, inputs: ["x"], outputs: ["y"], name: "map")
+        let model = Model(irVersion: 8, opsetImports: [OperatorSetID(domain: "", version: 18)],
+                          graph: Graph(name: "g", nodes: [node], initializers: [],
+                                       inputs: [.tensor("x", .float, [1, length])], outputs: [.tensor("y", .float, [1, length])]))
+        let session = try Session(model: model, options: SessionOptions(threads: threads))
+        let y = try session.run(["x": TensorValue(shape: [1, values.count], floats: values)])["y"]!.floatArray()
+        for (i, x) in values.enumerated() {
+            let expected = scalar(x)
+            #expect(expected.isNaN ? y[i].isNaN : y[i].bitPattern == expected.bitPattern, "\(op)(\(x)) = \(y[i]), want \(expected)")
+        }
+    }
+}
