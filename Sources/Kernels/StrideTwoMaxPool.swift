@@ -1,10 +1,11 @@
-/// MaxPool 3×3, stride 2, every window inside the input (no padding, no dilation): the
-/// reductions' pools of Inception (71→35, 35→17, 17→8) and ResNet's stem pool after its
-/// explicit Pad (114→56). One pass per output row: the column maxima of its three input rows into a row
-/// buffer, then each output the maximum of three neighbouring column maxima, 16 at a time from
-/// the buffer's even and odd positions. `SeparablePool` made three passes over the row for the
-/// vertical maxima and split it into phase arrays before the horizontal one; `UnpaddedPlanePool`
-/// computed every input position, four times the outputs.
+/// MaxPool 3×3, stride 2, padding of at most 1 on each side, every window inside the padded
+/// input: the reductions' pools of Inception (71→35, 35→17, 17→8), ResNet's stem pool (Keras:
+/// 114→56 after its explicit Pad; torchvision: 112→56 with pads 1). One pass per output row:
+/// the column maxima of its three input rows into a row buffer (a padded row is left out, a
+/// padded column is −∞), then each output the maximum of three neighbouring column maxima, 16
+/// at a time from the buffer's even and odd positions. `SeparablePool` made three passes over
+/// the row for the vertical maxima and split it into phase arrays before the horizontal one;
+/// `UnpaddedPlanePool` computed every input position, four times the outputs.
 struct StrideTwoMaxPool {
     let shape: Pool2DShape
 
@@ -15,10 +16,12 @@ struct StrideTwoMaxPool {
     /// (`kernel-bench --filter "maxpool 3x3/2 64 @147"`, three alternations), and in the network
     /// ~1.1 → ~0.5 ms (see the README's eighteenth-session notes).
     static func suits(_ s: Pool2DShape) -> Bool {
-        s.isValid && s.kernelHeight == 3 && s.kernelWidth == 3 && s.strideHeight == 2 && s.strideWidth == 2
-            && s.dilationHeight == 1 && s.dilationWidth == 1
-            && s.padTop == 0 && s.padLeft == 0 && s.padBottom == 0 && s.padRight == 0
-            && 2 * s.outHeight + 1 <= s.inHeight && 2 * s.outWidth + 1 <= s.inWidth
+        let pads = [s.padTop, s.padLeft, s.padBottom, s.padRight]
+        return s.isValid && s.kernelHeight == 3 && s.kernelWidth == 3 && s.strideHeight == 2 && s.strideWidth == 2
+            && s.dilationHeight == 1 && s.dilationWidth == 1 && pads.allSatisfy { (0...1).contains($0) }
+            && s.inHeight >= 2 && s.inWidth >= 2
+            && 2 * s.outHeight + 1 <= s.inHeight + s.padTop + s.padBottom
+            && 2 * s.outWidth + 1 <= s.inWidth + s.padLeft + s.padRight
     }
 
     func run(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, threads: Int) {
@@ -41,14 +44,24 @@ struct StrideTwoMaxPool {
                       columnMaxima v: UnsafeMutablePointer<Float>, columns: Int) {
         let s = shape
         let w = s.inWidth, ow = s.outWidth
+        // Buffer positions are padded columns: input columns sit at [left, end), the padded
+        // ones around them (at most one a side) hold −∞.
+        let left = s.padLeft, end = min(columns, left + w)
+        if left > 0 { v[0] = -.infinity }
+        for j in end..<max(end, columns) { v[j] = -.infinity }
         for oy in 0..<s.outHeight {
-            let r0 = x + 2 * oy * w, r1 = r0 + w, r2 = r1 + w
+            // Input rows 2·oy − padTop ... + 2; a padded one (above or below) repeats the middle
+            // row, which is always inside (pads of at most 1), instead of taking part as −∞.
+            let middle = 2 * oy + 1 - s.padTop
+            let top = middle - 1 < 0 ? middle : middle - 1
+            let bottom = middle + 1 >= s.inHeight ? middle : middle + 1
+            let r0 = x + top * w - left, r1 = x + middle * w - left, r2 = x + bottom * w - left
             // Whole vectors; a last partial one is redone as the vector ending at the last column.
-            var j = 0
-            while j < columns {
-                if j + 16 > columns {
-                    if columns < 16 { break }
-                    j = columns - 16
+            var j = left
+            while j < end {
+                if j + 16 > end {
+                    if end - left < 16 { break }
+                    j = end - 16
                 }
                 let a = UnsafeRawPointer(r0 + j).loadUnaligned(as: SIMD16<Float>.self)
                 let b = UnsafeRawPointer(r1 + j).loadUnaligned(as: SIMD16<Float>.self)
@@ -56,7 +69,7 @@ struct StrideTwoMaxPool {
                 UnsafeMutableRawPointer(v + j).storeBytes(of: lanewiseMax(lanewiseMax(a, b), c), as: SIMD16<Float>.self)
                 j += 16
             }
-            while j < columns {
+            while j < end {
                 var m = r0[j]
                 if m < r1[j] { m = r1[j] }
                 if m < r2[j] { m = r2[j] }

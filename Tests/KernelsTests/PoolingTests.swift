@@ -1,4 +1,4 @@
-import Kernels
+@testable import Kernels
 import Testing
 
 struct PoolCase: CustomTestStringConvertible, Sendable {
@@ -69,6 +69,19 @@ let poolCases: [PoolCase] = [
     PoolCase(name: "unpadded 3x3/2 147x149 (Inception's stem pool)", shape: pool(1, 2, 147, 149, k: (3, 3), stride: (2, 2))),
     PoolCase(name: "unpadded 3x3/2 wide 7x301, 2 threads", shape: pool(1, 3, 7, 301, k: (3, 3), stride: (2, 2)), threads: 2),
     PoolCase(name: "unpadded 3x3/2 36x38 -> 17x18, batch 2", shape: pool(2, 2, 36, 38, k: (3, 3), stride: (2, 2))),
+    // Padded by at most 1 a side (`StrideTwoMaxPool` too): torchvision's stem pool 112 -> 56,
+    // TF "same" on even and odd sizes, one side only, rows under one vector, ceil mode.
+    PoolCase(name: "3x3/2 pads 1 112->56 (torchvision's stem pool), 2 threads", shape: pool(1, 3, 112, 112, k: (3, 3),
+             stride: (2, 2), pads: (1, 1, 1, 1)), threads: 2),
+    PoolCase(name: "3x3/2 pads (0, 0, 1, 1) on 36x40 (TF same)", shape: pool(1, 2, 36, 40, k: (3, 3), stride: (2, 2),
+             pads: (0, 0, 1, 1))),
+    PoolCase(name: "3x3/2 pads (1, 1, 0, 0) on 35x37, batch 2", shape: pool(2, 2, 35, 37, k: (3, 3), stride: (2, 2),
+             pads: (1, 1, 0, 0))),
+    PoolCase(name: "3x3/2 pads 1 on 9x11 (rows under one vector)", shape: pool(1, 3, 9, 11, k: (3, 3), stride: (2, 2),
+             pads: (1, 1, 1, 1))),
+    PoolCase(name: "3x3/2 pads (0, 1, 1, 0) on 2x33", shape: pool(1, 2, 2, 33, k: (3, 3), stride: (2, 2), pads: (0, 1, 1, 0))),
+    PoolCase(name: "3x3/2 pads 1 ceil mode on 10x10", shape: pool(1, 2, 10, 10, k: (3, 3), stride: (2, 2),
+             pads: (1, 1, 1, 1), ceil: true)),
     PoolCase(name: "unpadded 2x3 stride (3, 2) 13x21", shape: pool(1, 2, 13, 21, k: (2, 3), stride: (3, 2))),
     PoolCase(name: "unpadded 3x3/1 valid 9x40", shape: pool(1, 2, 9, 40, k: (3, 3))),
     PoolCase(name: "unpadded kernel = input 5x6", shape: pool(1, 3, 5, 6, k: (5, 6), stride: (2, 2))),
@@ -121,4 +134,14 @@ func globalPoolsMatchReference(spatial: Int) {
         }
         #expect(worstViolation(actual, expected) <= 1)
     }
+}
+
+@Test("MaxPool 3x3/2 takes the one-pass row kernel with pads of at most 1 a side and windows inside the padded input")
+func strideTwoMaxPoolCoverage() {
+    #expect(StrideTwoMaxPool.suits(pool(1, 64, 112, 112, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1))))
+    #expect(StrideTwoMaxPool.suits(pool(1, 64, 147, 147, k: (3, 3), stride: (2, 2))))
+    #expect(StrideTwoMaxPool.suits(pool(1, 2, 36, 40, k: (3, 3), stride: (2, 2), pads: (0, 0, 1, 1))))
+    #expect(!StrideTwoMaxPool.suits(pool(1, 2, 36, 40, k: (3, 3), stride: (2, 2), pads: (2, 2, 2, 2))))
+    // Ceil mode's last window past the padded input: the general pool.
+    #expect(!StrideTwoMaxPool.suits(pool(1, 2, 10, 10, k: (3, 3), stride: (2, 2), pads: (1, 1, 1, 1), ceil: true)))
 }
