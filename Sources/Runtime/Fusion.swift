@@ -18,25 +18,8 @@ enum Fusion {
         var producer: [String: Int] = [:]
         for (k, c) in nodes.enumerated() { for o in c.node.outputs where !o.isEmpty { producer[o] = k } }
         func spatialZeroPad(_ p: Planner.Checked) -> [Int]? {
-            guard p.attributes.op == "Pad", p.attributes.node.outputs.count == 1,
-                  p.attributes.string("mode", default: "constant") == "constant",
-                  !protected.contains(p.node.outputs[0]), readers[p.node.outputs[0]] == 1 else { return nil }
-            let pads: [Int64]
-            var value: Float? = 0
-            if p.attributes.opset < 11 {
-                guard let attribute = try? p.attributes.ints("pads") else { return nil }
-                pads = attribute.map { Int64($0) }
-                value = try? p.attributes.float("value", default: 0)
-            } else {
-                guard p.node.inputs.count >= 2, let constant = constants[p.node.inputs[1]] else { return nil }
-                if p.node.inputs.count > 2, !p.node.inputs[2].isEmpty {
-                    let v = constants[p.node.inputs[2]]
-                    value = v.flatMap { $0.elementType == .float && $0.count == 1 ? $0.floats[0] : nil }
-                }
-                pads = constant.integerArray()
-            }
-            let axesGiven = p.node.inputs.count > 3 && !p.node.inputs[3].isEmpty
-            return SpatialZeroPad.spatialPads(mode: "constant", pads: pads, value: value, axesGiven: axesGiven)
+            guard p.node.outputs.count == 1, !protected.contains(p.node.outputs[0]), readers[p.node.outputs[0]] == 1 else { return nil }
+            return Fusion.spatialZeroPad(p, constants: constants)
         }
 
         var absorbed = Set<Int>()
@@ -109,6 +92,28 @@ enum Fusion {
             items.append(.node(c))
         }
         return items
+    }
+
+    /// The spatial pads (ONNX order: begins, then ends) of a constant zero `Pad` that pads only
+    /// the spatial axes, or nil for any other node.
+    static func spatialZeroPad(_ p: Planner.Checked, constants: [String: TensorValue]) -> [Int]? {
+        guard p.attributes.op == "Pad", p.attributes.string("mode", default: "constant") == "constant" else { return nil }
+        let pads: [Int64]
+        var value: Float? = 0
+        if p.attributes.opset < 11 {
+            guard let attribute = try? p.attributes.ints("pads") else { return nil }
+            pads = attribute.map { Int64($0) }
+            value = try? p.attributes.float("value", default: 0)
+        } else {
+            guard p.node.inputs.count >= 2, let constant = constants[p.node.inputs[1]] else { return nil }
+            if p.node.inputs.count > 2, !p.node.inputs[2].isEmpty {
+                let v = constants[p.node.inputs[2]]
+                value = v.flatMap { $0.elementType == .float && $0.count == 1 ? $0.floats[0] : nil }
+            }
+            pads = constant.integerArray()
+        }
+        let axesGiven = p.node.inputs.count > 3 && !p.node.inputs[3].isEmpty
+        return SpatialZeroPad.spatialPads(mode: "constant", pads: pads, value: value, axesGiven: axesGiven)
     }
 
     static func activation(_ c: Planner.Checked, constants: [String: TensorValue]) throws -> Activation? {

@@ -57,8 +57,10 @@ struct Planner {
         let remaining = try fold(checked, constants: &constants)
         let protected = Set(wanted).union(graphOutputs)
         let items = options.fusion
-            ? SiblingMerge.merge(try PoolReorder.apply(try Fusion.fuse(remaining, constants: constants, protected: protected),
-                                                       protected: protected))
+            ? SiblingMerge.merge(try PoolReorder.apply(
+                PadPoolFold.apply(try Fusion.fuse(remaining, constants: constants, protected: protected),
+                                  constants: constants, protected: protected),
+                protected: protected))
             : remaining.map { PlanItem.node($0) }
         return try assemble(items, constants: constants, inputs: inputs, wanted: wanted, ordered: ordered)
     }
@@ -254,6 +256,16 @@ enum PlanItem {
     case fusedConvolution(FusedConvolution)
     case mergedConvolution(MergedConvolution)
     case pooledConvolution(PooledConvolution)
+
+    /// The tensors the item writes.
+    var outputNames: [String] {
+        switch self {
+        case .node(let c): return c.node.outputs.filter { !$0.isEmpty }
+        case .fusedConvolution(let f): return [f.output]
+        case .mergedConvolution(let m): return m.outputs
+        case .pooledConvolution(let p): return [p.output]
+        }
+    }
 
     /// The tensors the item reads (for the plan passes' reader counts).
     var inputNames: [String] {
