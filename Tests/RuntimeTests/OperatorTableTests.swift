@@ -83,3 +83,38 @@ import Testing
         }
     }
 }
+
+/// Transpose against its definition, element by element: the 3-channel NHWC → NCHW split
+/// (`StridedCopy.channelSplit`) for batches of 1 and 2, a 2-D [N, 3] → [3, N], and views that
+/// look alike but are not that split (4 channels, channels last kept, another permutation).
+@Suite struct TransposeTests {
+    static let cases: [([Int], [Int])] = [
+        ([1, 5, 7, 3], [0, 3, 1, 2]), ([2, 4, 6, 3], [0, 3, 1, 2]), ([9, 3], [1, 0]), ([1, 1, 17, 3], [0, 3, 1, 2]),
+        ([1, 5, 7, 4], [0, 3, 1, 2]), ([2, 5, 7, 3], [0, 1, 3, 2]), ([3, 5, 3], [2, 0, 1]), ([2, 3, 5, 3], [3, 0, 2, 1]),
+    ]
+
+    @Test(arguments: cases)
+    func matchesTheDefinition(_ shape: [Int], _ perm: [Int]) throws {
+        let count = shape.reduce(1, *)
+        let values = (0..<count).map { Float($0) * 0.5 - 3 }
+        let node = Node(opType: "Transpose", inputs: ["x"], outputs: ["y"], name: "t", attributes: [.ints("perm", perm.map(Int64.init))])
+        let outShape = perm.map { shape[$0] }
+        let model = Model(irVersion: 8, opsetImports: [OperatorSetID(domain: "", version: 17)],
+                          graph: Graph(name: "g", nodes: [node], initializers: [],
+                                       inputs: [.tensor("x", .float, shape.map { Dimension(.value(Int64($0))) })],
+                                       outputs: [.tensor("y", .float, outShape.map { Dimension(.value(Int64($0))) })]))
+        let y = try Session(model: model, options: SessionOptions(threads: 1))
+            .run(["x": TensorValue(shape: shape, floats: values)])["y"]!.floatArray()
+        // y[o] = x[i] where i's index along axis perm[k] is o's index along axis k.
+        var inStrides = [Int](repeating: 1, count: shape.count)
+        for k in stride(from: shape.count - 2, through: 0, by: -1) { inStrides[k] = inStrides[k + 1] * shape[k + 1] }
+        for o in 0..<count {
+            var rest = o, i = 0
+            for k in stride(from: outShape.count - 1, through: 0, by: -1) {
+                i += (rest % outShape[k]) * inStrides[perm[k]]
+                rest /= outShape[k]
+            }
+            #expect(y[o] == values[i], "\(shape) perm \(perm): y[\(o)]")
+        }
+    }
+}
