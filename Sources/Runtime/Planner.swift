@@ -205,7 +205,8 @@ struct Planner {
                             outputs: c.node.outputs.map(slot), kernel: kernel)
                 step.guarded = [c.node]
                 if c.attributes.op == "Concat" { step.concatAxis = try? c.attributes.int("axis") }
-                step.writesResult = c.attributes.op == "Conv"
+                // Convolutions and single-output MaxPools write through `ExecutionContext.result`.
+                step.writesResult = c.attributes.op == "Conv" || (c.attributes.op == "MaxPool" && c.node.outputs.count == 1)
             case .fusedConvolution(let f):
                 step = Step(name: f.name, op: f.ops.joined(separator: "+"), inputs: [slot(f.input), f.residual.map(slot) ?? -1],
                             outputs: [slot(f.output)], kernel: f.kernel())

@@ -19,7 +19,9 @@ enum WindowPooling {
 
     static func maxPool(_ x: TensorValue, _ g: WindowGeometry, indices: Bool, columnMajor: Bool, ceilMode: Bool, _ c: ExecutionContext) -> (TensorValue, TensorValue?) {
         let planes = x.shape[0] * x.shape[1]
-        let out = c.output(Array(x.shape[..<2]) + g.outputSpatial)
+        // The planned output when the pool is a Concat's branch (`ConcatPlacement`: Inception's
+        // reduction blocks); with indices the step is never placed.
+        let out = indices ? c.output(Array(x.shape[..<2]) + g.outputSpatial) : c.result(Array(x.shape[..<2]) + g.outputSpatial)
         if !indices, out.count > 0, let shape = kernelShape(x, g, ceilMode: ceilMode) {
             Pooling.maxPool2D(shape: shape, input: x.floats, output: out.floats, threads: c.threads)
             return (out, nil)
