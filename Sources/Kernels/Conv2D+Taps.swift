@@ -13,9 +13,12 @@ extension Conv2D {
     /// Whether `s` suits the form: no dilation, not 1×1 (those read their input in place
     /// already, or pack cheaply), outputs at least 16 wide (a strip crosses one row end at
     /// most), few enough input rows per tile (`maximumTapRows`; a strided kernel row reads one
-    /// row of each column phase it touches), and a kernel that has it.
+    /// row of each column phase it touches), strides no larger than the kernel (so the stride
+    /// phases hold at most 4× the padded input: a stride of 10⁶ would make 10⁶ phases), and a
+    /// kernel that has it.
     static func readsTaps(_ s: Conv2DShape, microKernel: MicroKernel) -> Bool {
         microKernel.readsTaps && s.dilationHeight == 1 && s.dilationWidth == 1
+            && s.strideHeight <= s.kernelHeight && s.strideWidth <= s.kernelWidth
             && s.kernelHeight * s.kernelWidth > 1 && s.outWidth >= MicroKernel.columns
             && s.inChannelsPerGroup * s.kernelHeight * min(s.kernelWidth, s.strideWidth) <= maximumTapRows
     }

@@ -327,6 +327,11 @@ func stridedTapsSelection(_ kernel: MicroKernel) {
     }
     // Inception-V4's 3×3/2 64 → 96 at 147 reads 384 input rows per tile: packed.
     #expect(!Conv2D.readsTaps(shape(1, 64, 147, 147, oc: 96, k: (3, 3), stride: (2, 2)), microKernel: kernel))
+    // A stride past the kernel would make as many phases (10⁶ here, 64 GB): packed.
+    let hostile = shape(1, 3, 3, 16000, oc: 4, k: (3, 3), stride: (1_000_000, 1))
+    #expect(hostile.isValid && !Conv2D.readsTaps(hostile, microKernel: kernel))
+    #expect(Conv2D(shape: hostile, weights: [Float](repeating: 0, count: hostile.weightCount), bias: nil,
+                   microKernel: kernel).phasePlanes == nil)
 }
 
 @Test("3x3 stride-1 convolutions take Winograd F(4x4) on maps of 24+ a side with 64+ channels, F(2x2) there with 32-63 and on smaller maps with 64+ (but direct on maps of ≤ 16 tiles with two zmm FMA ports)")
