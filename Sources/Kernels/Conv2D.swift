@@ -177,9 +177,12 @@ public final class Conv2D: @unchecked Sendable {
         let m = s.outChannelsPerGroup
         // Threads on different dies would pass the packed B between their caches: there each
         // packs its own from the input (which then crosses over once, not twice).
-        // Stride-1 layers on maps 16+ wide read B through their tap offsets (`Conv2D+Taps`), in
-        // blocks of virtual columns; activations other than clamps would need the real layout.
+        // Layers on maps 16+ wide with few input rows read B through their tap offsets
+        // (`Conv2D+Taps`; strided ones from their stride phases), in blocks of virtual columns;
+        // activations other than clamps would need the real layout.
+        let unitStride = s.strideHeight == 1 && s.strideWidth == 1
         let taps = readsTapsWhereItCan && Self.readsTaps(s, microKernel: microKernel) && activation.clampBounds != nil
+            && (unitStride || phasePlanes != nil)
         let b = taps
             ? Blocking(
                 shape: s, threads: threads, panelRows: microKernel.rows, stripGroup: microKernel.tileStrips,
@@ -190,7 +193,7 @@ public final class Conv2D: @unchecked Sendable {
         let items = s.groups * b.pixelBlocks * b.rowChunks
         if s.batch == 0 || items == 0 { return }
         let workers = Parallel.workerCount(items: items, threads: threads)
-        // Strided taps read the input's stride phases (`PhasePlanes`), packing its padded copy.
+        // Strided taps read the input's stride phases (`PhasePlanes`); packing reads its padded copy.
         let phases = taps ? phasePlanes : nil
         let paddedFloats = phases?.floats(channels: s.inChannels) ?? columns.paddedFloats(channels: s.inChannels)
         let plane = phases?.channelFloats ?? columns.paddedHeight * columns.paddedWidth
