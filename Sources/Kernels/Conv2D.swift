@@ -202,20 +202,15 @@ public final class Conv2D: @unchecked Sendable {
             for image in 0..<s.batch {
                 let imageInput = input + image * s.inChannels * s.inHeight * s.inWidth
                 let source: UnsafePointer<Float>
-                if let phases {
+                if phases != nil || columns.needsPaddedCopy {
                     let channelsPerWorker = (s.inChannels + workers - 1) / workers
                     Parallel.forEach(items: workers, threads: workers) { chunk, _ in
                         let lo = chunk * channelsPerWorker
                         let hi = min(s.inChannels, lo + channelsPerWorker)
-                        if lo < hi { phases.copy(input: imageInput, channels: lo..<hi, into: padded) }
-                    }
-                    source = UnsafePointer(padded)
-                } else if columns.needsPaddedCopy {
-                    let channelsPerWorker = (s.inChannels + workers - 1) / workers
-                    Parallel.forEach(items: workers, threads: workers) { chunk, _ in
-                        let lo = chunk * channelsPerWorker
-                        let hi = min(s.inChannels, lo + channelsPerWorker)
-                        if lo < hi {
+                        if lo >= hi { return }
+                        if let phases {
+                            phases.copy(input: imageInput, channels: lo..<hi, into: padded)
+                        } else {
                             columns.copyPadded(shape: s, input: imageInput, channels: lo..<hi, into: padded)
                         }
                     }

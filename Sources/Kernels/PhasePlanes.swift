@@ -10,22 +10,20 @@
 /// Inception's and MobileNetV2's 3×3/2) otherwise gathered their im2col strips with stride 2
 /// for every pixel block.
 final class PhasePlanes {
-    let strideHeight: Int
-    let strideWidth: Int
     /// Rows and columns of each phase plane (`width` is the taps' virtual row pitch).
     let height: Int
     let width: Int
     /// Per k = (channel, ky, kx) of one group: where tap (ky, kx)'s pixel (0, 0) lies.
     let tapOffsets: UnsafeMutablePointer<Int>
     private let shape: Conv2DShape
+    private var strideHeight: Int { shape.strideHeight }
+    private var strideWidth: Int { shape.strideWidth }
 
     /// Floats of one channel's phases.
     var channelFloats: Int { strideHeight * strideWidth * height * width }
 
     init(shape s: Conv2DShape) {
         shape = s
-        strideHeight = s.strideHeight
-        strideWidth = s.strideWidth
         let paddedHeight = s.inHeight + s.padTop + s.padBottom
         let paddedWidth = s.inWidth + s.padLeft + s.padRight
         height = (paddedHeight + s.strideHeight - 1) / s.strideHeight
@@ -45,9 +43,6 @@ final class PhasePlanes {
     }
 
     deinit { tapOffsets.deallocate() }
-
-    /// Virtual columns of one image: every output row `width` long, but the last.
-    var virtualColumns: Int { (shape.outHeight - 1) * width + shape.outWidth }
 
     /// Floats of the phases of `channels` channels.
     func floats(channels: Int) -> Int { channels * channelFloats }

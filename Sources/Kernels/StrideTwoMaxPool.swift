@@ -44,11 +44,9 @@ struct StrideTwoMaxPool {
                       columnMaxima v: UnsafeMutablePointer<Float>, columns: Int) {
         let s = shape
         let w = s.inWidth, ow = s.outWidth
-        // Buffer positions are padded columns: input columns sit at [left, end), the padded
-        // ones around them (at most one a side) hold −∞.
+        // Buffer positions are padded columns: input columns sit at [left, end); the padded ones
+        // around them (at most one a side) keep the −∞ `run` filled the buffer with.
         let left = s.padLeft, end = min(columns, left + w)
-        if left > 0 { v[0] = -.infinity }
-        for j in end..<max(end, columns) { v[j] = -.infinity }
         for oy in 0..<s.outHeight {
             // Input rows 2·oy − padTop ... + 2; a padded one (above or below) repeats the middle
             // row, which is always inside (pads of at most 1), instead of taking part as −∞.
