@@ -28,6 +28,11 @@ final class Convolution: @unchecked Sendable {
     }
     /// The weights' shape, known even while their values are released.
     private(set) var weightShape: [Int]
+    /// Whether the convolution holds its own copy of the weights (false once released).
+    var holdsWeights: Bool {
+        packLock.lock(); defer { packLock.unlock() }
+        return storedWeights != nil
+    }
     /// The weights, or nil once released in favour of `recoverySource`.
     private var storedWeights: TensorValue?
     /// A packed kernel that gives the weights back when `storedWeights` is nil.

@@ -114,10 +114,13 @@ struct MergedConvolution {
     func kernel() -> Kernel {
         let conv = convolution
         let counts = channelCounts
+        // The shape, not `conv.weights`: once packed, the convolution drops its own copy of the
+        // weights, and reading them would rebuild and keep that copy again on every later run.
+        let weightShape = conv.weightShape
         return { inputs, c in
             let x = inputs[0]!
-            guard x.rank == 4, x.shape[1] == conv.weights.shape[1] else {
-                throw KernelError("input \(x.shape) does not fit the merged weights \(conv.weights.shape)")
+            guard x.rank == 4, x.shape[1] == weightShape[1] else {
+                throw KernelError("input \(x.shape) does not fit the merged weights \(weightShape)")
             }
             let stacked = try conv.run(x, residual: nil, c)
             let batch = stacked.shape[0], plane = stacked.shape[2] * stacked.shape[3], total = stacked.shape[1]
