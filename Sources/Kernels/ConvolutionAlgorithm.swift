@@ -50,8 +50,8 @@ public enum ConvolutionAlgorithm: String, Sendable, CaseIterable, CustomStringCo
     ///   and `choosesLine` (1×3 / 3×1 ones with small filters: F(4, 3)), but not where the
     ///   direct form reads taps on two 512-bit FMA ports (`tapsOutrunLine`).
     /// - With two 512-bit FMA ports (`MicroKernel.hasTwoZmmFMAPorts`): the direct form instead of
-    ///   F(2×2) on such maps with 32–47 channels (`directOutrunsWinograd2`), but F(4×4) there
-    ///   for 64+ outputs from 32–47 inputs (`winograd4OutrunsDirect`), and where F(2×2)'s
+    ///   F(2×2) on such maps with 32–47 channels (`directOutrunsWinograd2`), F(4×4) on them for
+    ///   64+ outputs from 32–63 inputs (`winograd4OutrunsDirect`), and where F(2×2)'s
     ///   tiles fill one strip at most (`directOutrunsWinograd2OnSmallMap`: ResNet's 7×7 stage,
     ///   Inception-V3's 8×8 one).
     /// - Otherwise the channel-vector form where it fills the tile better, else pixel strips
@@ -120,22 +120,23 @@ public enum ConvolutionAlgorithm: String, Sendable, CaseIterable, CustomStringCo
         wideMap && channels < 48 && microKernel.hasTwoZmmFMAPorts
     }
 
-    /// Whether a layer `directOutrunsWinograd2` sends to the direct form takes F(4×4) instead:
-    /// 64 or more outputs from 32–47 input channels (Inception's 32 → 64 stem layer at 147×147).
-    /// There the direct form reads its taps at 95–190 GFLOP/s-equivalent and F(4×4) ran
-    /// 1.14–1.28× faster (`kernel-bench --cold-weights --ab --ab-algorithm pixelStrips`, one and
-    /// two threads, two alternations each, one Emerald Rapids host); in the network the layer
-    /// took 0.82× its time (Inception-V3, one thread) and 0.90× (Inception-ResNet-V2, two
-    /// threads, lockstep A/B). Its rounding stays far inside the rule: the logits of the
-    /// full-size Inception-V3 / -V4 / -ResNet-V2 against onnxruntime 0.017–0.023 of the
-    /// tolerance on one and two threads (as before), the exported 75-pixel Inception-ResNet-V1
-    /// 0.61 of the bound (0.81 with the direct form; the error there comes from elsewhere). The
-    /// 32 → 32 stem layer keeps the direct form (F(4×4) there had carried that model's logits
-    /// past the rule on an AVX2 host, see `choose`).
+    /// Whether a 3×3 layer on a map of 24+ outputs a side with 32–63 input channels (below
+    /// `winograd4MinimumChannels`) and 64 or more outputs takes F(4×4), on two 512-bit FMA ports:
+    /// Inception's 32 → 64 stem layer at 147×147, which went direct there
+    /// (`directOutrunsWinograd2`), and Inception-ResNet's 48 → 64 branch layers at 35×35, which
+    /// took F(2×2). `kernel-bench --cold-weights --ab`, one Emerald Rapids host, one and two
+    /// threads: the stem layer 1.14–1.28× faster than its direct form (which reads its taps at
+    /// 95–190 GFLOP/s-equivalent), the 48 → 64 layers 1.10–1.30× faster than F(2×2); in the
+    /// networks (lockstep A/B) the stem took 0.82× its time (Inception-V3, one thread) and 0.90×
+    /// (Inception-ResNet-V2, two threads), the ten 48 → 64 layers 0.89–0.95× (one thread).
+    /// Their rounding stays far inside the rule: the logits of the full-size Inception-V3 / -V4 /
+    /// -ResNet-V2 against onnxruntime 0.017–0.023 of the tolerance on one and two threads (as
+    /// before), the exported 75-pixel Inception-ResNet-V1 0.61–0.68 of the bound (0.81 direct;
+    /// its error comes from elsewhere). With fewer outputs (32 → 32, 32 → 48) the direct form
+    /// stays faster (F(4×4) 0.85–1.0×), and there F(4×4) had carried that model's logits past the
+    /// rule on an AVX2 host (see `choose`).
     static func winograd4OutrunsDirect(_ s: Conv2DShape, microKernel: MicroKernel) -> Bool {
-        let side = min(s.outHeight, s.outWidth)
-        return directOutrunsWinograd2(
-            channels: min(s.inChannels, s.outChannels), wideMap: side >= winograd4MinimumSide, microKernel: microKernel)
+        min(s.outHeight, s.outWidth) >= winograd4MinimumSide && microKernel.hasTwoZmmFMAPorts
             && s.inChannels >= 32 && s.outChannels >= 64
     }
 

@@ -393,10 +393,10 @@ func winogradSelection() throws {
     #expect(chosen(shape(1, 256, 35, 35, oc: 256, k: (3, 3), pads: (1, 1, 1, 1))) == .winograd4x4)
     #expect(chosen(shape(1, 64, 56, 56, oc: 64, k: (3, 3), pads: (1, 1, 1, 1))) == .winograd4x4)
     #expect(chosen(shape(1, 64, 35, 35, oc: 96, k: (3, 3), pads: (1, 1, 1, 1))) == .winograd4x4)
-    #expect(chosen(shape(1, 48, 35, 35, oc: 64, k: (3, 3), pads: (1, 1, 1, 1))) == .winograd2x2)
     for kernel in MicroKernel.compiled {
         // Inception's 32-channel stem and branch layers: direct on two zmm FMA ports, but F(4×4)
-        // for 64+ outputs (`winograd4OutrunsDirect`: the 32 → 64 stem layer; 48 → 64 keeps F(2×2)).
+        // for 64+ outputs from 32-63 inputs (`winograd4OutrunsDirect`: the 32 → 64 stem layer,
+        // Inception-ResNet's 48 → 64), F(2×2) elsewhere.
         let expected: Set<ConvolutionAlgorithm> = kernel.hasTwoZmmFMAPorts ? [.pixelStrips, .channelStrips] : [.winograd2x2]
         for s in [shape(1, 32, 147, 147, oc: 32, k: (3, 3)), shape(1, 32, 35, 35, oc: 32, k: (3, 3), pads: (1, 1, 1, 1)),
                   shape(1, 32, 35, 35, oc: 48, k: (3, 3), pads: (1, 1, 1, 1))] {
@@ -404,11 +404,13 @@ func winogradSelection() throws {
         }
         let stem: ConvolutionAlgorithm = kernel.hasTwoZmmFMAPorts ? .winograd4x4 : .winograd2x2
         for s in [shape(1, 32, 147, 147, oc: 64, k: (3, 3), pads: (1, 1, 1, 1)), shape(1, 40, 30, 30, oc: 96, k: (3, 3)),
-                  shape(1, 32, 24, 24, oc: 64, k: (3, 3), pads: (1, 1, 1, 1))] {
+                  shape(1, 32, 24, 24, oc: 64, k: (3, 3), pads: (1, 1, 1, 1)), shape(1, 48, 35, 35, oc: 64, k: (3, 3), pads: (1, 1, 1, 1)),
+                  shape(1, 63, 26, 26, oc: 128, k: (3, 3))] {
             #expect(ConvolutionAlgorithm.choose(for: s, microKernel: kernel) == stem, "\(kernel.name) \(s)")
         }
-        // Below 24 outputs a side, or 32 inputs: not F(4×4).
-        for s in [shape(1, 32, 23, 23, oc: 64, k: (3, 3), pads: (1, 1, 1, 1)), shape(1, 16, 147, 147, oc: 64, k: (3, 3), pads: (1, 1, 1, 1))] {
+        // Below 24 outputs a side, 32 inputs or 64 outputs: not F(4×4).
+        for s in [shape(1, 32, 23, 23, oc: 64, k: (3, 3), pads: (1, 1, 1, 1)), shape(1, 16, 147, 147, oc: 64, k: (3, 3), pads: (1, 1, 1, 1)),
+                  shape(1, 48, 35, 35, oc: 63, k: (3, 3), pads: (1, 1, 1, 1))] {
             #expect(ConvolutionAlgorithm.choose(for: s, microKernel: kernel) != .winograd4x4, "\(kernel.name) \(s)")
         }
     }
