@@ -190,6 +190,12 @@ let convCases: [ConvCase] = [
              k: (3, 3), pads: (1, 1, 1, 1)), residual: true, activation: .relu, threads: 2),
     ConvCase(name: "winograd 4x4: clip, odd channels, 1 thread", shape: shape(1, 67, 12, 12, oc: 65, k: (3, 3),
              pads: (1, 1, 1, 1)), activation: .clip(min: -0.5, max: 0.5), algorithm: .winograd4x4),
+    // Few input channels (`winograd4OutrunsDirect`: 32-63 inputs, 64+ outputs): Inception's
+    // 32 -> 64 stem layer and Inception-ResNet's 48 -> 64 branch layer, the GEMMs 32 / 48 deep.
+    ConvCase(name: "winograd 4x4: 32 -> 64, pad 1, 27x29, 2 threads", shape: shape(1, 32, 27, 29, oc: 64, k: (3, 3),
+             pads: (1, 1, 1, 1)), activation: .relu, threads: 2, algorithm: .winograd4x4),
+    ConvCase(name: "winograd 4x4: 48 -> 64 at 35x35, batch 2", shape: shape(2, 48, 35, 35, oc: 64, k: (3, 3),
+             pads: (1, 1, 1, 1)), activation: .relu, algorithm: .winograd4x4),
     ConvCase(name: "winograd 2x2: 32 -> 48 channels on 26x27 (Inception branch)", shape: shape(1, 32, 26, 27, oc: 48,
              k: (3, 3), pads: (1, 1, 1, 1)), residual: true, activation: .relu, algorithm: .winograd2x2),
     // 15×15 tiles (225 = 14 strips + 1): V's rows read in place by the AVX-512 GEMM (≤ 32 channels).
