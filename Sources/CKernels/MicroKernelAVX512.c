@@ -7,6 +7,7 @@
 // A block's last 1-4 columns (17×17 maps: 289 = 18·16 + 1) go column by column instead of as a
 // mostly empty strip.
 #include "MicroKernelVariants.h"
+#include "TileWriterAVX512.h"
 
 #if CK_X86
 #include <immintrin.h>
@@ -102,8 +103,8 @@ CK_AVX512 static inline void multiply_store_pair(
     ptrdiff_t depth, const float *a, const float *b0, const float *b1, ptrdiff_t row, ptrdiff_t column,
     ptrdiff_t rows, ptrdiff_t columns1, const float *ahead, int next, const CKEpilogue *e)
 {
-    // A local copy: the stores through C cannot change it, so its fields stay in registers
-    // across the 16 rows instead of being reloaded after every store.
+    // For `store_row`, the general epilogue (alpha, beta); the common one goes through
+    // `write_tile` (TileWriterAVX512.h), which keeps the fields in registers.
     const CKEpilogue local = *e;
     __m512 c0[MR], c1[MR];
 #pragma clang loop unroll(full)
@@ -125,6 +126,11 @@ CK_AVX512 static inline void multiply_store_pair(
         pair_step(k, a, b0, b1, c0, c1);
     }
     __mmask16 mask1 = column_mask(columns1);
+    if (tile_writer_applies(e)) {
+        const StripPlacement p[3] = { strip_at(column, 0xFFFF), strip_at(column + 16, mask1), strip_at(column + 16, mask1) };
+        write_tile(c0, c1, c1, 2, rows, row, p, 0, e);
+        return;
+    }
 #pragma clang loop unroll(full)
     for (int r = 0; r < MR; r++) {
         if (r < rows) {
@@ -182,6 +188,11 @@ CK_AVX512 static inline void multiply_store_triple(
         triple_step(k, a, b0, b1, b2, c0, c1, c2);
     }
     __mmask16 mask2 = column_mask(columns2);
+    if (tile_writer_applies(e)) {
+        const StripPlacement p[3] = { strip_at(column, 0xFFFF), strip_at(column + 16, 0xFFFF), strip_at(column + 32, mask2) };
+        write_tile(c0, c1, c2, 3, rows, row, p, 0, e);
+        return;
+    }
 #pragma clang loop unroll(full)
     for (int r = 0; r < MR; r++) {
         if (r < rows) {
@@ -208,6 +219,11 @@ CK_AVX512 static inline void multiply_store(
         for (int r = 0; r < MR; r++) c0[r] = _mm512_fmadd_ps(_mm512_set1_ps(ak[r]), x0, c0[r]);
     }
     __mmask16 mask = column_mask(columns);
+    if (tile_writer_applies(e)) {
+        const StripPlacement p[3] = { strip_at(column, mask), strip_at(column, mask), strip_at(column, mask) };
+        write_tile(c0, c0, c0, 1, rows, row, p, 0, e);
+        return;
+    }
 #pragma clang loop unroll(full)
     for (int r = 0; r < MR; r++) {
         if (r < rows) store_row(c0[r], row + r, column, mask, &local);
@@ -258,6 +274,14 @@ CK_AVX512 static inline void multiply_store_narrow(
     // short reduction (Winograd's 32-channel GEMMs) the scalar store took a tenth of the time.
     const CKEpilogue local = *e;
     const __mmask16 mask = (__mmask16)((1u << T) - 1u);
+    if (tile_writer_applies(e)) {
+        __m512 v[MR];
+#pragma clang loop unroll(full)
+        for (int r = 0; r < MR; r++) v[r] = _mm512_maskz_loadu_ps(mask, tile + 16 * r);
+        const StripPlacement p[3] = { strip_at(column, mask), strip_at(column, mask), strip_at(column, mask) };
+        write_tile(v, v, v, 1, rows, row, p, 0, e);
+        return;
+    }
     for (int r = 0; r < MR; r++) {
         if (r < rows) store_row(_mm512_maskz_loadu_ps(mask, tile + 16 * r), row + r, column, mask, &local);
     }

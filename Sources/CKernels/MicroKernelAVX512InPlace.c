@@ -4,6 +4,7 @@
 // apart from the packed kernel, whose helpers clang inlines and unrolls differently once they
 // are shared (ResNet50's 3×3 512 → 512 at 7×7, Winograd, ran 7–20% slower through the shared form).
 #include "MicroKernelVariants.h"
+#include "TileWriterAVX512.h"
 
 #if CK_X86
 #include <immintrin.h>
@@ -55,7 +56,7 @@ CK_AVX512 static inline __attribute__((always_inline)) void multiply_store_strip
     ptrdiff_t depth, const float *a, const float *b0, const ptrdiff_t stripStep, const ptrdiff_t ldb, ptrdiff_t row,
     ptrdiff_t column, ptrdiff_t rows, ptrdiff_t lastColumns, const float *ahead, const CKEpilogue *e, const int strips)
 {
-    const CKEpilogue local = *e; // fields in registers across the stores (see MicroKernelAVX512.c)
+    const CKEpilogue local = *e; // for `store_row` (alpha, beta); else `write_tile`
     __m512 c[3][MR];
 #pragma clang loop unroll(full)
     for (int j = 0; j < 3; j++) {
@@ -87,6 +88,13 @@ CK_AVX512 static inline __attribute__((always_inline)) void multiply_store_strip
         }
     }
     const __mmask16 lastMask = column_mask(lastColumns);
+    if (tile_writer_applies(e)) {
+        const StripPlacement p[3] = {
+            strip_at(column, strips == 1 ? lastMask : 0xFFFF), strip_at(column + 16, strips == 2 ? lastMask : 0xFFFF),
+            strip_at(column + 32, lastMask) };
+        write_tile(c[0], c[1], c[2], strips, rows, row, p, 0, e);
+        return;
+    }
 #pragma clang loop unroll(full)
     for (int r = 0; r < MR; r++) {
         if (r < rows) {
@@ -114,6 +122,11 @@ CK_AVX512 static inline __attribute__((always_inline)) void multiply_store(
         for (int r = 0; r < MR; r++) c0[r] = _mm512_fmadd_ps(_mm512_set1_ps(ak[r]), x0, c0[r]);
     }
     __mmask16 mask = column_mask(columns);
+    if (tile_writer_applies(e)) {
+        const StripPlacement p[3] = { strip_at(column, mask), strip_at(column, mask), strip_at(column, mask) };
+        write_tile(c0, c0, c0, 1, rows, row, p, 0, e);
+        return;
+    }
 #pragma clang loop unroll(full)
     for (int r = 0; r < MR; r++) {
         if (r < rows) store_row(c0[r], row + r, column, mask, &local);
@@ -164,6 +177,14 @@ CK_AVX512 static void multiply_store_narrow(
     // short reduction (Winograd's 32-channel GEMMs) the scalar store took a tenth of the time.
     const CKEpilogue local = *e;
     const __mmask16 mask = (__mmask16)((1u << T) - 1u);
+    if (tile_writer_applies(e)) {
+        __m512 v[MR];
+#pragma clang loop unroll(full)
+        for (int r = 0; r < MR; r++) v[r] = _mm512_maskz_loadu_ps(mask, tile + 16 * r);
+        const StripPlacement p[3] = { strip_at(column, mask), strip_at(column, mask), strip_at(column, mask) };
+        write_tile(v, v, v, 1, rows, row, p, 0, e);
+        return;
+    }
     for (int r = 0; r < MR; r++) {
         if (r < rows) store_row(_mm512_maskz_loadu_ps(mask, tile + 16 * r), row + r, column, mask, &local);
     }

@@ -6,6 +6,7 @@
 // dropped at the store (a 35-wide map wastes 2 of 37). The tiles are the packed kernel's 8 × 48
 // and 8 × 32 ones; the store splits each strip at the output row end it may cross.
 #include "MicroKernelVariants.h"
+#include "TileWriterAVX512.h"
 
 #if CK_X86
 #include <immintrin.h>
@@ -20,14 +21,8 @@ enum { MR = CK_AVX512_ROWS };
 /// (`kernel-bench --ab`, medians of 15–21 alternations, one Emerald Rapids core).
 enum { TAP_PREFETCH_STEPS = 8 };
 
-/// Where a strip's 16 virtual columns land in C: lanes of `first` at `offset + j`, lanes of
-/// `second` (the next output row's) at `offset + j + width - paddedWidth`; the rest dropped.
-typedef struct StripPlacement {
-    ptrdiff_t offset;
-    ptrdiff_t secondOffset;
-    __mmask16 first;
-    __mmask16 second;
-} StripPlacement;
+// `StripPlacement` (TileWriterAVX512.h): a strip's 16 virtual columns land in C as lanes of
+// `first` at `offset + j`, lanes of `second` (the next output row's) at `secondOffset + j`.
 
 static inline __mmask16 lanes_below(ptrdiff_t n)
 {
@@ -109,6 +104,11 @@ CK_AVX512 static inline __attribute__((always_inline)) void multiply_store_strip
     const StripPlacement p0 = place_strip(v0, 16, paddedWidth, width);
     const StripPlacement p1 = place_strip(v0 + 16, 16, paddedWidth, width);
     const StripPlacement p2 = place_strip(v0 + 32, 16, paddedWidth, width);
+    if (tile_writer_applies(e)) {
+        const StripPlacement p[3] = { p0, p1, p2 };
+        write_tile(c0, c1, c2, strips, rows, row, p, 1, e);
+        return;
+    }
 #pragma clang loop unroll(full)
     for (int r = 0; r < MR; r++) {
         if (r < rows) {
@@ -138,6 +138,11 @@ CK_AVX512 static void multiply_store_partial(
         for (int r = 0; r < MR; r++) c0[r] = _mm512_fmadd_ps(_mm512_set1_ps(ak[r]), x0, c0[r]);
     }
     const StripPlacement p = place_strip(v0, count, paddedWidth, width);
+    if (tile_writer_applies(e)) {
+        const StripPlacement placed[3] = { p, p, p };
+        write_tile(c0, c0, c0, 1, rows, row, placed, 1, e);
+        return;
+    }
     for (int r = 0; r < MR; r++) {
         if (r < rows) store_row(c0[r], row + r, p, &local);
     }

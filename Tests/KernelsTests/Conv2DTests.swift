@@ -244,6 +244,21 @@ let convCases: [ConvCase] = [
     ConvCase(name: "epilogue prefetch: 1x1 600 deep (two blocks), residual, 2 threads",
              shape: shape(1, 600, 13, 11, oc: 150, k: (1, 1)), residual: true, activation: .relu, threads: 2,
              algorithm: .pixelStrips),
+    // The AVX-512 tile writer's forms (TileWriterAVX512.h: no bias or residual, bias alone,
+    // residual alone, both, later reduction blocks) through each kernel that uses it: the
+    // packed tiles, B read in place, and the taps (strips crossing output rows).
+    ConvCase(name: "tile writer: 1x1 in place, residual without bias", shape: shape(1, 64, 16, 16, oc: 24, k: (1, 1)),
+             bias: false, residual: true, activation: .relu),
+    ConvCase(name: "tile writer: 1x1 packed, neither bias nor residual, 600 deep (2 blocks)",
+             shape: shape(1, 600, 7, 14, oc: 136, k: (1, 1)), bias: false),
+    ConvCase(name: "tile writer: 1x1 packed, residual without bias, 2 threads",
+             shape: shape(1, 64, 12, 12, oc: 136, k: (1, 1)), bias: false, residual: true, activation: .clip(min: 0, max: 6),
+             threads: 2),
+    ConvCase(name: "tile writer: 3x3 taps, residual without bias", shape: shape(1, 8, 20, 21, oc: 16, k: (3, 3), pads: (1, 1, 1, 1)),
+             bias: false, residual: true, activation: .relu, algorithm: .pixelStrips),
+    ConvCase(name: "tile writer: 3x3 taps, neither bias nor residual, 2 threads",
+             shape: shape(1, 8, 20, 21, oc: 16, k: (3, 3), pads: (1, 1, 1, 1)), bias: false, threads: 2,
+             algorithm: .pixelStrips),
     ConvCase(name: "output 1x1", shape: shape(1, 3, 3, 3, oc: 4, k: (3, 3))),
     ConvCase(name: "pads larger than kernel reach", shape: shape(1, 2, 3, 3, oc: 3, k: (2, 2), pads: (3, 3, 3, 3))),
 ]
