@@ -48,6 +48,79 @@ CK_AVX2 static inline void store_row(__m256 lo, __m256 hi, ptrdiff_t row, ptrdif
     _mm256_storeu_ps(out + 8, hi);
 }
 
+/// `store_row` in the common case (alpha 1, and beta 0 on the first block) with the epilogue's
+/// fields read once per tile, as the AVX-512 kernels' `TileWriter` (TileWriterAVX512.h): read
+/// through `CKEpilogue *`, they were reloaded after every store of the tile.
+typedef struct TileWriter {
+    float *c;
+    ptrdiff_t ldc;
+    const float *bias;
+    const float *residual;
+    __m256 lower;
+    __m256 upper;
+    int accumulate;
+} TileWriter;
+
+static inline int tile_writer_applies(const CKEpilogue *e)
+{
+    return e->alpha == 1.0f && (!e->first || e->beta == 0.0f);
+}
+
+/// Rows `row ..< row + rows` of a whole 16-column tile (`lo[r]`, `hi[r]`); `accumulate`, `bias`,
+/// `residual` what is added (constants in `write_tile`'s common cases: straight-line code).
+CK_AVX2 static inline __attribute__((always_inline)) void write_rows(
+    const __m256 *lo, const __m256 *hi, ptrdiff_t rows, ptrdiff_t row, ptrdiff_t column, const TileWriter *w,
+    const int accumulate, const int bias, const int residual)
+{
+#pragma clang loop unroll(full)
+    for (int r = 0; r < MR; r++) {
+        if (r < rows) {
+            const ptrdiff_t offset = (row + r) * w->ldc + column;
+            float *out = w->c + offset;
+            __m256 l = lo[r], h = hi[r];
+            if (accumulate) {
+                l = _mm256_add_ps(l, _mm256_loadu_ps(out));
+                h = _mm256_add_ps(h, _mm256_loadu_ps(out + 8));
+            }
+            if (bias) {
+                const __m256 b = _mm256_set1_ps(w->bias[row + r]);
+                l = _mm256_add_ps(l, b);
+                h = _mm256_add_ps(h, b);
+            }
+            if (residual) {
+                l = _mm256_add_ps(l, _mm256_loadu_ps(w->residual + offset));
+                h = _mm256_add_ps(h, _mm256_loadu_ps(w->residual + offset + 8));
+            }
+            // Before the last block the bounds are infinite: x as it is, NaN included.
+            _mm256_storeu_ps(out, _mm256_min_ps(w->upper, _mm256_max_ps(w->lower, l)));
+            _mm256_storeu_ps(out + 8, _mm256_min_ps(w->upper, _mm256_max_ps(w->lower, h)));
+        }
+    }
+}
+
+/// A whole 16-column tile through `e` (`tile_writer_applies(e)`).
+CK_AVX2 static inline __attribute__((always_inline)) void write_tile(
+    const __m256 *lo, const __m256 *hi, ptrdiff_t rows, ptrdiff_t row, ptrdiff_t column, const CKEpilogue *e)
+{
+    TileWriter w;
+    w.c = e->c;
+    w.ldc = e->ldc;
+    w.bias = e->first ? e->bias : 0;
+    w.residual = e->first ? e->residual : 0;
+    w.lower = _mm256_set1_ps(e->last ? e->lower : -__builtin_inff());
+    w.upper = _mm256_set1_ps(e->last ? e->upper : __builtin_inff());
+    w.accumulate = !e->first;
+    if (w.accumulate) {
+        write_rows(lo, hi, rows, row, column, &w, 1, 0, 0);
+    } else if (w.bias && !w.residual) {
+        write_rows(lo, hi, rows, row, column, &w, 0, 1, 0);
+    } else if (w.bias) {
+        write_rows(lo, hi, rows, row, column, &w, 0, 1, 1);
+    } else {
+        write_rows(lo, hi, rows, row, column, &w, 0, 0, w.residual != 0);
+    }
+}
+
 #define CK_AVX2_ACCUMULATE                                                  \
     __m256 c0l = _mm256_setzero_ps(), c0h = _mm256_setzero_ps();           \
     __m256 c1l = _mm256_setzero_ps(), c1h = _mm256_setzero_ps();           \
@@ -95,9 +168,11 @@ CK_AVX2 static inline void multiply_store(
     ptrdiff_t rows, ptrdiff_t columns, const float *ahead, const CKEpilogue *e)
 {
     CK_AVX2_ACCUMULATE
-    if (columns == 16) {
-        // Whole rows (a partial panel stores only its valid ones). A local copy of the epilogue:
-        // the stores through C cannot change it, so its fields stay in registers across the rows.
+    if (columns == 16 && tile_writer_applies(e)) {
+        const __m256 lo[MR] = { c0l, c1l, c2l, c3l, c4l, c5l }, hi[MR] = { c0h, c1h, c2h, c3h, c4h, c5h };
+        write_tile(lo, hi, rows, row, column, e);
+    } else if (columns == 16) {
+        // Whole rows (a partial panel stores only its valid ones), alpha or beta.
         const CKEpilogue local = *e;
         store_row(c0l, c0h, row, column, &local);
         if (rows > 1) store_row(c1l, c1h, row + 1, column, &local);
