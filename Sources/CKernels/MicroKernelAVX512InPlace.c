@@ -123,8 +123,7 @@ CK_AVX512 static inline __attribute__((always_inline)) void multiply_store(
     }
     __mmask16 mask = column_mask(columns);
     if (tile_writer_applies(e)) {
-        const StripPlacement p[3] = { strip_at(column, mask), strip_at(column, mask), strip_at(column, mask) };
-        write_tile(c0, c0, c0, 1, rows, row, p, 0, e);
+        write_strip(c0, mask, rows, row, column, e);
         return;
     }
 #pragma clang loop unroll(full)
@@ -178,11 +177,7 @@ CK_AVX512 static void multiply_store_narrow(
     const CKEpilogue local = *e;
     const __mmask16 mask = (__mmask16)((1u << T) - 1u);
     if (tile_writer_applies(e)) {
-        __m512 v[MR];
-#pragma clang loop unroll(full)
-        for (int r = 0; r < MR; r++) v[r] = _mm512_maskz_loadu_ps(mask, tile + 16 * r);
-        const StripPlacement p[3] = { strip_at(column, mask), strip_at(column, mask), strip_at(column, mask) };
-        write_tile(v, v, v, 1, rows, row, p, 0, e);
+        write_memory_strip(tile, mask, rows, row, column, e);
         return;
     }
     for (int r = 0; r < MR; r++) {

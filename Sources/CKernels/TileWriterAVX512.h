@@ -125,5 +125,24 @@ CK_TILE_WRITER void write_tile(
     }
 }
 
+/// One strip (accumulators `c`, lanes of `mask`) at C's `column` through `write_tile`.
+CK_TILE_WRITER void write_strip(
+    const __m512 *c, __mmask16 mask, ptrdiff_t rows, ptrdiff_t row, ptrdiff_t column, const CKEpilogue *e)
+{
+    const StripPlacement p[3] = { strip_at(column, mask), strip_at(column, mask), strip_at(column, mask) };
+    write_tile(c, c, c, 1, rows, row, p, 0, e);
+}
+
+/// A narrow tile summed into memory (`tile`, rows 16 floats apart, the lanes of `mask`) at C's
+/// `column` through `write_tile`.
+CK_TILE_WRITER void write_memory_strip(
+    const float *tile, __mmask16 mask, ptrdiff_t rows, ptrdiff_t row, ptrdiff_t column, const CKEpilogue *e)
+{
+    __m512 c[CK_AVX512_ROWS];
+#pragma clang loop unroll(full)
+    for (int r = 0; r < CK_AVX512_ROWS; r++) c[r] = _mm512_maskz_loadu_ps(mask, tile + 16 * r);
+    write_strip(c, mask, rows, row, column, e);
+}
+
 #endif
 #endif
