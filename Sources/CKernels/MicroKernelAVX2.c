@@ -200,8 +200,9 @@ enum { NARROW_COLUMNS = 4 };
 /// two interleaved partial sums over k per column. Masked loads would be exact but are
 /// microcoded on AMD Zen 1: with them this path cost as much as 5% of a 17×17 layer there.
 /// A 16-column strip would spend 16 columns' multiplies on them: 17×17 maps (289 pixels) leave
-/// one column past 18 strips, 5% of the work.
-CK_AVX2 static inline void multiply_store_narrow(
+/// one column past 18 strips, 5% of the work. Inlined with `T` a constant into each case of
+/// `multiply_store_narrow_columns`: with `T` a run-time argument the `j < T` tests stayed in the loop.
+CK_AVX2 static inline __attribute__((always_inline)) void multiply_store_narrow(
     ptrdiff_t depth, const float *a, const float *b, ptrdiff_t row, ptrdiff_t column,
     ptrdiff_t rows, const int T, const CKEpilogue *e)
 {
@@ -240,6 +241,19 @@ CK_AVX2 static inline void multiply_store_narrow(
     ck_store_tile_scalar(tile, row, column, rows, T, e);
 }
 
+/// `multiply_store_narrow` for `T` (1...NARROW_COLUMNS) columns.
+CK_AVX2 static void multiply_store_narrow_columns(
+    ptrdiff_t depth, const float *a, const float *b, ptrdiff_t row, ptrdiff_t column,
+    ptrdiff_t rows, int T, const CKEpilogue *e)
+{
+    switch (T) {
+    case 1: multiply_store_narrow(depth, a, b, row, column, rows, 1, e); break;
+    case 2: multiply_store_narrow(depth, a, b, row, column, rows, 2, e); break;
+    case 3: multiply_store_narrow(depth, a, b, row, column, rows, 3, e); break;
+    default: multiply_store_narrow(depth, a, b, row, column, rows, 4, e); break;
+    }
+}
+
 CK_AVX2 void ck_avx2_multiply_panels(
     ptrdiff_t depth, const float *panels, ptrdiff_t row0, ptrdiff_t rowCount,
     const float *strips, ptrdiff_t column0, ptrdiff_t columnCount, const CKEpilogue *e)
@@ -261,12 +275,7 @@ CK_AVX2 void ck_avx2_multiply_panels(
         if (narrow) {
             const float *b = strips + (stripCount - 1) * depth * 16;
             ptrdiff_t column = column0 + 16 * (stripCount - 1);
-            switch (tail) {
-            case 1: multiply_store_narrow(depth, a, b, row0 + r, column, rows, 1, e); break;
-            case 2: multiply_store_narrow(depth, a, b, row0 + r, column, rows, 2, e); break;
-            case 3: multiply_store_narrow(depth, a, b, row0 + r, column, rows, 3, e); break;
-            default: multiply_store_narrow(depth, a, b, row0 + r, column, rows, 4, e); break;
-            }
+            multiply_store_narrow_columns(depth, a, b, row0 + r, column, rows, tail, e);
         }
     }
 }

@@ -7,6 +7,7 @@
 // A block's last 1-4 columns (17×17 maps: 289 = 18·16 + 1) go column by column instead of as a
 // mostly empty strip.
 #include "MicroKernelVariants.h"
+#include "NarrowColumnsAVX512.h"
 #include "TileWriterAVX512.h"
 
 #if CK_X86
@@ -76,6 +77,48 @@ static inline __attribute__((always_inline)) void prefetch_next_tile_line(
     if (k < cLines) __builtin_prefetch(line, 1, 3); else __builtin_prefetch(line, 0, 3);
 }
 
+/// Columns left past whole strips that go to `multiply_store_narrow` instead of a strip.
+enum { NARROW_COLUMNS = CK_AVX512_NARROW_COLUMNS };
+
+/// Stores `T` columns of 8 rows, column j of row r at `tile[16 · r + j]`, through the epilogue.
+/// Each row's T sums go through the vector epilogue (masked), not element by element: with a
+/// short reduction (Winograd's 32-channel GEMMs) the scalar store took a tenth of the time.
+CK_AVX512 static void store_narrow_tile(
+    const float *tile, int T, ptrdiff_t row, ptrdiff_t column, ptrdiff_t rows, const CKEpilogue *e)
+{
+    const CKEpilogue local = *e;
+    const __mmask16 mask = (__mmask16)((1u << T) - 1u);
+    if (tile_writer_applies(e)) {
+        write_memory_strip(tile, mask, rows, row, column, e);
+        return;
+    }
+    for (int r = 0; r < MR; r++) {
+        if (r < rows) store_row(_mm512_maskz_loadu_ps(mask, tile + 16 * r), row + r, column, mask, &local);
+    }
+}
+
+/// One column of 8 rows (`multiply_store_pair` / `_triple`'s `single`) through the epilogue.
+CK_AVX512 static inline void store_single_column(__m256 sums, ptrdiff_t row, ptrdiff_t column, ptrdiff_t rows, const CKEpilogue *e)
+{
+    float rowSums[MR], tile[MR * 16];
+    _mm256_storeu_ps(rowSums, sums);
+#pragma clang loop unroll(full)
+    for (int r = 0; r < MR; r++) tile[16 * r] = rowSums[r];
+    store_narrow_tile(tile, 1, row, column, rows, e);
+}
+
+/// The last `T` (1...NARROW_COLUMNS) columns of a block, column by column (`narrow_sums`): a
+/// 16-column strip would spend 16 columns' multiplies on them (17×17 maps, 289 pixels, leave one
+/// column past 18 strips: 5% of the work).
+CK_AVX512 static void multiply_store_narrow(
+    ptrdiff_t depth, const float *a, const float *b, ptrdiff_t row, ptrdiff_t column,
+    ptrdiff_t rows, const int T, const CKEpilogue *e)
+{
+    float tile[MR * 16];
+    narrow_sums_for(depth, a, b, 16, T, tile);
+    store_narrow_tile(tile, T, row, column, rows, e);
+}
+
 /// Reduction step k of a strip pair: c0[r] += a[k][r] · b0[k], c1[r] += a[k][r] · b1[k].
 CK_AVX512 static inline __attribute__((always_inline)) void pair_step(
     ptrdiff_t k, const float *a, const float *b0, const float *b1, __m512 c0[MR], __m512 c1[MR])
@@ -101,7 +144,8 @@ CK_AVX512 static inline __attribute__((always_inline)) void pair_step(
 /// residual; lockstep A/B of the network, one thread: 0.98–0.99).
 CK_AVX512 static inline void multiply_store_pair(
     ptrdiff_t depth, const float *a, const float *b0, const float *b1, ptrdiff_t row, ptrdiff_t column,
-    ptrdiff_t rows, ptrdiff_t columns1, const float *ahead, int next, const CKEpilogue *e)
+    ptrdiff_t rows, ptrdiff_t columns1, const float *ahead, int next, const float *single, ptrdiff_t singleColumn,
+    const CKEpilogue *e)
 {
     // For `store_row`, the general epilogue (alpha, beta); the common one goes through
     // `write_tile` (TileWriterAVX512.h), which keeps the fields in registers.
@@ -110,6 +154,15 @@ CK_AVX512 static inline void multiply_store_pair(
 #pragma clang loop unroll(full)
     for (int r = 0; r < MR; r++) { c0[r] = _mm512_setzero_ps(); c1[r] = _mm512_setzero_ps(); }
     ptrdiff_t k = 0;
+    if (single) {
+        __m256 cs = _mm256_setzero_ps();
+        for (; k < depth; k++) {
+            _mm_prefetch((const char *)(ahead + MR * k), _MM_HINT_T0);
+            pair_step(k, a, b0, b1, c0, c1);
+            cs = _mm256_fmadd_ps(_mm256_loadu_ps(a + MR * k), _mm256_set1_ps(single[16 * k]), cs);
+        }
+        store_single_column(cs, row, singleColumn, rows, e);
+    }
     if (next) {
         // The next pair's C (and residual) lines, one per k step.
         const float *nextC = e->c + row * e->ldc + column + 32;
@@ -163,9 +216,15 @@ CK_AVX512 static inline __attribute__((always_inline)) void triple_step(
 
 /// Three strips (b0, b1, b2 consecutive): rows × (32 + columns2) of C, an 8 × 48 tile in 24
 /// accumulators. `ahead` and `next` as in `multiply_store_pair` (C lines: 4 per row).
+/// `single`: when not null, the block's one column past its strips (a packed strip, of which
+/// only `single[16 · k]` counts; C column `singleColumn`) is multiplied alongside, in one more
+/// 8-row accumulator from the panel's values the triple (or pair) reads anyway. On its own
+/// (`multiply_store_narrow`) that column read the whole panel again from L2 and a B line per
+/// k step, a sixth of a 7×7 layer's time for a 49th of its work.
 CK_AVX512 static inline void multiply_store_triple(
     ptrdiff_t depth, const float *a, const float *b0, ptrdiff_t stripFloats, ptrdiff_t row, ptrdiff_t column,
-    ptrdiff_t rows, ptrdiff_t columns2, const float *ahead, int next, const CKEpilogue *e)
+    ptrdiff_t rows, ptrdiff_t columns2, const float *ahead, int next, const float *single, ptrdiff_t singleColumn,
+    const CKEpilogue *e)
 {
     const CKEpilogue local = *e;
     const float *b1 = b0 + stripFloats, *b2 = b1 + stripFloats;
@@ -173,6 +232,16 @@ CK_AVX512 static inline void multiply_store_triple(
 #pragma clang loop unroll(full)
     for (int r = 0; r < MR; r++) { c0[r] = _mm512_setzero_ps(); c1[r] = _mm512_setzero_ps(); c2[r] = _mm512_setzero_ps(); }
     ptrdiff_t k = 0;
+    __m256 cs = _mm256_setzero_ps();
+    if (single) {
+        for (; k < depth; k++) {
+            _mm_prefetch((const char *)(ahead + MR * k), _MM_HINT_T0);
+            _mm_prefetch((const char *)(single + 16 * (k + B_PREFETCH_STEPS)), _MM_HINT_T0);
+            triple_step(k, a, b0, b1, b2, c0, c1, c2);
+            cs = _mm256_fmadd_ps(_mm256_loadu_ps(a + MR * k), _mm256_set1_ps(single[16 * k]), cs);
+        }
+        store_single_column(cs, row, singleColumn, rows, e);
+    }
     if (next) {
         const float *nextC = e->c + row * e->ldc + column + 48;
         const float *nextR = e->residual && e->first ? e->residual + row * e->ldc + column + 48 : 0;
@@ -229,59 +298,6 @@ CK_AVX512 static inline void multiply_store(
     }
 }
 
-/// Columns left past whole strips that go to `multiply_store_narrow` instead of a strip.
-enum { NARROW_COLUMNS = CK_AVX512_NARROW_COLUMNS };
-
-/// The last `T` (1...NARROW_COLUMNS) columns of a block, as 8-row column vectors (256-bit),
-/// four interleaved partial sums over k per column. A 16-column strip would spend 16 columns'
-/// multiplies on them: 17×17 maps (289 pixels) leave one column past 18 strips, 5% of the work.
-CK_AVX512 static inline void multiply_store_narrow(
-    ptrdiff_t depth, const float *a, const float *b, ptrdiff_t row, ptrdiff_t column,
-    ptrdiff_t rows, const int T, const CKEpilogue *e)
-{
-    __m256 acc[NARROW_COLUMNS][4];
-#pragma clang loop unroll(full)
-    for (int j = 0; j < NARROW_COLUMNS; j++) {
-#pragma clang loop unroll(full)
-        for (int u = 0; u < 4; u++) acc[j][u] = _mm256_setzero_ps();
-    }
-    ptrdiff_t k = 0;
-    for (; k + 4 <= depth; k += 4) {
-#pragma clang loop unroll(full)
-        for (int u = 0; u < 4; u++) {
-            __m256 x = _mm256_loadu_ps(a + MR * (k + u));
-#pragma clang loop unroll(full)
-            for (int j = 0; j < NARROW_COLUMNS; j++) {
-                if (j < T) acc[j][u] = _mm256_fmadd_ps(x, _mm256_set1_ps(b[16 * (k + u) + j]), acc[j][u]);
-            }
-        }
-    }
-    for (; k < depth; k++) {
-        __m256 x = _mm256_loadu_ps(a + MR * k);
-#pragma clang loop unroll(full)
-        for (int j = 0; j < NARROW_COLUMNS; j++) {
-            if (j < T) acc[j][0] = _mm256_fmadd_ps(x, _mm256_set1_ps(b[16 * k + j]), acc[j][0]);
-        }
-    }
-    float tile[MR * 16];
-    for (int j = 0; j < T; j++) {
-        float sums[MR];
-        _mm256_storeu_ps(sums, _mm256_add_ps(_mm256_add_ps(acc[j][0], acc[j][1]), _mm256_add_ps(acc[j][2], acc[j][3])));
-        for (int r = 0; r < MR; r++) tile[r * 16 + j] = sums[r];
-    }
-    // Each row's T sums through the vector epilogue (masked), not element by element: with a
-    // short reduction (Winograd's 32-channel GEMMs) the scalar store took a tenth of the time.
-    const CKEpilogue local = *e;
-    const __mmask16 mask = (__mmask16)((1u << T) - 1u);
-    if (tile_writer_applies(e)) {
-        write_memory_strip(tile, mask, rows, row, column, e);
-        return;
-    }
-    for (int r = 0; r < MR; r++) {
-        if (r < rows) store_row(_mm512_maskz_loadu_ps(mask, tile + 16 * r), row + r, column, mask, &local);
-    }
-}
-
 CK_AVX512 void ck_avx512_multiply_tile(ptrdiff_t depth, const float *a, const float *b, float *tile)
 {
     __m512 c0[MR];
@@ -306,6 +322,14 @@ CK_AVX512 void ck_avx512_multiply_panels(
     int tail = (int)(columnCount % 16);
     int narrow = tail > 0 && tail <= NARROW_COLUMNS;
     ptrdiff_t wideStrips = narrow ? stripCount - 1 : stripCount;
+    const float *narrowStrip = strips + (stripCount - 1) * depth * 16;
+    const ptrdiff_t narrowColumn = column0 + 16 * (stripCount - 1);
+    // A single narrow column rides along with the last triple, or pair, of the wide strips.
+    const ptrdiff_t triples = depth >= TRIPLE_DEPTH ? wideStrips / 3 : 0;
+    const ptrdiff_t pairs = (wideStrips - 3 * triples) / 2;
+    const int lastIsTriple = triples > 0 && wideStrips == 3 * triples;
+    const int lastIsPair = pairs > 0 && wideStrips == 3 * triples + 2 * pairs;
+    const int singleRides = tail == 1 && (lastIsTriple || lastIsPair);
     for (ptrdiff_t r = 0; r < rowCount; r += MR) {
         const float *a = panels + (r / MR) * MR * depth;
         ptrdiff_t rows = rowCount - r < MR ? rowCount - r : MR;
@@ -315,7 +339,9 @@ CK_AVX512 void ck_avx512_multiply_panels(
             ptrdiff_t columns2 = columnCount - 16 * (s + 2) < 16 ? columnCount - 16 * (s + 2) : 16;
             const float *ahead = s == 0 ? a + MR * depth : a;
             int next = depth >= EPILOGUE_PREFETCH_DEPTH && s + 3 < wideStrips;
-            multiply_store_triple(depth, a, b, depth * 16, row0 + r, column0 + 16 * s, rows, columns2, ahead, next, e);
+            const float *with = singleRides && s + 3 == wideStrips ? narrowStrip : 0;
+            multiply_store_triple(
+                depth, a, b, depth * 16, row0 + r, column0 + 16 * s, rows, columns2, ahead, next, with, narrowColumn, e);
         }
         for (; s + 1 < wideStrips; s += 2) {
             const float *b = strips + s * depth * 16;
@@ -324,21 +350,18 @@ CK_AVX512 void ck_avx512_multiply_panels(
             // past the last one too, where the next row block's or depth block's panels follow.
             const float *ahead = s == 0 ? a + MR * depth : a;
             int next = depth >= EPILOGUE_PREFETCH_DEPTH && s + 2 < wideStrips;
-            multiply_store_pair(depth, a, b, b + depth * 16, row0 + r, column0 + 16 * s, rows, columns1, ahead, next, e);
+            const float *with = singleRides && s + 2 == wideStrips ? narrowStrip : 0;
+            multiply_store_pair(
+                depth, a, b, b + depth * 16, row0 + r, column0 + 16 * s, rows, columns1, ahead, next, with, narrowColumn, e);
         }
         if (s < wideStrips) {
             ptrdiff_t columns = columnCount - 16 * s < 16 ? columnCount - 16 * s : 16;
             multiply_store(depth, a, strips + s * depth * 16, row0 + r, column0 + 16 * s, rows, columns, e);
         }
-        if (narrow) {
-            const float *b = strips + (stripCount - 1) * depth * 16;
-            ptrdiff_t column = column0 + 16 * (stripCount - 1);
-            switch (tail) {
-            case 1: multiply_store_narrow(depth, a, b, row0 + r, column, rows, 1, e); break;
-            case 2: multiply_store_narrow(depth, a, b, row0 + r, column, rows, 2, e); break;
-            case 3: multiply_store_narrow(depth, a, b, row0 + r, column, rows, 3, e); break;
-            default: multiply_store_narrow(depth, a, b, row0 + r, column, rows, 4, e); break;
-            }
+        if (narrow && !singleRides) {
+            const float *b = narrowStrip;
+            ptrdiff_t column = narrowColumn;
+            multiply_store_narrow(depth, a, b, row0 + r, column, rows, tail, e);
         }
     }
 }

@@ -4,6 +4,7 @@
 // apart from the packed kernel, whose helpers clang inlines and unrolls differently once they
 // are shared (ResNet50's 3×3 512 → 512 at 7×7, Winograd, ran 7–20% slower through the shared form).
 #include "MicroKernelVariants.h"
+#include "NarrowColumnsAVX512.h"
 #include "TileWriterAVX512.h"
 
 #if CK_X86
@@ -135,43 +136,15 @@ CK_AVX512 static inline __attribute__((always_inline)) void multiply_store(
 /// Columns left past whole strips that go to `multiply_store_narrow` instead of a strip.
 enum { NARROW_COLUMNS = CK_AVX512_NARROW_COLUMNS };
 
-/// The last `T` (1...NARROW_COLUMNS) columns of a block, as 8-row column vectors (256-bit),
-/// four interleaved partial sums over k per column. A 16-column strip would spend 16 columns'
-/// multiplies on them: 17×17 maps (289 pixels) leave one column past 18 strips, 5% of the work.
+/// The last `T` (1...NARROW_COLUMNS) columns of a block, column by column (`narrow_sums`): a
+/// 16-column strip would spend 16 columns' multiplies on them (17×17 maps, 289 pixels, leave one
+/// column past 18 strips: 5% of the work).
 CK_AVX512 static void multiply_store_narrow(
     ptrdiff_t depth, const float *a, const float *b, const ptrdiff_t ldb, ptrdiff_t row, ptrdiff_t column,
     ptrdiff_t rows, const int T, const CKEpilogue *e)
 {
-    __m256 acc[NARROW_COLUMNS][4];
-#pragma clang loop unroll(full)
-    for (int j = 0; j < NARROW_COLUMNS; j++) {
-#pragma clang loop unroll(full)
-        for (int u = 0; u < 4; u++) acc[j][u] = _mm256_setzero_ps();
-    }
-    ptrdiff_t k = 0;
-    for (; k + 4 <= depth; k += 4) {
-#pragma clang loop unroll(full)
-        for (int u = 0; u < 4; u++) {
-            __m256 x = _mm256_loadu_ps(a + MR * (k + u));
-#pragma clang loop unroll(full)
-            for (int j = 0; j < NARROW_COLUMNS; j++) {
-                if (j < T) acc[j][u] = _mm256_fmadd_ps(x, _mm256_set1_ps(b[ldb * (k + u) + j]), acc[j][u]);
-            }
-        }
-    }
-    for (; k < depth; k++) {
-        __m256 x = _mm256_loadu_ps(a + MR * k);
-#pragma clang loop unroll(full)
-        for (int j = 0; j < NARROW_COLUMNS; j++) {
-            if (j < T) acc[j][0] = _mm256_fmadd_ps(x, _mm256_set1_ps(b[ldb * k + j]), acc[j][0]);
-        }
-    }
     float tile[MR * 16];
-    for (int j = 0; j < T; j++) {
-        float sums[MR];
-        _mm256_storeu_ps(sums, _mm256_add_ps(_mm256_add_ps(acc[j][0], acc[j][1]), _mm256_add_ps(acc[j][2], acc[j][3])));
-        for (int r = 0; r < MR; r++) tile[r * 16 + j] = sums[r];
-    }
+    narrow_sums_for(depth, a, b, ldb, T, tile);
     // Each row's T sums through the vector epilogue (masked), not element by element: with a
     // short reduction (Winograd's 32-channel GEMMs) the scalar store took a tenth of the time.
     const CKEpilogue local = *e;
@@ -221,12 +194,7 @@ CK_AVX512 static inline __attribute__((always_inline)) void multiply_panels(
         if (narrow) {
             const float *b = strips + (stripCount - 1) * stripStep;
             ptrdiff_t column = column0 + 16 * (stripCount - 1);
-            switch (tail) {
-            case 1: multiply_store_narrow(depth, a, b, ldb, row0 + r, column, rows, 1, e); break;
-            case 2: multiply_store_narrow(depth, a, b, ldb, row0 + r, column, rows, 2, e); break;
-            case 3: multiply_store_narrow(depth, a, b, ldb, row0 + r, column, rows, 3, e); break;
-            default: multiply_store_narrow(depth, a, b, ldb, row0 + r, column, rows, 4, e); break;
-            }
+            multiply_store_narrow(depth, a, b, ldb, row0 + r, column, rows, tail, e);
         }
     }
 }

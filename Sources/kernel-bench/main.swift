@@ -318,6 +318,7 @@ for (name, shape, average) in pools where filter.isEmpty || (exact ? name == fil
     var output = [Float](repeating: 0, count: shape.outputCount)
     var times: [Double] = []
     for run in 0..<(runs + 3) {
+        evictCaches()
         let start = seconds()
         if average {
             Pooling.averagePool2D(shape: shape, countIncludePad: false, input: input, output: &output, threads: threads)
