@@ -100,6 +100,10 @@ CK_AVX512 static void store_narrow_tile(
 /// One column of 8 rows (`multiply_store_pair` / `_triple`'s `single`) through the epilogue.
 CK_AVX512 static inline void store_single_column(__m256 sums, ptrdiff_t row, ptrdiff_t column, ptrdiff_t rows, const CKEpilogue *e)
 {
+    if (tile_writer_applies(e)) {
+        write_column(sums, rows, row, column, e);
+        return;
+    }
     float rowSums[MR], tile[MR * 16];
     _mm256_storeu_ps(rowSums, sums);
 #pragma clang loop unroll(full)

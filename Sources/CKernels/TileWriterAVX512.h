@@ -133,6 +133,33 @@ CK_TILE_WRITER void write_strip(
     write_tile(c, c, c, 1, rows, row, p, 0, e);
 }
 
+/// One column of C (`column`, rows `row ..< row + rows`) from its 8 row sums `x` through `e`,
+/// element by element, in `write_rows`' order of additions and clamp (so the same values). Through
+/// a tile in memory (`write_memory_strip`) each row's masked load waited on the scalar store
+/// before it, which a load of a wider vector cannot take its value from.
+CK_TILE_WRITER void write_column(__m256 x, ptrdiff_t rows, ptrdiff_t row, ptrdiff_t column, const CKEpilogue *e)
+{
+    float sums[CK_AVX512_ROWS];
+    _mm256_storeu_ps(sums, x);
+    const ptrdiff_t ldc = e->ldc;
+    float *out = e->c + row * ldc + column;
+    const float *bias = e->first && e->bias ? e->bias + row : 0;
+    const float *residual = e->first && e->residual ? e->residual + row * ldc + column : 0;
+    const float lower = e->last ? e->lower : -__builtin_inff(), upper = e->last ? e->upper : __builtin_inff();
+#pragma clang loop unroll(full)
+    for (int r = 0; r < CK_AVX512_ROWS; r++) {
+        if (r < rows) {
+            float v = sums[r];
+            if (!e->first) v += out[r * ldc];
+            if (bias) v += bias[r];
+            if (residual) v += residual[r * ldc];
+            // As _mm512_max_ps(lower, v) and _mm512_min_ps(upper, v): NaN stays.
+            v = lower > v ? lower : v;
+            out[r * ldc] = upper < v ? upper : v;
+        }
+    }
+}
+
 /// A narrow tile summed into memory (`tile`, rows 16 floats apart, the lanes of `mask`) at C's
 /// `column` through `write_tile`.
 CK_TILE_WRITER void write_memory_strip(
