@@ -35,25 +35,6 @@ enum { TRIPLE_DEPTH = CK_TRIPLE_DEPTH };
 /// lines asked for are the next strip's (or the next triple's) first ones.
 enum { B_PREFETCH_STEPS = 8 };
 
-/// Row `row` of C, columns where `mask` is set, from accumulator `x`.
-CK_AVX512 static inline void store_row(__m512 x, ptrdiff_t row, ptrdiff_t column, __mmask16 mask, const CKEpilogue *e)
-{
-    float *out = e->c + row * e->ldc + column;
-    if (e->alpha != 1.0f) x = _mm512_mul_ps(x, _mm512_set1_ps(e->alpha));
-    if (!e->first) {
-        x = _mm512_add_ps(x, _mm512_maskz_loadu_ps(mask, out));
-    } else {
-        if (e->beta != 0.0f) x = _mm512_add_ps(x, _mm512_mul_ps(_mm512_set1_ps(e->beta), _mm512_maskz_loadu_ps(mask, out)));
-        if (e->bias) x = _mm512_add_ps(x, _mm512_set1_ps(e->bias[row]));
-        if (e->residual) x = _mm512_add_ps(x, _mm512_maskz_loadu_ps(mask, e->residual + (out - e->c)));
-    }
-    if (e->last) {
-        // max(lower, x) / min(upper, x) return x when x is NaN.
-        x = _mm512_min_ps(_mm512_set1_ps(e->upper), _mm512_max_ps(_mm512_set1_ps(e->lower), x));
-    }
-    _mm512_mask_storeu_ps(out, mask, x);
-}
-
 static inline __mmask16 column_mask(ptrdiff_t columns)
 {
     return columns >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << columns) - 1u);
@@ -79,23 +60,6 @@ static inline __attribute__((always_inline)) void prefetch_next_tile_line(
 
 /// Columns left past whole strips that go to `multiply_store_narrow` instead of a strip.
 enum { NARROW_COLUMNS = CK_AVX512_NARROW_COLUMNS };
-
-/// Stores `T` columns of 8 rows, column j of row r at `tile[16 · r + j]`, through the epilogue.
-/// Each row's T sums go through the vector epilogue (masked), not element by element: with a
-/// short reduction (Winograd's 32-channel GEMMs) the scalar store took a tenth of the time.
-CK_AVX512 static void store_narrow_tile(
-    const float *tile, int T, ptrdiff_t row, ptrdiff_t column, ptrdiff_t rows, const CKEpilogue *e)
-{
-    const CKEpilogue local = *e;
-    const __mmask16 mask = (__mmask16)((1u << T) - 1u);
-    if (tile_writer_applies(e)) {
-        write_memory_strip(tile, mask, rows, row, column, e);
-        return;
-    }
-    for (int r = 0; r < MR; r++) {
-        if (r < rows) store_row(_mm512_maskz_loadu_ps(mask, tile + 16 * r), row + r, column, mask, &local);
-    }
-}
 
 /// One column of 8 rows (`multiply_store_pair` / `_triple`'s `single`) through the epilogue.
 CK_AVX512 static inline void store_single_column(__m256 sums, ptrdiff_t row, ptrdiff_t column, ptrdiff_t rows, const CKEpilogue *e)
@@ -151,7 +115,7 @@ CK_AVX512 static inline void multiply_store_pair(
     ptrdiff_t rows, ptrdiff_t columns1, const float *ahead, int next, const float *single, ptrdiff_t singleColumn,
     const CKEpilogue *e)
 {
-    // For `store_row`, the general epilogue (alpha, beta); the common one goes through
+    // For `store_general_row`, the general epilogue (alpha, beta); the common one goes through
     // `write_tile` (TileWriterAVX512.h), which keeps the fields in registers.
     const CKEpilogue local = *e;
     __m512 c0[MR], c1[MR];
@@ -191,8 +155,8 @@ CK_AVX512 static inline void multiply_store_pair(
 #pragma clang loop unroll(full)
     for (int r = 0; r < MR; r++) {
         if (r < rows) {
-            store_row(c0[r], row + r, column, 0xFFFF, &local);
-            store_row(c1[r], row + r, column + 16, mask1, &local);
+            store_general_row(c0[r], row + r, column, 0xFFFF, &local);
+            store_general_row(c1[r], row + r, column + 16, mask1, &local);
         }
     }
 }
@@ -269,9 +233,9 @@ CK_AVX512 static inline void multiply_store_triple(
 #pragma clang loop unroll(full)
     for (int r = 0; r < MR; r++) {
         if (r < rows) {
-            store_row(c0[r], row + r, column, 0xFFFF, &local);
-            store_row(c1[r], row + r, column + 16, 0xFFFF, &local);
-            store_row(c2[r], row + r, column + 32, mask2, &local);
+            store_general_row(c0[r], row + r, column, 0xFFFF, &local);
+            store_general_row(c1[r], row + r, column + 16, 0xFFFF, &local);
+            store_general_row(c2[r], row + r, column + 32, mask2, &local);
         }
     }
 }
@@ -298,7 +262,7 @@ CK_AVX512 static inline void multiply_store(
     }
 #pragma clang loop unroll(full)
     for (int r = 0; r < MR; r++) {
-        if (r < rows) store_row(c0[r], row + r, column, mask, &local);
+        if (r < rows) store_general_row(c0[r], row + r, column, mask, &local);
     }
 }
 

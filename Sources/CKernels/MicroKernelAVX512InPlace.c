@@ -25,25 +25,6 @@ enum { IN_PLACE_TRIPLE_DEPTH = CK_IN_PLACE_TRIPLE_DEPTH };
 /// no better than 4).
 enum { B_PREFETCH_ROWS = 4 };
 
-/// Row `row` of C, columns where `mask` is set, from accumulator `x`.
-CK_AVX512 static inline void store_row(__m512 x, ptrdiff_t row, ptrdiff_t column, __mmask16 mask, const CKEpilogue *e)
-{
-    float *out = e->c + row * e->ldc + column;
-    if (e->alpha != 1.0f) x = _mm512_mul_ps(x, _mm512_set1_ps(e->alpha));
-    if (!e->first) {
-        x = _mm512_add_ps(x, _mm512_maskz_loadu_ps(mask, out));
-    } else {
-        if (e->beta != 0.0f) x = _mm512_add_ps(x, _mm512_mul_ps(_mm512_set1_ps(e->beta), _mm512_maskz_loadu_ps(mask, out)));
-        if (e->bias) x = _mm512_add_ps(x, _mm512_set1_ps(e->bias[row]));
-        if (e->residual) x = _mm512_add_ps(x, _mm512_maskz_loadu_ps(mask, e->residual + (out - e->c)));
-    }
-    if (e->last) {
-        // max(lower, x) / min(upper, x) return x when x is NaN.
-        x = _mm512_min_ps(_mm512_set1_ps(e->upper), _mm512_max_ps(_mm512_set1_ps(e->lower), x));
-    }
-    _mm512_mask_storeu_ps(out, mask, x);
-}
-
 static inline __mmask16 column_mask(ptrdiff_t columns)
 {
     return columns >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << columns) - 1u);
@@ -57,7 +38,7 @@ CK_AVX512 static inline __attribute__((always_inline)) void multiply_store_strip
     ptrdiff_t depth, const float *a, const float *b0, const ptrdiff_t stripStep, const ptrdiff_t ldb, ptrdiff_t row,
     ptrdiff_t column, ptrdiff_t rows, ptrdiff_t lastColumns, const float *ahead, const CKEpilogue *e, const int strips)
 {
-    const CKEpilogue local = *e; // for `store_row` (alpha, beta); else `write_tile`
+    const CKEpilogue local = *e; // for `store_general_row` (alpha, beta); else `write_tile`
     __m512 c[3][MR];
 #pragma clang loop unroll(full)
     for (int j = 0; j < 3; j++) {
@@ -101,7 +82,7 @@ CK_AVX512 static inline __attribute__((always_inline)) void multiply_store_strip
         if (r < rows) {
 #pragma clang loop unroll(full)
             for (int j = 0; j < 3; j++) {
-                if (j < strips) store_row(c[j][r], row + r, column + 16 * j, j == strips - 1 ? lastMask : 0xFFFF, &local);
+                if (j < strips) store_general_row(c[j][r], row + r, column + 16 * j, j == strips - 1 ? lastMask : 0xFFFF, &local);
             }
         }
     }
@@ -129,7 +110,7 @@ CK_AVX512 static inline __attribute__((always_inline)) void multiply_store(
     }
 #pragma clang loop unroll(full)
     for (int r = 0; r < MR; r++) {
-        if (r < rows) store_row(c0[r], row + r, column, mask, &local);
+        if (r < rows) store_general_row(c0[r], row + r, column, mask, &local);
     }
 }
 
@@ -145,17 +126,7 @@ CK_AVX512 static void multiply_store_narrow(
 {
     float tile[MR * 16];
     narrow_sums_for(depth, a, b, ldb, T, tile);
-    // Each row's T sums through the vector epilogue (masked), not element by element: with a
-    // short reduction (Winograd's 32-channel GEMMs) the scalar store took a tenth of the time.
-    const CKEpilogue local = *e;
-    const __mmask16 mask = (__mmask16)((1u << T) - 1u);
-    if (tile_writer_applies(e)) {
-        write_memory_strip(tile, mask, rows, row, column, e);
-        return;
-    }
-    for (int r = 0; r < MR; r++) {
-        if (r < rows) store_row(_mm512_maskz_loadu_ps(mask, tile + 16 * r), row + r, column, mask, &local);
-    }
+    store_narrow_tile(tile, T, row, column, rows, e);
 }
 
 /// `ck_avx512_multiply_panels` with B's rows `ldb` floats apart and strip s at `stripStep · s`
