@@ -61,20 +61,6 @@ static inline __attribute__((always_inline)) void prefetch_next_tile_line(
 /// Columns left past whole strips that go to `multiply_store_narrow` instead of a strip.
 enum { NARROW_COLUMNS = CK_AVX512_NARROW_COLUMNS };
 
-/// One column of 8 rows (`multiply_store_pair` / `_triple`'s `single`) through the epilogue.
-CK_AVX512 static inline void store_single_column(__m256 sums, ptrdiff_t row, ptrdiff_t column, ptrdiff_t rows, const CKEpilogue *e)
-{
-    if (tile_writer_applies(e)) {
-        write_column(sums, rows, row, column, e);
-        return;
-    }
-    float rowSums[MR], tile[MR * 16];
-    _mm256_storeu_ps(rowSums, sums);
-#pragma clang loop unroll(full)
-    for (int r = 0; r < MR; r++) tile[16 * r] = rowSums[r];
-    store_narrow_tile(tile, 1, row, column, rows, e);
-}
-
 /// The last `T` (1...NARROW_COLUMNS) columns of a block, column by column (`narrow_sums`): a
 /// 16-column strip would spend 16 columns' multiplies on them (17×17 maps, 289 pixels, leave one
 /// column past 18 strips: 5% of the work).

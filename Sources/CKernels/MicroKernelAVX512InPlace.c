@@ -34,9 +34,12 @@ static inline __mmask16 column_mask(ptrdiff_t columns)
 /// of C, the packed kernel's 8 × 32 and 8 × 48 tiles (see `TRIPLE_DEPTH` in MicroKernelAVX512.c
 /// for when a triple). `ahead`: a panel to prefetch alongside, one k step of it per k step (the
 /// next panel during a panel's first tile). A triple also asks for B's row B_PREFETCH_ROWS ahead.
+/// With `withSingle`, the block's one column past its strips (`single[ldb · k]`, C column
+/// `singleColumn`) rides along in one more 8-row accumulator, as in the packed kernel.
 CK_AVX512 static inline __attribute__((always_inline)) void multiply_store_strips(
     ptrdiff_t depth, const float *a, const float *b0, const ptrdiff_t stripStep, const ptrdiff_t ldb, ptrdiff_t row,
-    ptrdiff_t column, ptrdiff_t rows, ptrdiff_t lastColumns, const float *ahead, const CKEpilogue *e, const int strips)
+    ptrdiff_t column, ptrdiff_t rows, ptrdiff_t lastColumns, const float *ahead, const CKEpilogue *e, const int strips,
+    const int withSingle, const float *single, ptrdiff_t singleColumn)
 {
     const CKEpilogue local = *e; // for `store_general_row` (alpha, beta); else `write_tile`
     __m512 c[3][MR];
@@ -45,6 +48,7 @@ CK_AVX512 static inline __attribute__((always_inline)) void multiply_store_strip
 #pragma clang loop unroll(full)
         for (int r = 0; r < MR; r++) c[j][r] = _mm512_setzero_ps();
     }
+    __m256 cs = _mm256_setzero_ps();
     for (ptrdiff_t k = 0; k < depth; k++) {
         _mm_prefetch((const char *)(ahead + MR * k), _MM_HINT_T0);
         const float *bk = b0 + ldb * k;
@@ -68,7 +72,9 @@ CK_AVX512 static inline __attribute__((always_inline)) void multiply_store_strip
                 if (j < strips) c[j][r] = _mm512_fmadd_ps(s, x[j], c[j][r]);
             }
         }
+        if (withSingle) cs = _mm256_fmadd_ps(_mm256_loadu_ps(ak), _mm256_set1_ps(single[ldb * k]), cs);
     }
+    if (withSingle) store_single_column(cs, row, singleColumn, rows, e);
     const __mmask16 lastMask = column_mask(lastColumns);
     if (tile_writer_applies(e)) {
         const StripPlacement p[3] = {
@@ -141,6 +147,14 @@ CK_AVX512 static inline __attribute__((always_inline)) void multiply_panels(
     int tail = (int)(columnCount % 16);
     int narrow = tail > 0 && tail <= NARROW_COLUMNS;
     ptrdiff_t wideStrips = narrow ? stripCount - 1 : stripCount;
+    const float *narrowStrip = strips + (stripCount - 1) * stripStep;
+    const ptrdiff_t narrowColumn = column0 + 16 * (stripCount - 1);
+    // A single narrow column rides along with the last triple, or pair, of the wide strips.
+    const ptrdiff_t triples = depth >= IN_PLACE_TRIPLE_DEPTH ? wideStrips / 3 : 0;
+    const ptrdiff_t pairs = (wideStrips - 3 * triples) / 2;
+    const int lastIsTriple = triples > 0 && wideStrips == 3 * triples;
+    const int lastIsPair = pairs > 0 && wideStrips == 3 * triples + 2 * pairs;
+    const int singleRides = tail == 1 && (lastIsTriple || lastIsPair);
     for (ptrdiff_t r = 0; r < rowCount; r += MR) {
         const float *a = panels + (r / MR) * MR * depth;
         ptrdiff_t rows = rowCount - r < MR ? rowCount - r : MR;
@@ -148,7 +162,15 @@ CK_AVX512 static inline __attribute__((always_inline)) void multiply_panels(
         for (; depth >= IN_PLACE_TRIPLE_DEPTH && s + 2 < wideStrips; s += 3) {
             ptrdiff_t columns2 = columnCount - 16 * (s + 2) < 16 ? columnCount - 16 * (s + 2) : 16;
             const float *ahead = s == 0 ? a + MR * depth : a;
-            multiply_store_strips(depth, a, strips + s * stripStep, stripStep, ldb, row0 + r, column0 + 16 * s, rows, columns2, ahead, e, 3);
+            const float *b = strips + s * stripStep;
+            if (singleRides && s + 3 == wideStrips) {
+                multiply_store_strips(
+                    depth, a, b, stripStep, ldb, row0 + r, column0 + 16 * s, rows, columns2, ahead, e, 3, 1,
+                    narrowStrip, narrowColumn);
+            } else {
+                multiply_store_strips(
+                    depth, a, b, stripStep, ldb, row0 + r, column0 + 16 * s, rows, columns2, ahead, e, 3, 0, 0, 0);
+            }
         }
         for (; s + 1 < wideStrips; s += 2) {
             const float *b = strips + s * stripStep;
@@ -156,17 +178,20 @@ CK_AVX512 static inline __attribute__((always_inline)) void multiply_panels(
             // The first pair pulls the next panel in (weights come from memory in a large network):
             // past the last one too, where the next row block's or depth block's panels follow.
             const float *ahead = s == 0 ? a + MR * depth : a;
-            multiply_store_strips(depth, a, b, stripStep, ldb, row0 + r, column0 + 16 * s, rows, columns1, ahead, e, 2);
+            if (singleRides && s + 2 == wideStrips) {
+                multiply_store_strips(
+                    depth, a, b, stripStep, ldb, row0 + r, column0 + 16 * s, rows, columns1, ahead, e, 2, 1,
+                    narrowStrip, narrowColumn);
+            } else {
+                multiply_store_strips(
+                    depth, a, b, stripStep, ldb, row0 + r, column0 + 16 * s, rows, columns1, ahead, e, 2, 0, 0, 0);
+            }
         }
         if (s < wideStrips) {
             ptrdiff_t columns = columnCount - 16 * s < 16 ? columnCount - 16 * s : 16;
             multiply_store(depth, a, strips + s * stripStep, ldb, row0 + r, column0 + 16 * s, rows, columns, e);
         }
-        if (narrow) {
-            const float *b = strips + (stripCount - 1) * stripStep;
-            ptrdiff_t column = column0 + 16 * (stripCount - 1);
-            multiply_store_narrow(depth, a, b, ldb, row0 + r, column, rows, tail, e);
-        }
+        if (narrow && !singleRides) multiply_store_narrow(depth, a, narrowStrip, ldb, row0 + r, narrowColumn, rows, tail, e);
     }
 }
 

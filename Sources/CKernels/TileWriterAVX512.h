@@ -212,5 +212,19 @@ CK_TILE_WRITER_PATH void store_narrow_tile(
     }
 }
 
+/// One column of 8 rows, the sums of a single column that rode along with a tile, through `e`.
+CK_TILE_WRITER_PATH void store_single_column(__m256 sums, ptrdiff_t row, ptrdiff_t column, ptrdiff_t rows, const CKEpilogue *e)
+{
+    if (tile_writer_applies(e)) {
+        write_column(sums, rows, row, column, e);
+        return;
+    }
+    float rowSums[CK_AVX512_ROWS], tile[CK_AVX512_ROWS * 16];
+    _mm256_storeu_ps(rowSums, sums);
+#pragma clang loop unroll(full)
+    for (int r = 0; r < CK_AVX512_ROWS; r++) tile[16 * r] = rowSums[r];
+    store_narrow_tile(tile, 1, row, column, rows, e);
+}
+
 #endif
 #endif

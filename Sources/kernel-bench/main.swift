@@ -81,6 +81,10 @@ let cases: [Case] = [
     conv("v4 3x3/2 64->96 @147", 64, 147, 96, 3, stride: 2),
     conv("v4 3x3/2 192->192 @71", 192, 71, 192, 3, stride: 2),
     conv("irv2 1x1 1088->192 @17", 1088, 17, 192, 1),
+    // Read in place (at most 128 outputs), one column past whole strips: Inception-V4's pooled
+    // branches (1×1 first, `PoolReorder`) and its stem's 160 → 64 at 73×73.
+    conv("v4 1x1 1024->128 @17", 1024, 17, 128, 1),
+    conv("v4 1x1 160->64 @73", 160, 73, 64, 1),
     // The block-B 1×1s 1088 → 192 and 1088 → 128 merged into one (`SiblingMerge`).
     conv("irv2 1x1 1088->320 @17", 1088, 17, 320, 1),
     rect("irv2 1x7 128->160 @17", 128, 17, 160, (1, 7), pads: (0, 3)),

@@ -37,6 +37,12 @@ let convCases: [ConvCase] = [
              shape: shape(2, 40, 14, 14, oc: 24, k: (1, 1)), residual: true, activation: .clip(min: 0, max: 6), threads: 2),
     ConvCase(name: "1x1 in place 17x17 (tail 1), 300 deep (2 blocks)", shape: shape(1, 300, 17, 17, oc: 20, k: (1, 1)),
              activation: .relu),
+    // A single last column rides along with the last triple (17×17) or pair (9×9: a triple and a
+    // pair; 3×11, 20 deep: pairs only).
+    ConvCase(name: "1x1 in place 9x9 (tail 1 after a pair), residual", shape: shape(1, 40, 9, 9, oc: 20, k: (1, 1)),
+             residual: true, activation: .relu),
+    ConvCase(name: "1x1 in place 3x11 (tail 1 after a pair), 20 deep, 2 threads", shape: shape(1, 20, 3, 11, oc: 12, k: (1, 1)),
+             bias: false, activation: .clip(min: -0.2, max: 0.3), threads: 2),
     ConvCase(name: "1x1 in place 16x16, 2 groups, 2 threads", shape: shape(1, 24, 16, 16, oc: 18, k: (1, 1), groups: 2),
              residual: true, threads: 2),
     ConvCase(name: "1x1 packed 5x5 (tail 9), 130 deep", shape: shape(1, 130, 5, 5, oc: 12, k: (1, 1)), bias: false),
