@@ -279,11 +279,7 @@ CK_AVX512 void ck_avx512_multiply_panels(
     const float *narrowStrip = strips + (stripCount - 1) * depth * 16;
     const ptrdiff_t narrowColumn = column0 + 16 * (stripCount - 1);
     // A single narrow column rides along with the last triple, or pair, of the wide strips.
-    const ptrdiff_t triples = depth >= TRIPLE_DEPTH ? wideStrips / 3 : 0;
-    const ptrdiff_t pairs = (wideStrips - 3 * triples) / 2;
-    const int lastIsTriple = triples > 0 && wideStrips == 3 * triples;
-    const int lastIsPair = pairs > 0 && wideStrips == 3 * triples + 2 * pairs;
-    const int singleRides = tail == 1 && (lastIsTriple || lastIsPair);
+    const int singleRides = single_column_rides(columnCount, depth, TRIPLE_DEPTH);
     for (ptrdiff_t r = 0; r < rowCount; r += MR) {
         const float *a = panels + (r / MR) * MR * depth;
         ptrdiff_t rows = rowCount - r < MR ? rowCount - r : MR;

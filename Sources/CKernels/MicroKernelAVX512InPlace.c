@@ -94,6 +94,20 @@ CK_AVX512 static inline __attribute__((always_inline)) void multiply_store_strip
     }
 }
 
+/// `multiply_store_strips` with the block's single last column riding along where `single` is
+/// set: one form of the k loop each, rather than a test per k step.
+CK_AVX512 static inline __attribute__((always_inline)) void multiply_store_strips_with(
+    ptrdiff_t depth, const float *a, const float *b0, const ptrdiff_t stripStep, const ptrdiff_t ldb, ptrdiff_t row,
+    ptrdiff_t column, ptrdiff_t rows, ptrdiff_t lastColumns, const float *ahead, const CKEpilogue *e, const int strips,
+    const float *single, ptrdiff_t singleColumn)
+{
+    if (single) {
+        multiply_store_strips(depth, a, b0, stripStep, ldb, row, column, rows, lastColumns, ahead, e, strips, 1, single, singleColumn);
+    } else {
+        multiply_store_strips(depth, a, b0, stripStep, ldb, row, column, rows, lastColumns, ahead, e, strips, 0, 0, 0);
+    }
+}
+
 /// One strip: rows × columns of C.
 CK_AVX512 static inline __attribute__((always_inline)) void multiply_store(
     ptrdiff_t depth, const float *a, const float *b, const ptrdiff_t ldb, ptrdiff_t row, ptrdiff_t column,
@@ -150,11 +164,7 @@ CK_AVX512 static inline __attribute__((always_inline)) void multiply_panels(
     const float *narrowStrip = strips + (stripCount - 1) * stripStep;
     const ptrdiff_t narrowColumn = column0 + 16 * (stripCount - 1);
     // A single narrow column rides along with the last triple, or pair, of the wide strips.
-    const ptrdiff_t triples = depth >= IN_PLACE_TRIPLE_DEPTH ? wideStrips / 3 : 0;
-    const ptrdiff_t pairs = (wideStrips - 3 * triples) / 2;
-    const int lastIsTriple = triples > 0 && wideStrips == 3 * triples;
-    const int lastIsPair = pairs > 0 && wideStrips == 3 * triples + 2 * pairs;
-    const int singleRides = tail == 1 && (lastIsTriple || lastIsPair);
+    const int singleRides = single_column_rides(columnCount, depth, IN_PLACE_TRIPLE_DEPTH);
     for (ptrdiff_t r = 0; r < rowCount; r += MR) {
         const float *a = panels + (r / MR) * MR * depth;
         ptrdiff_t rows = rowCount - r < MR ? rowCount - r : MR;
@@ -162,15 +172,10 @@ CK_AVX512 static inline __attribute__((always_inline)) void multiply_panels(
         for (; depth >= IN_PLACE_TRIPLE_DEPTH && s + 2 < wideStrips; s += 3) {
             ptrdiff_t columns2 = columnCount - 16 * (s + 2) < 16 ? columnCount - 16 * (s + 2) : 16;
             const float *ahead = s == 0 ? a + MR * depth : a;
-            const float *b = strips + s * stripStep;
-            if (singleRides && s + 3 == wideStrips) {
-                multiply_store_strips(
-                    depth, a, b, stripStep, ldb, row0 + r, column0 + 16 * s, rows, columns2, ahead, e, 3, 1,
-                    narrowStrip, narrowColumn);
-            } else {
-                multiply_store_strips(
-                    depth, a, b, stripStep, ldb, row0 + r, column0 + 16 * s, rows, columns2, ahead, e, 3, 0, 0, 0);
-            }
+            const float *with = singleRides && s + 3 == wideStrips ? narrowStrip : 0;
+            multiply_store_strips_with(
+                depth, a, strips + s * stripStep, stripStep, ldb, row0 + r, column0 + 16 * s, rows, columns2, ahead, e, 3,
+                with, narrowColumn);
         }
         for (; s + 1 < wideStrips; s += 2) {
             const float *b = strips + s * stripStep;
@@ -178,14 +183,9 @@ CK_AVX512 static inline __attribute__((always_inline)) void multiply_panels(
             // The first pair pulls the next panel in (weights come from memory in a large network):
             // past the last one too, where the next row block's or depth block's panels follow.
             const float *ahead = s == 0 ? a + MR * depth : a;
-            if (singleRides && s + 2 == wideStrips) {
-                multiply_store_strips(
-                    depth, a, b, stripStep, ldb, row0 + r, column0 + 16 * s, rows, columns1, ahead, e, 2, 1,
-                    narrowStrip, narrowColumn);
-            } else {
-                multiply_store_strips(
-                    depth, a, b, stripStep, ldb, row0 + r, column0 + 16 * s, rows, columns1, ahead, e, 2, 0, 0, 0);
-            }
+            const float *with = singleRides && s + 2 == wideStrips ? narrowStrip : 0;
+            multiply_store_strips_with(
+                depth, a, b, stripStep, ldb, row0 + r, column0 + 16 * s, rows, columns1, ahead, e, 2, with, narrowColumn);
         }
         if (s < wideStrips) {
             ptrdiff_t columns = columnCount - 16 * s < 16 ? columnCount - 16 * s : 16;

@@ -71,6 +71,18 @@ CK_NARROW void narrow_sums(ptrdiff_t depth, const float *a, const float *b, ptrd
     }
 }
 
+/// Whether a block of `columnCount` columns ends in a single column past its strips that the
+/// kernel multiplies alongside its last triple or pair (which must then be the last wide strips:
+/// triples where `depth` ≥ `tripleDepth`, then pairs, then at most one strip alone).
+static inline int single_column_rides(ptrdiff_t columnCount, ptrdiff_t depth, ptrdiff_t tripleDepth)
+{
+    if (columnCount % 16 != 1) return 0;
+    const ptrdiff_t wideStrips = columnCount / 16;
+    const ptrdiff_t triples = depth >= tripleDepth ? wideStrips / 3 : 0;
+    const ptrdiff_t pairs = (wideStrips - 3 * triples) / 2;
+    return wideStrips == 3 * triples + 2 * pairs && wideStrips > 0;
+}
+
 /// `narrow_sums` with `T` (1...4) as a constant in each case.
 CK_NARROW void narrow_sums_for(ptrdiff_t depth, const float *a, const float *b, ptrdiff_t ldb, int T, float *tile)
 {
