@@ -5,7 +5,7 @@
 // either way. 8 rows divide the channel counts of the ResNet /
 // Inception families (32, 48, 80, 1088, ...), so panels are full.
 // A block's last 1-4 columns (17×17 maps: 289 = 18·16 + 1) go column by column instead of as a
-// mostly empty strip.
+// mostly empty strip; a single one rides along with the last triple or pair (`single`).
 #include "MicroKernelVariants.h"
 #include "NarrowColumnsAVX512.h"
 #include "TileWriterAVX512.h"
