@@ -61,11 +61,6 @@ typedef struct TileWriter {
     int accumulate;
 } TileWriter;
 
-static inline int tile_writer_applies(const CKEpilogue *e)
-{
-    return e->alpha == 1.0f && (!e->first || e->beta == 0.0f);
-}
-
 /// Rows `row ..< row + rows` of a whole 16-column tile (`lo[r]`, `hi[r]`); `accumulate`, `bias`,
 /// `residual` what is added (constants in `write_tile`'s common cases: straight-line code).
 CK_AVX2 static inline __attribute__((always_inline)) void write_rows(

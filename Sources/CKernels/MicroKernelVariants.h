@@ -63,6 +63,14 @@ void ck_portable_winograd4_input(
 void ck_portable_winograd4_split(const float *line, ptrdiff_t phaseWidth, float *phases);
 void ck_portable_subsample2(const float *source, ptrdiff_t pitch, ptrdiff_t rows, ptrdiff_t outWidth, float *target);
 
+/// Whether a variant's tile writer (`TileWriterAVX512.h`, and the AVX2 one in
+/// `MicroKernelAVX2.c`) applies to `e`: no alpha, and no beta on the first block. Otherwise the
+/// general row store takes the tile.
+static inline int tile_writer_applies(const CKEpilogue *e)
+{
+    return e->alpha == 1.0f && (!e->first || e->beta == 0.0f);
+}
+
 /// Stores `rowCount` × `columnCount` entries of a tile held in memory (row r at tile + 16·r)
 /// at (row, column) of C, element by element: partial tiles and the portable variant.
 void ck_store_tile_scalar(

@@ -69,12 +69,6 @@ CK_TILE_WRITER_PATH void store_general_row(__m512 x, ptrdiff_t row, ptrdiff_t co
     _mm512_mask_storeu_ps(out, mask, x);
 }
 
-/// Whether `write_tile` applies to `e`: no alpha, and no beta on the first block.
-static inline int tile_writer_applies(const CKEpilogue *e)
-{
-    return e->alpha == 1.0f && (!e->first || e->beta == 0.0f);
-}
-
 CK_TILE_WRITER TileWriter tile_writer(const CKEpilogue *e)
 {
     TileWriter w;
