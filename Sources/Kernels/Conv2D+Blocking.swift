@@ -54,6 +54,16 @@ extension Conv2D {
         /// their B blocks; as one block, two threads split the rows and share one packed B, each
         /// streaming half the weights (Inception-ResNet-V2, two threads, lockstep A/B: 0.96).
         static let singleBlockPixels = 16 * 19
+        /// Row chunks per thread where all chunks share one packed B (`Conv2D+SharedPacking`).
+        /// With two per thread, a thread 10% slower than the other (this VM's vCPUs often are)
+        /// still held its second chunk when the other ran out of work, which then waited; eight
+        /// leave a slice of an eighth to take over. Two Emerald Rapids vCPUs, same-process
+        /// alternation of 2 and 8 (`kernel-bench --threads 2`, medians of 80 calls): ResNet50's
+        /// and Inception-ResNet's 1×1 layers at 14×14, 8×8 and 7×7 1.05–1.11× as fast, those at
+        /// 17×17 1.00–1.03×; the best calls alike (nothing to balance there). 16 and 32: as 8.
+        /// Whole networks, runs alternating in one process: Inception-ResNet-V2 0.967–0.973 the
+        /// time, ResNet50 0.987–0.989, Inception-V4 0.98, InceptionV3 1.01.
+        static let sharedChunksPerThread = 8
         static let rowBlockPanels = 16
 
         /// The depth blocking (which the packed weights follow) depends on the shape alone;
@@ -101,8 +111,12 @@ extension Conv2D {
             // its own copy of B, so never with one thread).
             var chunks = 1
             if t > 1, !pixelSplit, pixelBlocks * perImage < 2 * t {
-                // Threads that each pack B for themselves take one chunk each.
-                let wanted = sharesPackedB ? 2 * t : t
+                // Threads that each pack B for themselves take one chunk each. Where one packed B
+                // serves every chunk (a single pixel block of one group), chunks cost nothing
+                // extra and come in `sharedChunksPerThread` per thread, so that a thread that runs
+                // ahead takes over work from one that falls behind.
+                let shared = sharesPackedB && pixelBlocks == 1 && perImage == 1
+                let wanted = shared ? Self.sharedChunksPerThread * t : sharesPackedB ? 2 * t : t
                 chunks = min(panels, max(1, (wanted + pixelBlocks * perImage - 1) / (pixelBlocks * perImage)))
                 while (chunks * pixelBlocks * perImage) % t != 0, chunks < panels { chunks += 1 }
             }

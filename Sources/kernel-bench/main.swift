@@ -85,8 +85,12 @@ let cases: [Case] = [
     // branches (1×1 first, `PoolReorder`) and its stem's 160 → 64 at 73×73.
     conv("v4 1x1 1024->128 @17", 1024, 17, 128, 1),
     conv("v4 1x1 160->64 @73", 160, 73, 64, 1),
+    // Inception-V4's block-A pooled branch (1×1 first), read in place.
+    conv("v4 1x1 384->96 @35", 384, 35, 96, 1),
     // The block-B 1×1s 1088 → 192 and 1088 → 128 merged into one (`SiblingMerge`).
     conv("irv2 1x1 1088->320 @17", 1088, 17, 320, 1),
+    // Inception-V4's block-B 1×1s 1024 → 384, 192 and 192 merged into one (`SiblingMerge`).
+    conv("v4 1x1 1024->768 @17", 1024, 17, 768, 1),
     rect("irv2 1x7 128->160 @17", 128, 17, 160, (1, 7), pads: (0, 3)),
     rect("irv2 7x1 160->192 @17", 160, 17, 192, (7, 1), pads: (3, 0)),
     rect("v4 1x7 224->256 @17", 224, 17, 256, (1, 7), pads: (0, 3)),
