@@ -63,3 +63,26 @@ func rowChunksPartitionTheRows(rows: Int, panelRows: Int, threads: Int) {
     for p in panels { finish[finish.indices.min { finish[$0] < finish[$1] }!] += p }
     #expect(finish.max()! - finish.min()! <= 1, "\(rows) rows on \(threads) threads: panels per thread \(finish)")
 }
+
+/// Where one packed B serves all row chunks (a single pixel block of one group, threads that
+/// share a cache), rows come in `sharedChunksPerThread` chunks per thread, or one per panel when
+/// there are fewer panels, so a thread that runs ahead can take over a slice of the other's
+/// rows; threads that each pack their own B take one chunk each (every chunk packs it again).
+/// (Fewer than `maximumPixelBlock` rows split the pixels instead: `pixelBlocksPartitionTheMap`.)
+@Test("Row chunks: several per thread over one shared packed B, one per thread otherwise",
+      arguments: [(1088, 2), (320, 2), (256, 2), (320, 3), (216, 4)])
+func rowChunksPerThread(rows: Int, threads: Int) {
+    let shape = Conv2DShape(
+        batch: 1, inChannels: 1088, inHeight: 17, inWidth: 17, outChannels: rows, kernelHeight: 1, kernelWidth: 1)
+    let panels = (rows + 7) / 8
+    let shared = Conv2D.Blocking(shape: shape, threads: threads, panelRows: 8, sharesPackedB: true)
+    #expect(shared.pixelBlocks == 1)
+    let wanted = min(panels, Conv2D.Blocking.sharedChunksPerThread * threads)
+    #expect(shared.rowChunks >= wanted && shared.rowChunks <= panels,
+            "\(rows) rows on \(threads) threads: \(shared.rowChunks) chunks for \(panels) panels")
+    #expect(shared.rowChunks % threads == 0 || shared.rowChunks == panels)
+    // Several per thread: with two, a thread 10% behind still held a whole chunk at the end.
+    #expect(shared.rowChunks >= min(panels, 4 * threads))
+    let own = Conv2D.Blocking(shape: shape, threads: threads, panelRows: 8, sharesPackedB: false)
+    #expect(own.rowChunks == min(panels, threads), "\(rows) rows, own B per thread: \(own.rowChunks) chunks")
+}
