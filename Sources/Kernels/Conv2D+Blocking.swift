@@ -107,16 +107,17 @@ extension Conv2D {
             rowBlock = Self.rowBlockPanels * mr
             let panels = (m + mr - 1) / mr
             rowsPadded = panels * mr
-            // Split rows only where pixel blocks alone leave threads idle (each chunk packs
-            // its own copy of B, so never with one thread).
+            // Split rows only where pixel blocks alone leave threads idle (never with one thread).
             var chunks = 1
             if t > 1, !pixelSplit, pixelBlocks * perImage < 2 * t {
-                // Threads that each pack B for themselves take one chunk each. Where one packed B
-                // serves every chunk (a single pixel block of one group), chunks cost nothing
-                // extra and come in `sharedChunksPerThread` per thread, so that a thread that runs
-                // ahead takes over work from one that falls behind.
-                let shared = sharesPackedB && pixelBlocks == 1 && perImage == 1
-                let wanted = shared ? Self.sharedChunksPerThread * t : sharesPackedB ? 2 * t : t
+                // Where one packed B serves every chunk (threads sharing a cache, a single pixel
+                // block of one group: `Conv2D+SharedPacking`), chunks cost nothing extra and come
+                // in `sharedChunksPerThread` per thread, so that a thread that runs ahead takes
+                // over work from one that falls behind. Elsewhere each chunk packs B for itself:
+                // threads that each pack their own take one chunk each, else two per thread.
+                let packedOnce = sharesPackedB && pixelBlocks == 1 && perImage == 1
+                let perThread = packedOnce ? Self.sharedChunksPerThread : sharesPackedB ? 2 : 1
+                let wanted = perThread * t
                 chunks = min(panels, max(1, (wanted + pixelBlocks * perImage - 1) / (pixelBlocks * perImage)))
                 while (chunks * pixelBlocks * perImage) % t != 0, chunks < panels { chunks += 1 }
             }
