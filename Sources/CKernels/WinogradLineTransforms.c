@@ -1,140 +1,94 @@
 // 1-D Winograd F(m, r) transforms (CKWinogradLine.h): 16 tiles per vector over the staged
-// phase planes. The transforms are compiled per instruction set; the common sizes (n = 6, 8,
-// 9, 10) get a copy with n fixed so that the n × n products unroll. Staging only moves values:
-// one plain body.
+// phase planes. The transforms are compiled per instruction set from one body
+// (`WinogradLineBodies.h`, included once per variant with its partial-vector moves); the common
+// sizes (n = 6, 8, 9, 10) get a copy with n fixed so that the n × n products unroll. Staging
+// only moves values: one plain body.
 #include "CKWinogradLine.h"
 #include "MicroKernelVariants.h"
 #include "WinogradVectors.h"
 
 #include <string.h>
 
-/// The last `count` (< 16) tiles through a zero-filled vector.
-CK_INLINE v16 load_partial(const float *p, ptrdiff_t count)
-{
-    float lanes[16] = {0};
-    memcpy(lanes, p, (size_t)count * sizeof(float));
-    return load16(lanes);
-}
-
-CK_INLINE void store_partial(float *p, v16 x, ptrdiff_t count)
-{
-    float lanes[16];
-    store16(lanes, x);
-    memcpy(p, lanes, (size_t)count * sizeof(float));
-}
-
-CK_INLINE void input_body(
-    const float *staged, ptrdiff_t rowsPerPhase, ptrdiff_t across, ptrdiff_t m, const ptrdiff_t n,
-    const float *bt, ptrdiff_t tileRow0, ptrdiff_t count, float *v, ptrdiff_t xiStride, ptrdiff_t stripStride)
-{
-    const float *sources[CK_LINE_MAX_INPUTS];
-    for (ptrdiff_t k = 0; k < n; k++)
-        sources[k] = staged + ((k % m) * rowsPerPhase + tileRow0 + k / m) * across;
-    for (ptrdiff_t q = 0; q < count; q += 16) {
-        ptrdiff_t lanes = count - q < 16 ? count - q : 16;
-        v16 d[CK_LINE_MAX_INPUTS];
-        for (ptrdiff_t k = 0; k < n; k++) d[k] = lanes == 16 ? load16(sources[k] + q) : load_partial(sources[k] + q, lanes);
-        float *out = v + (q / 16) * stripStride;
-        for (ptrdiff_t xi = 0; xi < n; xi++) {
-            v16 sum = bt[xi * n] * d[0];
-            for (ptrdiff_t k = 1; k < n; k++) sum += bt[xi * n + k] * d[k];
-            store16(out + xi * xiStride, sum);
-        }
-    }
-}
-
-CK_INLINE void output_body(
-    const float *products, ptrdiff_t xiStride, ptrdiff_t m, const ptrdiff_t n, const float *at, ptrdiff_t count,
-    float *phases)
-{
-    for (ptrdiff_t q = 0; q < count; q += 16) {
-        ptrdiff_t lanes = count - q < 16 ? count - q : 16;
-        v16 p[CK_LINE_MAX_INPUTS];
-        for (ptrdiff_t xi = 0; xi < n; xi++)
-            p[xi] = lanes == 16 ? load16(products + xi * xiStride + q) : load_partial(products + xi * xiStride + q, lanes);
-        for (ptrdiff_t i = 0; i < m; i++) {
-            v16 sum = at[i * n] * p[0];
-            for (ptrdiff_t xi = 1; xi < n; xi++) sum += at[i * n + xi] * p[xi];
-            if (lanes == 16) store16(phases + i * count + q, sum);
-            else store_partial(phases + i * count + q, sum, lanes);
-        }
-    }
-}
-
-CK_INLINE void store_body(
-    const float *phases, ptrdiff_t count, int vertical, ptrdiff_t m, ptrdiff_t across, ptrdiff_t outAlong,
-    ptrdiff_t tileRow0, ptrdiff_t tileRows, float bias, float *output, const float *residual, float lower,
-    float upper)
-{
-    for (ptrdiff_t t = 0; t < tileRows; t++) {
-        for (ptrdiff_t i = 0; i < m; i++) {
-            ptrdiff_t l = (tileRow0 + t) * m + i;
-            if (l >= outAlong) break;
-            const float *source = phases + i * count + t * across;
-            if (vertical) {
-                // One output row: contiguous, 16 at a time.
-                float *out = output + l * across;
-                const float *res = residual ? residual + l * across : 0;
-                for (ptrdiff_t j = 0; j < across; j += 16) {
-                    ptrdiff_t lanes = across - j < 16 ? across - j : 16;
-                    v16 x = (lanes == 16 ? load16(source + j) : load_partial(source + j, lanes)) + bias;
-                    if (res) x += lanes == 16 ? load16(res + j) : load_partial(res + j, lanes);
-                    CLAMP16(x, lower, upper);
-                    if (lanes == 16) store16(out + j, x);
-                    else store_partial(out + j, x, lanes);
-                }
-            } else {
-                // Output (j, l) of the across (= outHeight) × outAlong (= outWidth) plane.
-                for (ptrdiff_t j = 0; j < across; j++) {
-                    float x = source[j] + bias;
-                    if (residual) x += residual[j * outAlong + l];
-                    output[j * outAlong + l] = clamp1(x, lower, upper);
-                }
-            }
-        }
-    }
-}
-
-#define CK_LINE_VARIANT(SUFFIX, ATTRIBUTE)                                                                   \
-    ATTRIBUTE static void line_input_##SUFFIX(                                                               \
-        const float *staged, ptrdiff_t rowsPerPhase, ptrdiff_t across, ptrdiff_t m, ptrdiff_t n,             \
-        const float *bt, ptrdiff_t tileRow0, ptrdiff_t count, float *v, ptrdiff_t xiStride,                  \
-        ptrdiff_t stripStride)                                                                               \
-    {                                                                                                        \
-        switch (n) {                                                                                         \
-        case 6: input_body(staged, rowsPerPhase, across, m, 6, bt, tileRow0, count, v, xiStride, stripStride); break;     \
-        case 8: input_body(staged, rowsPerPhase, across, m, 8, bt, tileRow0, count, v, xiStride, stripStride); break;     \
-        case 9: input_body(staged, rowsPerPhase, across, m, 9, bt, tileRow0, count, v, xiStride, stripStride); break;     \
-        case 10: input_body(staged, rowsPerPhase, across, m, 10, bt, tileRow0, count, v, xiStride, stripStride); break;   \
-        default: input_body(staged, rowsPerPhase, across, m, n, bt, tileRow0, count, v, xiStride, stripStride); break;    \
-        }                                                                                                    \
-    }                                                                                                        \
-    ATTRIBUTE static void line_output_##SUFFIX(                                                              \
-        const float *products, ptrdiff_t xiStride, ptrdiff_t m, ptrdiff_t n, const float *at, ptrdiff_t count, \
-        float *phases)                                                                                       \
-    {                                                                                                        \
-        switch (n) {                                                                                         \
-        case 6: output_body(products, xiStride, m, 6, at, count, phases); break;                             \
-        case 8: output_body(products, xiStride, m, 8, at, count, phases); break;                             \
-        case 9: output_body(products, xiStride, m, 9, at, count, phases); break;                             \
-        case 10: output_body(products, xiStride, m, 10, at, count, phases); break;                           \
-        default: output_body(products, xiStride, m, n, at, count, phases); break;                            \
-        }                                                                                                    \
-    }                                                                                                        \
-    ATTRIBUTE static void line_store_##SUFFIX(                                                               \
-        const float *phases, ptrdiff_t count, int vertical, ptrdiff_t m, ptrdiff_t across, ptrdiff_t outAlong, \
-        ptrdiff_t tileRow0, ptrdiff_t tileRows, float bias, float *output, const float *residual, float lower, \
-        float upper)                                                                                         \
-    {                                                                                                        \
-        store_body(phases, count, vertical, m, across, outAlong, tileRow0, tileRows, bias, output, residual,  \
-                   lower, upper);                                                                            \
-    }
+/// The transforms' short loops over n and m unroll fully where n (and m) are fixed, so that their
+/// sums stay in registers as independent chains; the generic copies (any n) cannot and need not.
+#define LINE_UNROLL _Pragma("clang loop unroll(full)")
+#pragma clang diagnostic ignored "-Wpass-failed"
 
 #if CK_X86
-CK_LINE_VARIANT(avx512, __attribute__((target("avx512f,fma"))))
-CK_LINE_VARIANT(avx2, __attribute__((target("avx2,fma"))))
+#include <immintrin.h>
+
+/// The first `count` (< 16) lanes as a mask.
+static inline __mmask16 first_lanes(ptrdiff_t count) { return (__mmask16)((1u << count) - 1u); }
+
+/// AVX2's masked moves take a vector mask, eight lanes at a time: the first `count` (< 16) lanes
+/// as two halves (loads and stores skip the masked-off lanes, so nothing past `count` is touched).
+__attribute__((target("avx2"))) static inline __attribute__((always_inline)) __m256i first_lanes8(ptrdiff_t count)
+{
+    return _mm256_cmpgt_epi32(_mm256_set1_epi32((int)count), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+}
+
+__attribute__((target("avx2"))) static inline __attribute__((always_inline)) v16 avx2_load_partial(const float *p, ptrdiff_t count)
+{
+    v8 low = (v8)_mm256_maskload_ps(p, first_lanes8(count));
+    v8 high = (v8)_mm256_maskload_ps(p + 8, first_lanes8(count - 8));
+    return __builtin_shufflevector(low, high, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+}
+
+__attribute__((target("avx2"))) static inline __attribute__((always_inline)) void avx2_store_partial(float *p, v16 x, ptrdiff_t count)
+{
+    _mm256_maskstore_ps(p, first_lanes8(count), (__m256)__builtin_shufflevector(x, x, 0, 1, 2, 3, 4, 5, 6, 7));
+    _mm256_maskstore_ps(p + 8, first_lanes8(count - 8), (__m256)__builtin_shufflevector(x, x, 8, 9, 10, 11, 12, 13, 14, 15));
+}
+
+#define LINE_NAME(name) name##_avx512
+#define LINE_TARGET __attribute__((target("avx512f,fma")))
+#define LINE_LOAD_PARTIAL(p, count) ((v16)_mm512_maskz_loadu_ps(first_lanes(count), (p)))
+#define LINE_STORE_PARTIAL(p, x, count) _mm512_mask_storeu_ps((p), first_lanes(count), (__m512)(x))
+#define LINE_STORE_ACROSS 1
+#include "WinogradLineBodies.h"
+#undef LINE_NAME
+#undef LINE_TARGET
+#undef LINE_LOAD_PARTIAL
+#undef LINE_STORE_PARTIAL
+#undef LINE_STORE_ACROSS
+
+#define LINE_NAME(name) name##_avx2
+#define LINE_TARGET __attribute__((target("avx2,fma")))
+#define LINE_LOAD_PARTIAL(p, count) avx2_load_partial((p), (count))
+#define LINE_STORE_PARTIAL(p, x, count) avx2_store_partial((p), (x), (count))
+#define LINE_STORE_ACROSS 0
+#include "WinogradLineBodies.h"
+#undef LINE_NAME
+#undef LINE_TARGET
+#undef LINE_LOAD_PARTIAL
+#undef LINE_STORE_PARTIAL
+#undef LINE_STORE_ACROSS
 #endif
-CK_LINE_VARIANT(portable, )
+
+/// The portable variant's partial vectors, lane by lane.
+CK_INLINE v16 portable_load_partial(const float *p, ptrdiff_t count)
+{
+    v16 x = {0};
+    for (ptrdiff_t i = 0; i < count; i++) x[i] = p[i];
+    return x;
+}
+
+CK_INLINE void portable_store_partial(float *p, v16 x, ptrdiff_t count)
+{
+    for (ptrdiff_t i = 0; i < count; i++) p[i] = x[i];
+}
+
+#define LINE_NAME(name) name##_portable
+#define LINE_TARGET
+#define LINE_LOAD_PARTIAL(p, count) portable_load_partial((p), (count))
+#define LINE_STORE_PARTIAL(p, x, count) portable_store_partial((p), (x), (count))
+#define LINE_STORE_ACROSS 0
+#include "WinogradLineBodies.h"
+#undef LINE_NAME
+#undef LINE_TARGET
+#undef LINE_LOAD_PARTIAL
+#undef LINE_STORE_PARTIAL
+#undef LINE_STORE_ACROSS
 
 void ck_line_input(
     int level, const float *staged, ptrdiff_t rowsPerPhase, ptrdiff_t across, ptrdiff_t m, ptrdiff_t n,
