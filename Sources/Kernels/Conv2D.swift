@@ -77,7 +77,9 @@ public final class Conv2D: @unchecked Sendable {
         case .winogradLine:
             winograd = nil
             lineWinograd = WinogradLineConv(
-                shape: shape, outputTile: ConvolutionAlgorithm.lineOutputTile(taps: max(shape.kernelHeight, shape.kernelWidth)),
+                shape: shape, outputTile: ConvolutionAlgorithm.lineOutputTile(
+                    taps: max(shape.kernelHeight, shape.kernelWidth),
+                    length: shape.kernelWidth == 1 ? shape.outHeight : shape.outWidth, microKernel: microKernel),
                 weights: weights,
                 bias: self.bias.map { UnsafePointer($0) }, microKernel: microKernel)
         case .pixelStrips, .channelStrips:

@@ -46,7 +46,7 @@ public enum ConvolutionAlgorithm: String, Sendable, CaseIterable, CustomStringCo
     ///   exported 75-pixel Inception-ResNet-V1 test's logits, whose 15×15 stem layer it would
     ///   take, then missed the equivalence rule: 2.1e-5 against a ~2e-5 bound).
     /// - 1×7 / 7×1 stride-1 convolutions with 32+ input and output channels (the factorized
-    ///   layers of Inception-V3/V4 and Inception-ResNet): the 1-D F(3, 7), see `lineOutputTile`
+    ///   layers of Inception-V3/V4 and Inception-ResNet): the 1-D F(3, 7) or F(6, 7), see `lineOutputTile`
     ///   and `choosesLine` (1×3 / 3×1 ones with small filters: F(4, 3)), but not where the
     ///   direct form reads taps on two 512-bit FMA ports (`tapsOutrunLine`).
     /// - With two 512-bit FMA ports (`MicroKernel.hasTwoZmmFMAPorts`): the direct form instead of
@@ -146,7 +146,25 @@ public enum ConvolutionAlgorithm: String, Sendable, CaseIterable, CustomStringCo
     /// form's speed; F(3, 7) is taken, whose transforms' entries (≤ 17.5 in Bᵀ, 9 in Aᵀ) round
     /// half as much as F(4, 7)'s (≤ 52.5, 27). 1×3 / 3×1 at 8×8: F(4, 3) 1.30–1.43×, F(2, 3)
     /// 1.07–1.18×, F(6, 3) 1.06–1.16×.
-    public static func lineOutputTile(taps: Int) -> Int {
+    ///
+    /// With two 512-bit FMA ports (`MicroKernel.hasTwoZmmFMAPorts`) 7 taps take F(6, 7): on a
+    /// 17-long axis its 3 tiles do 12 · 3 = 36 multiplications per position across against
+    /// F(3, 7)'s 9 · 6 = 54, and their 3 · 17 = 51 GEMM columns end in 3 columns that ride along
+    /// (`CK_AVX512_NARROW_COLUMNS`) where F(3, 7)'s 102 ended in a 6-column strip. One Emerald
+    /// Rapids core, `kernel-bench --ab` of the two tiles: Inception-ResNet's 1×7 128 → 160 and
+    /// 7×1 160 → 192 and Inception-V4's 1×7 224 → 256 at 17×17 1.10–1.30× as fast (F(4, 7):
+    /// 1.05–1.08×, F(5, 7), 68 columns: slower); whole networks, alternating runs: Inception-V4
+    /// 0.89–0.94 the time, InceptionV3 0.96–0.98, Inception-ResNet-V2 0.97–1.0. Its error on
+    /// those layers (random weights of the layers' scale, against the float64 reference) is 2.4×
+    /// F(3, 7)'s rms (6e-6 on outputs up to 4; 0.12–0.25 of the scale rule, F(3, 7) 0.06–0.08),
+    /// the networks' logits as close to onnxruntime's as before (`tools/check_bench_logits.py`).
+    /// On long axes F(6, 7) lost: Inception-V4's 7×1 64 → 64 at 73×73 took 1.2× F(3, 7)'s time
+    /// (13 tile rows of 73 positions, a block of tile rows each, 12 small GEMMs per block), so
+    /// it is taken up to `shortLineLength` outputs along the axis. Elsewhere (AVX2, one 512-bit
+    /// port) F(6, 7) was not measured and F(3, 7) stays.
+    /// - Parameter length: the output's length along the kernel's axis.
+    public static func lineOutputTile(taps: Int, length: Int, microKernel: MicroKernel) -> Int {
+        if taps == 7 && length <= shortLineLength && microKernel.hasTwoZmmFMAPorts { return 6 }
         switch taps {
         case 3: return 4
         case 7: return 3
@@ -186,6 +204,8 @@ public enum ConvolutionAlgorithm: String, Sendable, CaseIterable, CustomStringCo
     static let smallLineFilterWeights = 256 * 1024
 
     /// The smallest output side F(4×4, 3×3) is chosen for.
+    /// The longest axis (outputs) on which 7 taps take F(6, 7) (`lineOutputTile`): three tiles.
+    public static let shortLineLength = 18
     public static let winograd4MinimumSide = 24
     /// Fewest input and output channels for F(4×4) (see `choose`: accuracy below it).
     public static let winograd4MinimumChannels = 64

@@ -215,7 +215,7 @@ let convCases: [ConvCase] = [
              residual: true, activation: .tanh, threads: 2, algorithm: .winograd4x4),
     ConvCase(name: "winograd 4x4: forced on 3 channels", shape: shape(1, 3, 10, 9, oc: 5, k: (3, 3), pads: (1, 1, 1, 1)),
              algorithm: .winograd4x4),
-    // The 1-D Winograd F(m, r) (`WinogradLineConv`): both axes, F(3, 7) and F(4, 3) as chosen,
+    // The 1-D Winograd F(m, r) (`WinogradLineConv`): both axes, F(3, 7) / F(6, 7) and F(4, 3) as chosen,
     // odd sizes with a partial last tile, asymmetric pads, several tile-row blocks, a 5-tap
     // filter (F(2, 5), the transforms' general n), every epilogue, batch 2 and 2 threads.
     ConvCase(name: "winograd line 1x7 Inception-B 17x17", shape: shape(1, 40, 17, 17, oc: 48, k: (1, 7),
@@ -329,7 +329,7 @@ func conv2DMatchesReference(_ c: ConvCase, _ kernel: MicroKernel) throws {
     // (outputs up to ~30) elements near zero miss the elementwise atol of 1e-5 (measured: 1.3–7×
     // the rule), so its cases are held to the scale rule (atol + rtol·max|b|, README), max|b|
     // taken before the activation (which may squash it, as sigmoid and clip do).
-    // The 1-D F(3, 7) (entries up to 17.5 in Bᵀ) likewise.
+    // The 1-D F(3, 7) (entries up to 17.5 in Bᵀ) and F(6, 7) (up to 243 in Aᵀ) likewise.
     let heldToScale = [.winograd4x4, .winogradLine].contains(c.algorithm)
         || c.name.hasPrefix("winograd 4x4") || c.name.hasPrefix("winograd line")
     let scale = heldToScale ? preActivation.map(abs).max()! : nil
@@ -551,7 +551,7 @@ private struct ResidualAliasingData {
 @Test("Conv2D residual may alias the output (in-place add)", arguments: [6, 40, 64, 33, 34], MicroKernel.supported)
 func conv2DResidualAliasingOutput(channels: Int, kernel: MicroKernel) {
     // 40 channels × 9 taps = 360: more than one reduction block; 64 channels on 13×18: F(4×4);
-    // 33 and 34: the 1-D F(3, 7) along the width and the height.
+    // 33 and 34: the 1-D F(3, 7) (F(6, 7)) along the width and the height.
     let s = switch channels {
     case 64: shape(1, channels, 13, 18, oc: 64, k: (3, 3), pads: (1, 1, 1, 1))
     case 33: shape(1, channels, 11, 15, oc: 36, k: (1, 7), pads: (0, 3, 0, 3))  // < 16 wide: no taps
@@ -562,7 +562,7 @@ func conv2DResidualAliasingOutput(channels: Int, kernel: MicroKernel) {
     let conv = Conv2D(shape: s, weights: data.weights, bias: nil, microKernel: kernel)
     let inOut = data.runOverResidual(conv, threads: 1, coresShareCache: true)
     let expected = data.expected
-    // F(4×4) and F(3, 7): the scale rule (see conv2DMatchesReference); relu keeps the largest outputs.
+    // F(4×4) and F(m, 7): the scale rule (see conv2DMatchesReference); relu keeps the largest outputs.
     if channels == 33 || channels == 34 { #expect(conv.algorithm == .winogradLine) }
     let scale = [.winograd4x4, .winogradLine].contains(conv.algorithm) ? expected.map(abs).max()! : nil
     #expect(worstViolation(inOut, expected, scale: scale) <= 1)
