@@ -9,7 +9,7 @@
 //   forward per partial vector: on AVX-512 they are masked loads and stores);
 // - LINE_STORE_ACROSS: 1 where the variant stores a 1×r kernel's outputs along the output rows,
 //   16 gathered at a time; 0 for one value at a time down the columns.
-// No include guard: each inclusion is meant.
+// No include guard: each inclusion is meant, and it ends by undefining those five parameters.
 
 LINE_TARGET static inline __attribute__((always_inline)) void LINE_NAME(input_body)(
     const float *staged, ptrdiff_t rowsPerPhase, ptrdiff_t across, ptrdiff_t m, const ptrdiff_t n,
@@ -24,16 +24,8 @@ LINE_TARGET static inline __attribute__((always_inline)) void LINE_NAME(input_bo
         LINE_UNROLL
         for (ptrdiff_t k = 0; k < n; k++) d[k] = lanes == 16 ? load16(sources[k] + q) : LINE_LOAD_PARTIAL(sources[k] + q, lanes);
         float *out = v + (q / 16) * stripStride;
-        // All n sums at once, input by input: n independent chains of multiply-adds (one sum
-        // at a time was one chain of n dependent ones, bound by the multiply-add's latency).
         v16 sums[CK_LINE_MAX_INPUTS];
-        LINE_UNROLL
-        for (ptrdiff_t xi = 0; xi < n; xi++) sums[xi] = bt[xi * n] * d[0];
-        LINE_UNROLL
-        for (ptrdiff_t k = 1; k < n; k++) {
-            LINE_UNROLL
-            for (ptrdiff_t xi = 0; xi < n; xi++) sums[xi] += bt[xi * n + k] * d[k];
-        }
+        LINE_MULTIPLY_VECTORS(bt, n, n, d, sums);
         // Whole vectors (zeros past `count`): the strip is the GEMM's packed B.
         LINE_UNROLL
         for (ptrdiff_t xi = 0; xi < n; xi++) store16(out + xi * xiStride, sums[xi]);
@@ -50,15 +42,8 @@ LINE_TARGET static inline __attribute__((always_inline)) void LINE_NAME(output_b
         LINE_UNROLL
         for (ptrdiff_t xi = 0; xi < n; xi++)
             p[xi] = lanes == 16 ? load16(products + xi * xiStride + q) : LINE_LOAD_PARTIAL(products + xi * xiStride + q, lanes);
-        // The m sums at once, as in `input_body`.
         v16 sums[CK_LINE_MAX_INPUTS];
-        LINE_UNROLL
-        for (ptrdiff_t i = 0; i < m; i++) sums[i] = at[i * n] * p[0];
-        LINE_UNROLL
-        for (ptrdiff_t xi = 1; xi < n; xi++) {
-            LINE_UNROLL
-            for (ptrdiff_t i = 0; i < m; i++) sums[i] += at[i * n + xi] * p[xi];
-        }
+        LINE_MULTIPLY_VECTORS(at, m, n, p, sums);
         for (ptrdiff_t i = 0; i < m; i++) {
             if (lanes == 16) store16(phases + i * count + q, sums[i]);
             else LINE_STORE_PARTIAL(phases + i * count + q, sums[i], lanes);
@@ -126,7 +111,7 @@ LINE_TARGET static void LINE_NAME(line_store)(
     }
 }
 
-/// Entry points with n fixed for the common sizes (6, 8, 9, 10), so the n × n products unroll
+/// Entry points with n fixed for the common sizes (6, 8, 9, 10, 12), so the n × n products unroll
 /// (`LINE_UNROLL`; where n is not fixed the loops stay loops).
 LINE_TARGET static void LINE_NAME(line_input)(
     const float *staged, ptrdiff_t rowsPerPhase, ptrdiff_t across, ptrdiff_t m, ptrdiff_t n,
@@ -137,6 +122,7 @@ LINE_TARGET static void LINE_NAME(line_input)(
     case 8: LINE_NAME(input_body)(staged, rowsPerPhase, across, m, 8, bt, tileRow0, count, v, xiStride, stripStride); break;
     case 9: LINE_NAME(input_body)(staged, rowsPerPhase, across, m, 9, bt, tileRow0, count, v, xiStride, stripStride); break;
     case 10: LINE_NAME(input_body)(staged, rowsPerPhase, across, m, 10, bt, tileRow0, count, v, xiStride, stripStride); break;
+    case 12: LINE_NAME(input_body)(staged, rowsPerPhase, across, m, 12, bt, tileRow0, count, v, xiStride, stripStride); break;
     default: LINE_NAME(input_body)(staged, rowsPerPhase, across, m, n, bt, tileRow0, count, v, xiStride, stripStride); break;
     }
 }
@@ -145,8 +131,9 @@ LINE_TARGET static void LINE_NAME(line_output)(
     const float *products, ptrdiff_t xiStride, ptrdiff_t m, ptrdiff_t n, const float *at, ptrdiff_t count,
     float *phases)
 {
-    // F(3, 7) (Inception's 1×7 / 7×1) and F(4, 3) (its 1×3 / 3×1) with m fixed too.
+    // F(3, 7) and F(6, 7) (Inception's 1×7 / 7×1) and F(4, 3) (its 1×3 / 3×1) with m fixed too.
     if (m == 3 && n == 9) { LINE_NAME(output_body)(products, xiStride, 3, 9, at, count, phases); return; }
+    if (m == 6 && n == 12) { LINE_NAME(output_body)(products, xiStride, 6, 12, at, count, phases); return; }
     if (m == 4 && n == 6) { LINE_NAME(output_body)(products, xiStride, 4, 6, at, count, phases); return; }
     switch (n) {
     case 6: LINE_NAME(output_body)(products, xiStride, m, 6, at, count, phases); break;
@@ -156,3 +143,9 @@ LINE_TARGET static void LINE_NAME(line_output)(
     default: LINE_NAME(output_body)(products, xiStride, m, n, at, count, phases); break;
     }
 }
+
+#undef LINE_NAME
+#undef LINE_TARGET
+#undef LINE_LOAD_PARTIAL
+#undef LINE_STORE_PARTIAL
+#undef LINE_STORE_ACROSS

@@ -1,7 +1,7 @@
 // 1-D Winograd F(m, r) transforms (CKWinogradLine.h): 16 tiles per vector over the staged
 // phase planes. The transforms are compiled per instruction set from one body
 // (`WinogradLineBodies.h`, included once per variant with its partial-vector moves); the common
-// sizes (n = 6, 8, 9, 10) get a copy with n fixed so that the n × n products unroll. Staging
+// sizes (n = 6, 8, 9, 10, 12) get a copy with n fixed so that the n × n products unroll. Staging
 // only moves values: one plain body.
 #include "CKWinogradLine.h"
 #include "MicroKernelVariants.h"
@@ -13,6 +13,21 @@
 /// sums stay in registers as independent chains; the generic copies (any n) cannot and need not.
 #define LINE_UNROLL _Pragma("clang loop unroll(full)")
 #pragma clang diagnostic ignored "-Wpass-failed"
+
+/// sums[i] = Σ_k matrix[i·n + k] · x[k] for i < rows (Bᵀ d, Aᵀ m): all sums at once, input by
+/// input, so that they are `rows` independent chains of multiply-adds (one sum at a time was one
+/// chain of n dependent ones, bound by the multiply-add's latency). A macro: as an inline function
+/// taking the vectors by pointer, its loops no longer unrolled and the transforms took 2–4× longer.
+#define LINE_MULTIPLY_VECTORS(matrix, rows, n, x, sums)                            \
+    do {                                                                           \
+        LINE_UNROLL                                                                \
+        for (ptrdiff_t i_ = 0; i_ < (rows); i_++) (sums)[i_] = (matrix)[i_ * (n)] * (x)[0]; \
+        LINE_UNROLL                                                                \
+        for (ptrdiff_t k_ = 1; k_ < (n); k_++) {                                   \
+            LINE_UNROLL                                                            \
+            for (ptrdiff_t i_ = 0; i_ < (rows); i_++) (sums)[i_] += (matrix)[i_ * (n) + k_] * (x)[k_]; \
+        }                                                                          \
+    } while (0)
 
 #if CK_X86
 #include <immintrin.h>
@@ -46,11 +61,6 @@ __attribute__((target("avx2"))) static inline __attribute__((always_inline)) voi
 #define LINE_STORE_PARTIAL(p, x, count) _mm512_mask_storeu_ps((p), first_lanes(count), (__m512)(x))
 #define LINE_STORE_ACROSS 1
 #include "WinogradLineBodies.h"
-#undef LINE_NAME
-#undef LINE_TARGET
-#undef LINE_LOAD_PARTIAL
-#undef LINE_STORE_PARTIAL
-#undef LINE_STORE_ACROSS
 
 #define LINE_NAME(name) name##_avx2
 #define LINE_TARGET __attribute__((target("avx2,fma")))
@@ -58,11 +68,6 @@ __attribute__((target("avx2"))) static inline __attribute__((always_inline)) voi
 #define LINE_STORE_PARTIAL(p, x, count) avx2_store_partial((p), (x), (count))
 #define LINE_STORE_ACROSS 0
 #include "WinogradLineBodies.h"
-#undef LINE_NAME
-#undef LINE_TARGET
-#undef LINE_LOAD_PARTIAL
-#undef LINE_STORE_PARTIAL
-#undef LINE_STORE_ACROSS
 #endif
 
 /// The portable variant's partial vectors, lane by lane.
@@ -84,11 +89,6 @@ CK_INLINE void portable_store_partial(float *p, v16 x, ptrdiff_t count)
 #define LINE_STORE_PARTIAL(p, x, count) portable_store_partial((p), (x), (count))
 #define LINE_STORE_ACROSS 0
 #include "WinogradLineBodies.h"
-#undef LINE_NAME
-#undef LINE_TARGET
-#undef LINE_LOAD_PARTIAL
-#undef LINE_STORE_PARTIAL
-#undef LINE_STORE_ACROSS
 
 void ck_line_input(
     int level, const float *staged, ptrdiff_t rowsPerPhase, ptrdiff_t across, ptrdiff_t m, ptrdiff_t n,
