@@ -64,7 +64,7 @@ LINE_TARGET static void LINE_NAME(line_store)(
         const ptrdiff_t l0 = tileRow0 * m, end = (tileRow0 + tileRows) * m, l1 = end < outAlong ? end : outAlong;
         for (ptrdiff_t lb = l0; lb < l1; lb += 16) {
             const ptrdiff_t lanes = l1 - lb < 16 ? l1 - lb : 16;
-            const __mmask16 valid = (__mmask16)(lanes == 16 ? 0xFFFF : (1u << lanes) - 1u);
+            const __mmask16 valid = first_lanes(lanes);
             int offsets[16];
             for (ptrdiff_t e = 0; e < 16; e++) {
                 const ptrdiff_t l = lb + (e < lanes ? e : lanes - 1);

@@ -32,7 +32,7 @@
 #if CK_X86
 #include <immintrin.h>
 
-/// The first `count` (< 16) lanes as a mask.
+/// The first `count` (≤ 16) lanes as a mask.
 static inline __mmask16 first_lanes(ptrdiff_t count) { return (__mmask16)((1u << count) - 1u); }
 
 /// AVX2's masked moves take a vector mask, eight lanes at a time: the first `count` (< 16) lanes

@@ -203,9 +203,9 @@ public enum ConvolutionAlgorithm: String, Sendable, CaseIterable, CustomStringCo
     /// Inception-V4's (295K–688K) keep the direct form.
     static let smallLineFilterWeights = 256 * 1024
 
-    /// The smallest output side F(4×4, 3×3) is chosen for.
     /// The longest axis (outputs) on which 7 taps take F(6, 7) (`lineOutputTile`): three tiles.
     public static let shortLineLength = 18
+    /// The smallest output side F(4×4, 3×3) is chosen for.
     public static let winograd4MinimumSide = 24
     /// Fewest input and output channels for F(4×4) (see `choose`: accuracy below it).
     public static let winograd4MinimumChannels = 64

@@ -13,8 +13,9 @@ internal import CKernels
 /// (`CKWinogradLine.h`).
 ///
 /// F(3, 7) does 9 multiplications where the direct form does 21 (2.33×, 2.2× on a 17-row map with
-/// its padded last tile), F(6, 7) 12 for 42 (3.3× on 17 rows); F(4, 3) 6 for 12. `ConvolutionAlgorithm` says where they are chosen
-/// and why those tiles; the tests hold them to the scale rule, like F(4×4, 3×3).
+/// its padded last tile), F(6, 7) 12 for 42 (3.3× on 17 rows); F(4, 3) 6 for 12.
+/// `ConvolutionAlgorithm` says where they are chosen and why those tiles; the tests hold them to
+/// the scale rule, like F(4×4, 3×3).
 final class WinogradLineConv: @unchecked Sendable {
     let shape: Conv2DShape
     /// Whether the kernel runs along the height (r×1) rather than the width (1×r).

@@ -230,8 +230,8 @@ let convCases: [ConvCase] = [
              oc: 41, k: (7, 1), pads: (3, 0, 3, 0)), residual: true, activation: .relu, threads: 2, algorithm: .winogradLine),
     ConvCase(name: "winograd line 7x1 several blocks, no bias, tanh", shape: shape(1, 24, 40, 30, oc: 20, k: (7, 1),
              pads: (3, 0, 3, 0)), bias: false, activation: .tanh, algorithm: .winogradLine),
-    // A 1×r kernel's outputs go down the plane's columns: 20 rows are a whole and a partial
-    // 16-row vector (AVX-512 gathers the residual and scatters the outputs through a mask).
+    // A 1×r kernel's outputs go down the plane's columns: 20 rows and 17 columns, each output row
+    // a whole and a partial 16-column vector (AVX-512 gathers them from the phases through a mask).
     ConvCase(name: "winograd line 1x7 columns of 20 rows, residual", shape: shape(1, 24, 20, 17, oc: 28, k: (1, 7),
              pads: (0, 3, 0, 3)), residual: true, activation: .clip(min: -0.5, max: 0.5), algorithm: .winogradLine),
     ConvCase(name: "winograd line 1x3 Inception-C 8x8", shape: shape(1, 36, 8, 8, oc: 40, k: (1, 3),
